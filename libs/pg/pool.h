@@ -1,0 +1,75 @@
+// A bounded pool of libpqxx connections to one service's schema.
+//
+// Small by default: on a 2-core machine PostgreSQL serves ~21,700 read transactions/s with 4
+// clients and ~8,700 with 32, so requests should queue here, in the service, not in PostgreSQL.
+// - Connections are opened lazily and replaced when broken, so the pool recovers by itself
+//   after a PostgreSQL restart.
+// - Acquire waits at most `acquire_timeout`, then fails with UNAVAILABLE.
+// - Every connection gets `SET search_path = <schema>` and the statements `prepare` registers.
+// Blocking: every call here blocks the calling thread; call it from an executor thread,
+// never from a gRPC callback thread (see libs/server/executor.h).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace pqxx {
+class connection;
+class transaction_base;
+}  // namespace pqxx
+
+namespace meltingdoc::pg {
+
+struct PoolOptions {
+  // libpq URL, e.g. postgresql://identity@127.0.0.1:5432/meltingdoc
+  std::string url;
+  // Schema put first in search_path on every connection.
+  std::string schema;
+  int size = 4;
+  absl::Duration acquire_timeout = absl::Seconds(2);
+  // Per-statement limit (SET statement_timeout); zero means none.
+  absl::Duration statement_timeout = absl::Seconds(10);
+  // Called once on every new connection, e.g. to prepare statements (conn.prepare(...)).
+  std::function<void(pqxx::connection&)> prepare;
+};
+
+class Pool {
+ public:
+  static std::unique_ptr<Pool> Create(PoolOptions options);
+  virtual ~Pool() = default;
+
+  // Runs `body` inside a read-write transaction on a pooled connection and commits when it
+  // returns OK; rolls back otherwise. libpqxx exceptions are caught and mapped with
+  // StatusFromException; a broken connection is dropped from the pool.
+  virtual absl::Status InTransaction(
+      const std::function<absl::Status(pqxx::transaction_base&)>& body) = 0;
+
+  // Runs `body` with a pooled connection and no transaction (for advisory locks, LISTEN,
+  // or several transactions in a row). Same exception mapping.
+  virtual absl::Status WithConnection(const std::function<absl::Status(pqxx::connection&)>& body) = 0;
+
+  // SELECT 1 on a pooled connection; for health checks.
+  virtual absl::Status Ping() = 0;
+
+  virtual const PoolOptions& options() const = 0;
+};
+
+// Convenience for a transaction that produces a value.
+template <typename T>
+absl::StatusOr<T> InTransaction(Pool& pool,
+                                const std::function<absl::StatusOr<T>(pqxx::transaction_base&)>& body) {
+  absl::StatusOr<T> result = absl::InternalError("transaction body did not run");
+  absl::Status s = pool.InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
+    result = body(txn);
+    return result.status();
+  });
+  if (!s.ok()) return s;
+  return result;
+}
+
+}  // namespace meltingdoc::pg
