@@ -9,7 +9,12 @@
 //   - applies every pending migration, in order, inside that one transaction
 //     (all or nothing), with search_path set to the schema;
 //   - refuses to start (FAILED_PRECONDITION) if an applied migration's file changed
-//     (checksum differs) or is missing: migrations are append-only.
+//     (checksum differs) or is missing: migrations are append-only. A new migration numbered
+//     below one already applied is refused too. Only the components passed in are checked.
+// A migration's SQL may hold several statements but must not COMMIT, nor use statements that
+// cannot run in a transaction (CREATE INDEX CONCURRENTLY). Errors: INVALID_ARGUMENT for a
+// malformed list (versions not increasing, component given twice), FAILED_PRECONDITION as
+// above, else the database error prefixed with "migration <component>/<name>: ".
 #pragma once
 
 #include <string>

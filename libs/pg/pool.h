@@ -3,7 +3,14 @@
 // Small by default: on a 2-core machine PostgreSQL serves ~21,700 read transactions/s with 4
 // clients and ~8,700 with 32, so requests should queue here, in the service, not in PostgreSQL.
 // - Connections are opened lazily and replaced when broken, so the pool recovers by itself
-//   after a PostgreSQL restart.
+//   after a PostgreSQL restart. Before an idle connection is handed out, one poll() checks
+//   that the server has not closed it (restart, pg_terminate_backend), so the first call after
+//   a restart normally succeeds; a connection that breaks during a call fails that call with
+//   UNAVAILABLE and is replaced on the next. While the server is down calls fail at once with
+//   UNAVAILABLE (connection refused), they do not wait for acquire_timeout.
+// - An idle connection with unread input is also replaced, so do not keep LISTEN state on a
+//   pooled connection across calls.
+// - The pool must outlive every call running on it.
 // - Acquire waits at most `acquire_timeout`, then fails with UNAVAILABLE.
 // - Every connection gets `SET search_path = <schema>` and the statements `prepare` registers.
 // Blocking: every call here blocks the calling thread; call it from an executor thread,
@@ -18,8 +25,15 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
+// Forward declarations, so this header does not pull in libpqxx. In libpqxx 6.4
+// `pqxx::connection` is an alias, not a class (`class connection;` would clash with
+// <pqxx/connection>), so it is redeclared here exactly as libpqxx declares it; a repeated
+// identical alias is legal C++.
 namespace pqxx {
-class connection;
+class connect_direct;
+template <typename CONNECTPOLICY>
+class basic_connection_base;
+using connection = basic_connection_base<connect_direct>;
 class transaction_base;
 }  // namespace pqxx
 
