@@ -1,0 +1,20 @@
+# meltingdoc_add_service(<name> SOURCES <handler and store sources>)
+# Builds, from services/<name>/:
+#   <name>_migrations        migrations/*.sql embedded as <Name>Migrations()
+#   <name>_lib               handlers, stores and domain code (unit and integration tests link it)
+#   meltingdoc-<name>        the binary, from main.cc
+function(meltingdoc_add_service name)
+  cmake_parse_arguments(S "" "" "SOURCES" ${ARGN})
+  string(SUBSTRING ${name} 0 1 first)
+  string(TOUPPER ${first} first)
+  string(SUBSTRING ${name} 1 -1 rest)
+  meltingdoc_embed_migrations(${name}_migrations FUNCTION ${first}${rest}Migrations
+                              DIR ${CMAKE_CURRENT_SOURCE_DIR}/migrations)
+  add_library(${name}_lib STATIC ${S_SOURCES})
+  target_include_directories(${name}_lib PUBLIC ${CMAKE_SOURCE_DIR})
+  target_link_libraries(${name}_lib PUBLIC meltingdoc_runtime ${name}_migrations)
+  target_compile_options(${name}_lib PRIVATE ${MELTINGDOC_WARNINGS})
+  add_executable(meltingdoc-${name} main.cc)
+  target_link_libraries(meltingdoc-${name} PRIVATE ${name}_lib)
+  target_compile_options(meltingdoc-${name} PRIVATE ${MELTINGDOC_WARNINGS})
+endfunction()

@@ -1,0 +1,116 @@
+#include "libs/runtime/service_runtime.h"
+
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "libs/common/clock.h"
+#include "libs/common/env_flags.h"
+#include "libs/common/json_log.h"
+#include "libs/server/server_flags.h"
+
+ABSL_FLAG(absl::Duration, startup_timeout, absl::Seconds(60),
+          "How long to wait for PostgreSQL at start-up before giving up.");
+
+namespace meltingdoc::runtime {
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(const ServiceSpec& spec,
+                                                                      int argc, char** argv) {
+  server::BlockTerminationSignals();
+  absl::SetFlag(&FLAGS_grpc_port, spec.default_grpc_port);
+  absl::SetFlag(&FLAGS_metrics_port, spec.default_metrics_port);
+  ParseFlagsWithEnvironment(spec.name, argc, argv);
+  auto runtime = std::unique_ptr<ServiceRuntime>(new ServiceRuntime(spec));
+  if (absl::Status s = runtime->Init(); !s.ok()) return s;
+  return runtime;
+}
+
+ServiceRuntime::~ServiceRuntime() = default;
+
+absl::Status ServiceRuntime::Init() {
+  pg::PoolOptions pool_options;
+  pool_options.url = absl::GetFlag(FLAGS_pg_url);
+  pool_options.schema = spec_.name;
+  pool_options.size = std::max(1, absl::GetFlag(FLAGS_pg_pool_size));
+  pool_ = pg::Pool::Create(std::move(pool_options));
+
+  // Containers start in any order: wait for the database rather than crash-loop.
+  const absl::Time give_up = absl::Now() + absl::GetFlag(FLAGS_startup_timeout);
+  while (true) {
+    absl::StatusOr<int> applied = pg::ApplyMigrations(*pool_, spec_.name, spec_.migrations);
+    if (applied.ok()) {
+      LogJson({{"msg", absl::string_view("migrations applied")},
+               {"service", absl::string_view(spec_.name)},
+               {"count", static_cast<int64_t>(*applied)}});
+      break;
+    }
+    if (applied.status().code() != absl::StatusCode::kUnavailable || absl::Now() >= give_up) {
+      return applied.status();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+
+  absl::StatusOr<redis::RedisOptions> redis_options = redis::ParseRedisAddress(absl::GetFlag(FLAGS_redis));
+  if (!redis_options.ok()) return redis_options.status();
+  redis_ = std::make_unique<redis::RedisClient>(*redis_options);
+
+  const std::string keys_file = absl::GetFlag(FLAGS_public_keys_file);
+  if (keys_file.empty()) {
+    // Deny by default: with no keys every authenticated call is UNAUTHENTICATED.
+    LogJson({{"msg", absl::string_view("no --public_keys_file: every authenticated call will be refused")}});
+  } else {
+    absl::StatusOr<auth::KeySet> keys = auth::KeySet::LoadFromFile(keys_file);
+    if (!keys.ok()) return keys.status();
+    keys_ = *std::move(keys);
+  }
+  verifier_ = std::make_unique<auth::TokenVerifier>(&keys_, &Clock::Real());
+
+  server_ = std::make_unique<server::ServiceServer>(
+      server::ServerConfigFromFlags(spec_.name, spec_.health_name));
+  server_->AddReadinessProbe("postgresql", [this] { return pool_->Ping(); });
+
+  if (spec_.publishes_events) {
+    outbox::RelayOptions relay_options;
+    relay_options.stream = absl::StrCat("meltingdoc.", spec_.name);
+    relay_ = std::make_unique<outbox::OutboxRelay>(pool_.get(), redis_.get(), relay_options);
+    server_->metrics().AddGauge("meltingdoc_outbox_unsent", "Events not yet published to Redis.", [this] {
+      absl::StatusOr<int64_t> n = relay_->UnsentCount();
+      return n.ok() ? static_cast<double>(*n) : -1.0;
+    });
+  }
+  return absl::OkStatus();
+}
+
+int ServiceRuntime::Run() {
+  if (absl::Status s = server_->Start(); !s.ok()) {
+    LogJson({{"msg", absl::string_view("cannot start")}, {"error", absl::string_view(s.message())}});
+    return 1;
+  }
+  if (relay_ != nullptr) relay_->Start();
+  const int code = server_->WaitForShutdown();
+  // The relay stops last: events committed by the drained calls are still published.
+  if (relay_ != nullptr) relay_->Stop();
+  return code;
+}
+
+int RunService(const ServiceSpec& spec, int argc, char** argv, const ServiceFactory& make_services) {
+  absl::StatusOr<std::unique_ptr<ServiceRuntime>> runtime = ServiceRuntime::Create(spec, argc, argv);
+  if (!runtime.ok()) {
+    LogJson({{"msg", absl::string_view("start-up failed")},
+             {"service", absl::string_view(spec.name)},
+             {"error", absl::string_view(runtime.status().ToString())}});
+    return 1;
+  }
+  absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services = make_services(**runtime);
+  if (!services.ok()) {
+    LogJson({{"msg", absl::string_view("start-up failed")},
+             {"service", absl::string_view(spec.name)},
+             {"error", absl::string_view(services.status().ToString())}});
+    return 1;
+  }
+  for (auto& s : *services) (*runtime)->server().RegisterService(s.get());
+  return (*runtime)->Run();
+}
+
+}  // namespace meltingdoc::runtime

@@ -1,0 +1,54 @@
+// Runs a unary callback handler's blocking body on the service's BoundedExecutor and
+// finishes the call from there, so gRPC's own threads never wait on PostgreSQL or Redis.
+//
+//   grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* ctx,
+//                                        const GetAccountRequest* req,
+//                                        GetAccountResponse* resp) override {
+//     return RunUnary(ctx, executor_, [=] { return DoGetAccount(*ctx, *req, *resp); });
+//   }
+//
+// The body returns an absl::Status (details attached with AttachDetail survive). If the
+// executor's queue is full the call is refused at once with RESOURCE_EXHAUSTED; if the
+// client gave up or its deadline passed while queued, the body is skipped.
+#pragma once
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "libs/server/executor.h"
+#include "libs/server/grpc_status.h"
+
+namespace meltingdoc::server {
+
+template <typename Body>
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, BoundedExecutor& executor,
+                                   Body body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const bool queued = executor.TrySubmit([context, reactor, body = std::move(body)]() mutable {
+    if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled while queued"));
+      return;
+    }
+    if (context->deadline() <= std::chrono::system_clock::now()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed while queued"));
+      return;
+    }
+    absl::Status status;
+    try {
+      status = body();
+    } catch (const std::exception& e) {
+      // A layer let an exception escape: a bug, but never a crash of the whole service.
+      status = absl::InternalError("internal error");
+    }
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  if (!queued) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "server busy: too many requests queued, retry shortly"));
+  }
+  return reactor;
+}
+
+}  // namespace meltingdoc::server

@@ -1,0 +1,34 @@
+#include "services/identity/identity_service.h"
+
+#include "libs/common/status_macros.h"
+#include "libs/common/uuid.h"
+#include "libs/runtime/authenticate.h"
+#include "libs/server/field_errors.h"
+#include "libs/server/unary_call.h"
+
+namespace meltingdoc::identity {
+
+grpc::ServerUnaryReactor* IdentityServiceImpl::GetAccount(grpc::CallbackServerContext* context,
+                                                          const v1::GetAccountRequest* request,
+                                                          v1::GetAccountResponse* response) {
+  return server::RunUnary(context, *executor_, [this, context, request, response] {
+    return DoGetAccount(*context, *request, *response);
+  });
+}
+
+absl::Status IdentityServiceImpl::DoGetAccount(const grpc::ServerContextBase& context,
+                                               const v1::GetAccountRequest& request,
+                                               v1::GetAccountResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, runtime::Authenticate(context, *verifier_));
+  if (!IsValidUuid(request.account_id())) {
+    return server::InvalidField("account_id", "must be a UUID (8-4-4-4-12 hexadecimal digits)");
+  }
+  // Pending accounts see their own account only; moderators review everyone's.
+  if (caller.account_id != request.account_id() && !caller.HasRole(auth::Role::kModerator)) {
+    return absl::PermissionDeniedError("you may read only your own account");
+  }
+  ASSIGN_OR_RETURN(*response.mutable_account(), store_->GetAccount(request.account_id()));
+  return absl::OkStatus();
+}
+
+}  // namespace meltingdoc::identity

@@ -1,0 +1,96 @@
+#include "tests/support/service_process.h"
+
+#include <stdlib.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "tests/support/test_env.h"
+
+namespace meltingdoc::testing {
+
+absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
+    const ServiceProcessOptions& options) {
+  auto sp = std::unique_ptr<ServiceProcess>(new ServiceProcess());
+  sp->service_ = options.service;
+  sp->grpc_port_ = FreeTcpPort();
+  sp->metrics_port_ = FreeTcpPort();
+  char tmpl[] = "/tmp/meltingdoc-svc-log-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  if (fd >= 0) ::close(fd);
+  sp->log_path_ = tmpl;
+  // Configure through the environment, as containers do (MELTINGDOC_<SERVICE>_<FLAG>).
+  const std::string prefix = absl::StrCat("MELTINGDOC_", absl::AsciiStrToUpper(options.service), "_");
+  std::map<std::string, std::string> env = {
+      {prefix + "GRPC_PORT", std::to_string(sp->grpc_port_)},
+      {prefix + "METRICS_PORT", std::to_string(sp->metrics_port_)},
+      {prefix + "PG_URL", options.pg_url},
+      {prefix + "REDIS", absl::StrCat("127.0.0.1:", options.redis_port)},
+      {prefix + "PUBLIC_KEYS_FILE", options.public_keys_file},
+      {prefix + "DRAIN_DEADLINE", "10s"},
+  };
+  for (const auto& [k, v] : options.extra_env) env[k] = v;
+  const std::string binary =
+      absl::StrCat(BinaryDir(), "/services/", options.service, "/meltingdoc-", options.service);
+  auto process = Subprocess::Start({binary}, env, sp->log_path_);
+  if (!process.ok()) return process.status();
+  sp->process_ = std::move(process).value();
+  sp->channel_ = grpc::CreateChannel(sp->address(), grpc::InsecureChannelCredentials());
+  return sp;
+}
+
+std::string ServiceProcess::address() const { return absl::StrCat("127.0.0.1:", grpc_port_); }
+
+std::string ServiceProcess::HealthName() const {
+  std::string type = service_;
+  type[0] = absl::ascii_toupper(static_cast<unsigned char>(type[0]));
+  return absl::StrCat("meltingdoc.", service_, ".v1.", type, "Service");
+}
+
+absl::Status ServiceProcess::WaitForHealth(bool serving, absl::Duration timeout) {
+  auto stub = grpc::health::v1::Health::NewStub(channel_);
+  const auto want = serving ? grpc::health::v1::HealthCheckResponse::SERVING
+                            : grpc::health::v1::HealthCheckResponse::NOT_SERVING;
+  const absl::Time deadline = absl::Now() + timeout;
+  std::string last = "no answer";
+  while (absl::Now() < deadline) {
+    if (!process_->Running()) {
+      return absl::FailedPreconditionError(absl::StrCat("process exited; log:\n", ReadLog()));
+    }
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    grpc::health::v1::HealthCheckRequest req;
+    req.set_service(HealthName());
+    grpc::health::v1::HealthCheckResponse resp;
+    grpc::Status s = stub->Check(&ctx, req, &resp);
+    if (s.ok() && resp.status() == want) return absl::OkStatus();
+    last = s.ok() ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status())
+                  : s.error_message();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat(HealthName(), " not ", serving ? "SERVING" : "NOT_SERVING", " (last: ", last,
+                   "); log:\n", ReadLog()));
+}
+
+std::string ServiceProcess::ReadLog() const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
+  CommandResult r = RunCommand(absl::StrCat("curl -sS --max-time 5 http://127.0.0.1:", port, path));
+  if (r.exit_code != 0) return absl::UnavailableError(r.output);
+  return r.output;
+}
+
+}  // namespace meltingdoc::testing

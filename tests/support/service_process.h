@@ -1,0 +1,55 @@
+// A real service binary started for a test: its own gRPC and metrics ports, pointed at a
+// test database and Redis, with the test key file; waits until health says SERVING.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "tests/support/subprocess.h"
+
+namespace meltingdoc::testing {
+
+struct ServiceProcessOptions {
+  std::string service;      // "identity", "profiles", "discussions", "search"
+  std::string pg_url;       // as the service's own role
+  int redis_port = 0;
+  std::string public_keys_file;
+  std::map<std::string, std::string> extra_env;
+};
+
+class ServiceProcess {
+ public:
+  // Starts the binary; does not wait for SERVING (see WaitForHealth).
+  static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(const ServiceProcessOptions& options);
+
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_port_; }
+  std::string address() const;
+  const std::string& log_path() const { return log_path_; }
+  std::string HealthName() const;  // e.g. meltingdoc.identity.v1.IdentityService
+  Subprocess& process() { return *process_; }
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+
+  // Polls grpc.health.v1.Health/Check for the service's own name until it reports
+  // `serving` (true: SERVING, false: NOT_SERVING), or the timeout passes.
+  absl::Status WaitForHealth(bool serving, absl::Duration timeout = absl::Seconds(30));
+  std::string ReadLog() const;
+
+ private:
+  ServiceProcess() = default;
+  std::string service_;
+  int grpc_port_ = 0;
+  int metrics_port_ = 0;
+  std::string log_path_;
+  std::unique_ptr<Subprocess> process_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// HTTP GET on 127.0.0.1:port; returns the body (for /metrics).
+absl::StatusOr<std::string> HttpGet(int port, const std::string& path);
+
+}  // namespace meltingdoc::testing
