@@ -52,7 +52,8 @@ std::string JsonQuote(absl::string_view text) {
 std::string FormatJsonLine(std::initializer_list<LogField> fields) {
   std::string line = absl::StrCat(
       "{\"ts\":", JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone())));
-  for (const auto& [key, value] : fields) {
+  for (const auto& [key, field_value] : fields) {
+    const auto& value = field_value.value();
     absl::StrAppend(&line, ",", JsonQuote(key), ":");
     if (const auto* s = std::get_if<absl::string_view>(&value)) {
       line += JsonQuote(*s);

@@ -13,7 +13,25 @@
 
 namespace meltingdoc {
 
-using LogValue = std::variant<absl::string_view, int64_t, double, bool>;
+// A field value: text, integer, floating point or boolean. The constructors are explicit about
+// each source type, so that a string literal never silently becomes a bool.
+class LogValue {
+ public:
+  LogValue(const char* text) : value_(absl::string_view(text)) {}
+  LogValue(absl::string_view text) : value_(text) {}
+  LogValue(const std::string& text) : value_(absl::string_view(text)) {}
+  LogValue(int number) : value_(static_cast<int64_t>(number)) {}
+  LogValue(long number) : value_(static_cast<int64_t>(number)) {}
+  LogValue(long long number) : value_(static_cast<int64_t>(number)) {}
+  LogValue(unsigned long number) : value_(static_cast<int64_t>(number)) {}
+  LogValue(double number) : value_(number) {}
+  LogValue(bool flag) : value_(flag) {}
+
+  const std::variant<absl::string_view, int64_t, double, bool>& value() const { return value_; }
+
+ private:
+  std::variant<absl::string_view, int64_t, double, bool> value_;
+};
 using LogField = std::pair<absl::string_view, LogValue>;
 
 // Formats the fields as a JSON object (with "ts" first), without the newline.

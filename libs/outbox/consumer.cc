@@ -11,7 +11,7 @@
 #include "libs/common/uuid.h"
 #include "libs/outbox/event_codec.h"
 #include "libs/outbox/inbox_store.h"
-#include "libs/outbox/json_log.h"
+#include "libs/common/json_log.h"
 #include "libs/pg/errors.h"
 
 namespace meltingdoc::outbox {
@@ -146,8 +146,7 @@ absl::StatusOr<StreamConsumer::Outcome> StreamConsumer::ProcessEntry(const Strea
   if (entry.deleted) {
     // Trimmed from the stream (MAXLEN) while still pending here: the event is gone and cannot
     // be applied; acknowledging it is the only way to stop reading it. Reindex recovers.
-    LogJson(kComponent, "pending entry was trimmed from the stream before it was applied",
-            {{"stream", options_.stream}, {"entry_id", entry.id}});
+    LogJson({{"component", kComponent}, {"msg", "pending entry was trimmed from the stream before it was applied"}, {"stream", options_.stream}, {"entry_id", entry.id}});
     RETURN_IF_ERROR(Ack(entry.id));
     ++poison_count_;
     return Outcome::kPoison;
@@ -157,8 +156,7 @@ absl::StatusOr<StreamConsumer::Outcome> StreamConsumer::ProcessEntry(const Strea
   const std::string* payload = entry.Field("payload");
   if (payload == nullptr || !event.ParseFromString(*payload) || !ValidateEvent(event).ok()) {
     // Retrying cannot help, and leaving it pending would replay it on every poll forever.
-    LogJson(kComponent, "unreadable entry acknowledged as poison",
-            {{"stream", options_.stream},
+    LogJson({{"component", kComponent}, {"msg", "unreadable entry acknowledged as poison"}, {"stream", options_.stream},
              {"entry_id", entry.id},
              {"event_id", LoggableEventId(entry)}});
     RETURN_IF_ERROR(Ack(entry.id));
@@ -183,8 +181,7 @@ absl::StatusOr<StreamConsumer::Outcome> StreamConsumer::ProcessEntry(const Strea
   if (!status.ok()) {
     if (absl::IsUnavailable(status)) return status;  // PostgreSQL down: fail the whole poll
     // Code only: a handler's message may quote event content.
-    LogJson(kComponent, "event not applied; left pending for a retry",
-            {{"stream", options_.stream},
+    LogJson({{"component", kComponent}, {"msg", "event not applied; left pending for a retry"}, {"stream", options_.stream},
              {"entry_id", entry.id},
              {"event_id", event.event_id()},
              {"code", absl::StatusCodeToString(status.code())}});
@@ -199,8 +196,7 @@ absl::Duration StreamConsumer::Step() {
   absl::StatusOr<int> applied = PollOnce();
   if (!applied.ok()) {
     const absl::Duration delay = backoff_.Next();
-    LogJson(kComponent, "poll failed",
-            {{"stream", options_.stream},
+    LogJson({{"component", kComponent}, {"msg", "poll failed"}, {"stream", options_.stream},
              {"group", options_.group},
              {"code", absl::StatusCodeToString(applied.status().code())},
              // Redis and PostgreSQL messages name the failure, never an event's content.

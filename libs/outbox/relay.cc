@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
-#include "libs/outbox/json_log.h"
+#include "libs/common/json_log.h"
 #include "libs/outbox/outbox_store.h"
 
 namespace meltingdoc::outbox {
@@ -68,8 +68,7 @@ absl::Duration OutboxRelay::Step() {
   absl::StatusOr<int> sent = RelayOnce();
   if (!sent.ok()) {
     const absl::Duration delay = backoff_.Next();
-    LogJson("outbox_relay", "relay run failed",
-            {{"stream", options_.stream},
+    LogJson({{"component", "outbox_relay"}, {"msg", "relay run failed"}, {"stream", options_.stream},
              {"code", absl::StatusCodeToString(sent.status().code())},
              // Redis and pg::StatusFromException messages name the failure, never the
              // statement's parameters or an entry's fields.
