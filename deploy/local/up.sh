@@ -80,12 +80,13 @@ start_service() {
   local svc=$1
   local -a args=(--grpc_port="${GRPC_PORT[$svc]}" --metrics_port="${METRICS_PORT[$svc]}"
     --redis="127.0.0.1:$REDIS_PORT" --public_keys_file="$KEYS_DIR/public_keys")
-  [ "$svc" = identity ] && args+=(--signing_key_file="$KEYS_DIR/signing_key")
   local password url
   password=$(<"$SECRETS_DIR/$svc.pg_password")
   url="postgresql://$svc:$password@127.0.0.1:$PG_PORT/$DATABASE"
-  # The database URL carries a password: environment, not argv.
+  # The database URL carries a password: environment, not argv. The signing key goes by
+  # environment too, where a binary without that flag (yet) ignores it instead of refusing it.
   start_detached "$svc" env "MELTINGDOC_${svc^^}_PG_URL=$url" \
+    "MELTINGDOC_IDENTITY_SIGNING_KEY_FILE=$KEYS_DIR/signing_key" \
     "$BUILD_DIR/services/$svc/meltingdoc-$svc" "${args[@]}"
 }
 
