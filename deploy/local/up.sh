@@ -127,6 +127,7 @@ print_summary() {
 }
 
 refuse_if_running  # before the trap below, which would stop the running stack
+rm -f "$RUN_DIR"/*.pid  # stale, from a stack that did not stop cleanly
 
 # Until the stack is up, any failure stops what was started; --detach then disarms this.
 on_exit() {
