@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -10,12 +12,29 @@
 namespace meltingdoc {
 namespace {
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid. Valid means well-formed
+// per RFC 3629: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF (strict JSON
+// readers reject those).
 size_t Utf8SequenceLength(absl::string_view s, size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
-  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  if (c < 0x80) return 1;
+  size_t len = 0;
+  unsigned char second_min = 0x80, second_max = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) {
+    len = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    len = 3;
+    if (c == 0xe0) second_min = 0xa0;  // overlong
+    if (c == 0xed) second_max = 0x9f;  // surrogates
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    len = 4;
+    if (c == 0xf0) second_min = 0x90;  // overlong
+    if (c == 0xf4) second_max = 0x8f;  // above U+10FFFF
+  }
   if (len == 0 || i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
+  const auto second = static_cast<unsigned char>(s[i + 1]);
+  if (second < second_min || second > second_max) return 0;
+  for (size_t k = 2; k < len; ++k) {
     if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
   }
   return len;
@@ -60,7 +79,12 @@ std::string FormatJsonLine(std::initializer_list<LogField> fields) {
     } else if (const auto* i = std::get_if<int64_t>(&value)) {
       absl::StrAppend(&line, *i);
     } else if (const auto* d = std::get_if<double>(&value)) {
-      absl::StrAppendFormat(&line, "%.3f", *d);
+      // JSON has no NaN or infinity: write null rather than an unparseable line.
+      if (std::isfinite(*d)) {
+        absl::StrAppendFormat(&line, "%.3f", *d);
+      } else {
+        line += "null";
+      }
     } else {
       line += std::get<bool>(value) ? "true" : "false";
     }
