@@ -1,5 +1,6 @@
 #include "services/identity/identity_service.h"
 
+#include "absl/strings/match.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/uuid.h"
 #include "libs/runtime/authenticate.h"
@@ -23,8 +24,10 @@ absl::Status IdentityServiceImpl::DoGetAccount(const grpc::ServerContextBase& co
   if (!IsValidUuid(request.account_id())) {
     return server::InvalidField("account_id", "must be a UUID (8-4-4-4-12 hexadecimal digits)");
   }
-  // Pending accounts see their own account only; moderators review everyone's.
-  if (caller.account_id != request.account_id() && !caller.HasRole(auth::Role::kModerator)) {
+  // Pending accounts see their own account only; moderators review everyone's. UUIDs are
+  // accepted in either case, so "own" must not depend on the case the client used.
+  const bool own = absl::EqualsIgnoreCase(caller.account_id, request.account_id());
+  if (!own && !caller.HasRole(auth::Role::kModerator)) {
     return absl::PermissionDeniedError("you may read only your own account");
   }
   ASSIGN_OR_RETURN(*response.mutable_account(), store_->GetAccount(request.account_id()));

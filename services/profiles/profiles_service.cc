@@ -1,5 +1,6 @@
 #include "services/profiles/profiles_service.h"
 
+#include "absl/strings/match.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/uuid.h"
 #include "libs/runtime/authenticate.h"
@@ -23,8 +24,10 @@ absl::Status ProfilesServiceImpl::DoGetProfile(const grpc::ServerContextBase& co
   if (!IsValidUuid(request.profile_id())) {
     return server::InvalidField("profile_id", "must be a UUID (8-4-4-4-12 hexadecimal digits)");
   }
-  // The network is for verified doctors; anyone else sees only their own profile.
-  if (caller.account_id != request.profile_id()) RETURN_IF_ERROR(auth::RequireVerified(caller));
+  // The network is for verified doctors; anyone else sees only their own profile (in either
+  // case of the UUID, which IsValidUuid accepts).
+  const bool own = absl::EqualsIgnoreCase(caller.account_id, request.profile_id());
+  if (!own) RETURN_IF_ERROR(auth::RequireVerified(caller));
   ASSIGN_OR_RETURN(*response.mutable_profile(), store_->GetProfile(request.profile_id()));
   return absl::OkStatus();
 }
