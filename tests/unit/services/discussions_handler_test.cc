@@ -1,0 +1,173 @@
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "libs/common/page_token.h"
+#include "services/discussions/discussions_service.h"
+#include "tests/unit/services/handler_fixture.h"
+
+namespace meltingdoc::discussions {
+namespace {
+
+using auth::Role;
+using auth::VerificationStatus;
+using testing::CallContext;
+using testing::ExpectBadRequestNaming;
+
+// Returns `rows_available` spaces titled "Space 000", "Space 001", ..., at most `limit`.
+class FakeDiscussionsStore : public DiscussionsStore {
+ public:
+  absl::StatusOr<std::vector<v1::Space>> ListSpaces(const std::string& account_id,
+                                                    const std::optional<SpaceCursor>& after,
+                                                    int limit) override {
+    ++calls;
+    last_account_id = account_id;
+    last_after = after;
+    last_limit = limit;
+    if (!error.ok()) return error;
+    std::vector<v1::Space> out;
+    for (int i = 0; i < rows_available && i < limit; ++i) {
+      v1::Space s;
+      s.set_space_id(absl::StrCat("00000000-0000-4000-8000-", absl::Dec(i, absl::kZeroPad12)));
+      s.set_title(absl::StrCat("Space ", absl::Dec(i, absl::kZeroPad3)));
+      s.set_kind(v1::SPACE_KIND_SPECIALTY);
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+  int calls = 0;
+  std::string last_account_id;
+  std::optional<SpaceCursor> last_after;
+  int last_limit = -1;
+  int rows_available = 0;
+  absl::Status error;
+};
+
+class DiscussionsHandlerTest : public testing::HandlerTest {
+ protected:
+  absl::Status List(int page_size, const std::string& page_token = "",
+                    const std::string* token = nullptr) {
+    v1::ListSpacesRequest req;
+    req.set_page_size(page_size);
+    req.set_page_token(page_token);
+    response_.Clear();
+    return service_.DoListSpaces(CallContext::Bearer(token ? *token : doctor_)->get(), req,
+                                 response_);
+  }
+
+  const std::string me_ = NewUuid();
+  const std::string doctor_ = tokens_.VerifiedDoctor(me_);
+  FakeDiscussionsStore store_;
+  DiscussionsServiceImpl service_{&store_, &verifier_, &executor_};
+  v1::ListSpacesResponse response_;
+};
+
+TEST_F(DiscussionsHandlerTest, DefaultPageAsksTheStoreForOneRowMore) {
+  store_.rows_available = 3;
+  ASSERT_TRUE(List(0).ok());
+  EXPECT_EQ(store_.last_limit, kDefaultPageSize + 1);
+  EXPECT_EQ(store_.last_limit, 51);
+  EXPECT_EQ(store_.last_account_id, me_) << "the store filters by the caller";
+  EXPECT_FALSE(store_.last_after.has_value());
+  ASSERT_EQ(response_.spaces_size(), 3);
+  EXPECT_EQ(response_.spaces(0).title(), "Space 000");
+  EXPECT_EQ(response_.spaces(2).title(), "Space 002");
+  EXPECT_EQ(response_.next_page_token(), "") << "last page";
+}
+
+TEST_F(DiscussionsHandlerTest, PageSizeBounds) {
+  ASSERT_TRUE(List(1).ok());
+  EXPECT_EQ(store_.last_limit, 2);
+  ASSERT_TRUE(List(kMaxPageSize).ok());
+  EXPECT_EQ(store_.last_limit, 101);
+  const int calls = store_.calls;
+  for (int bad : {101, -1, 1000000, -2147483647 - 1, 2147483647}) {
+    ExpectBadRequestNaming(List(bad), "page_size");
+  }
+  EXPECT_EQ(store_.calls, calls) << "invalid requests must not reach the store";
+}
+
+TEST_F(DiscussionsHandlerTest, NextPageTokenOnlyWhenThereIsMore) {
+  store_.rows_available = 50;  // exactly a default page
+  ASSERT_TRUE(List(0).ok());
+  EXPECT_EQ(response_.spaces_size(), 50);
+  EXPECT_EQ(response_.next_page_token(), "");
+
+  store_.rows_available = 51;
+  ASSERT_TRUE(List(0).ok());
+  EXPECT_EQ(response_.spaces_size(), 50) << "the extra row is not shown";
+  EXPECT_NE(response_.next_page_token(), "");
+
+  store_.rows_available = 0;
+  ASSERT_TRUE(List(0).ok());
+  EXPECT_EQ(response_.spaces_size(), 0);
+  EXPECT_EQ(response_.next_page_token(), "");
+}
+
+TEST_F(DiscussionsHandlerTest, TokenResumesAfterTheLastRowShown) {
+  store_.rows_available = 10;
+  ASSERT_TRUE(List(3).ok());
+  ASSERT_EQ(response_.spaces_size(), 3);
+  const v1::Space last = response_.spaces(2);
+  const std::string token = response_.next_page_token();
+  ASSERT_FALSE(token.empty());
+
+  ASSERT_TRUE(List(3, token).ok());
+  ASSERT_TRUE(store_.last_after.has_value());
+  EXPECT_EQ(store_.last_after->title, "Space 002");
+  EXPECT_EQ(store_.last_after->title, last.title());
+  EXPECT_EQ(store_.last_after->space_id, last.space_id());
+  EXPECT_EQ(store_.last_limit, 4);
+}
+
+TEST_F(DiscussionsHandlerTest, CursorKeepsUnusualTitlesExactly) {
+  // A title with separators, quotes and non-ASCII text must come back byte for byte.
+  const std::string title = "Médecine \"générale\" | 2:3;\n\\";
+  const std::string token =
+      EncodePageToken("spaces", {title, "00000000-0000-4000-8000-000000000007"});
+  ASSERT_TRUE(List(5, token).ok());
+  ASSERT_TRUE(store_.last_after.has_value());
+  EXPECT_EQ(store_.last_after->title, title);
+  EXPECT_EQ(store_.last_after->space_id, "00000000-0000-4000-8000-000000000007");
+}
+
+TEST_F(DiscussionsHandlerTest, BadPageTokenIsInvalidArgumentNamingPageToken) {
+  const int calls = store_.calls;
+  for (const std::string& bad :
+       {std::string("garbage"), std::string("!!!"), std::string(5000, 'A'),
+        EncodePageToken("posts", {"Space 001", "x"}),  // another list's token
+        EncodePageToken("spaces", {"only one key"})}) {
+    ExpectBadRequestNaming(List(10, bad), "page_token");
+  }
+  EXPECT_EQ(store_.calls, calls);
+}
+
+TEST_F(DiscussionsHandlerTest, OnlyVerifiedDoctorsList) {
+  for (VerificationStatus status :
+       {VerificationStatus::kPendingEmail, VerificationStatus::kPendingVerification,
+        VerificationStatus::kRejected, VerificationStatus::kSuspended}) {
+    const std::string token = TokenFor(me_, Role::kDoctor, status);
+    EXPECT_EQ(List(10, "", &token).code(), absl::StatusCode::kPermissionDenied)
+        << auth::VerificationStatusName(status);
+  }
+  const std::string pending = tokens_.Pending(me_);
+  EXPECT_EQ(List(10, "", &pending).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_.calls, 0);
+}
+
+TEST_F(DiscussionsHandlerTest, MissingTokenIsUnauthenticated) {
+  v1::ListSpacesRequest req;
+  EXPECT_EQ(service_.DoListSpaces(CallContext("").get(), req, response_).code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(store_.calls, 0);
+}
+
+TEST_F(DiscussionsHandlerTest, StoreErrorPropagates) {
+  store_.error = absl::UnavailableError("database unavailable");
+  EXPECT_EQ(List(0).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(response_.spaces_size(), 0);
+}
+
+}  // namespace
+}  // namespace meltingdoc::discussions

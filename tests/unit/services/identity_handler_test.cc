@@ -1,0 +1,143 @@
+#include <cctype>
+#include <string>
+
+#include "services/identity/identity_service.h"
+#include "tests/unit/services/handler_fixture.h"
+
+namespace meltingdoc::identity {
+namespace {
+
+using auth::Role;
+using auth::VerificationStatus;
+using testing::CallContext;
+using testing::ExpectBadRequestNaming;
+
+class FakeIdentityStore : public IdentityStore {
+ public:
+  absl::StatusOr<v1::Account> GetAccount(const std::string& account_id) override {
+    ++calls;
+    last_account_id = account_id;
+    if (!result.ok()) return result.status();
+    v1::Account a = *result;
+    a.set_account_id(account_id);
+    return a;
+  }
+  int calls = 0;
+  std::string last_account_id;
+  absl::StatusOr<v1::Account> result = [] {
+    v1::Account a;
+    a.set_email("ada@example.fr");
+    a.set_given_name("Ada");
+    a.set_family_name("Lovelace");
+    a.set_status(v1::ACCOUNT_STATUS_VERIFIED);
+    a.set_role(v1::ROLE_DOCTOR);
+    return a;
+  }();
+};
+
+class IdentityHandlerTest : public testing::HandlerTest {
+ protected:
+  absl::Status Get(const CallContext& ctx, const std::string& account_id) {
+    v1::GetAccountRequest req;
+    req.set_account_id(account_id);
+    response_.Clear();
+    return service_.DoGetAccount(ctx.get(), req, response_);
+  }
+
+  const std::string me_ = NewUuid();
+  const std::string other_ = NewUuid();
+  FakeIdentityStore store_;
+  IdentityServiceImpl service_{&store_, &verifier_, &executor_};
+  v1::GetAccountResponse response_;
+};
+
+TEST_F(IdentityHandlerTest, DoctorReadsOwnAccount) {
+  const absl::Status s = Get(*CallContext::Bearer(tokens_.VerifiedDoctor(me_)), me_);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(response_.account().account_id(), me_);
+  EXPECT_EQ(response_.account().email(), "ada@example.fr");
+  EXPECT_EQ(store_.calls, 1);
+  EXPECT_EQ(store_.last_account_id, me_);
+}
+
+TEST_F(IdentityHandlerTest, PendingAccountReadsOwnAccount) {
+  EXPECT_TRUE(Get(*CallContext::Bearer(tokens_.Pending(me_)), me_).ok());
+}
+
+TEST_F(IdentityHandlerTest, OwnAccountInUpperCaseIsStillOwn) {
+  // IsValidUuid accepts either case, so the same account must be recognised in either case.
+  std::string upper = me_;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const absl::Status s = Get(*CallContext::Bearer(tokens_.VerifiedDoctor(me_)), upper);
+  EXPECT_TRUE(s.ok()) << s;
+}
+
+TEST_F(IdentityHandlerTest, DoctorCannotReadAnotherAccount) {
+  const absl::Status s = Get(*CallContext::Bearer(tokens_.VerifiedDoctor(me_)), other_);
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << s;
+  EXPECT_EQ(store_.calls, 0);
+  EXPECT_FALSE(response_.has_account());
+}
+
+TEST_F(IdentityHandlerTest, PendingAccountCannotReadAnotherAccount) {
+  EXPECT_EQ(Get(*CallContext::Bearer(tokens_.Pending(me_)), other_).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_.calls, 0);
+}
+
+TEST_F(IdentityHandlerTest, ModeratorAndAdminReadAnyAccount) {
+  for (Role role : {Role::kModerator, Role::kAdmin}) {
+    const absl::Status s = Get(*CallContext::Bearer(tokens_.WithRole(me_, role)), other_);
+    ASSERT_TRUE(s.ok()) << auth::RoleName(role) << ": " << s;
+    EXPECT_EQ(response_.account().account_id(), other_);
+    EXPECT_EQ(store_.last_account_id, other_);
+  }
+  EXPECT_EQ(store_.calls, 2);
+}
+
+TEST_F(IdentityHandlerTest, MissingOrBadTokenIsUnauthenticated) {
+  testing::TestTokens strangers;  // a key pair this service does not trust
+  auth::Principal expired_principal;
+  expired_principal.account_id = me_;
+  expired_principal.session_id = NewUuid();
+  expired_principal.status = VerificationStatus::kVerified;
+  for (const std::string& authorization :
+       {std::string(""), std::string("Bearer "), std::string("Bearer not.a.token"),
+        "Basic " + tokens_.VerifiedDoctor(me_), tokens_.VerifiedDoctor(me_),
+        "Bearer " + strangers.VerifiedDoctor(me_),
+        "Bearer " + tokens_.Token(expired_principal, absl::Minutes(-30))}) {
+    const absl::Status s = Get(CallContext(authorization), me_);
+    EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated) << authorization << " -> " << s;
+  }
+  EXPECT_EQ(store_.calls, 0);
+}
+
+TEST_F(IdentityHandlerTest, AuthenticationComesBeforeValidation) {
+  // An anonymous caller learns nothing about what a valid request looks like.
+  EXPECT_EQ(Get(CallContext(""), "not-a-uuid").code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(IdentityHandlerTest, InvalidUuidIsInvalidArgumentNamingAccountIdAndNeverReachesTheStore) {
+  // Even a moderator, who may read any account, is refused before the store is asked.
+  const auto ctx = CallContext::Bearer(tokens_.WithRole(me_, Role::kModerator));
+  for (const std::string& bad :
+       {std::string(""), std::string("123"), std::string("../../etc/passwd"), me_ + " ",
+        me_.substr(0, 35) + "g", std::string("'; DROP TABLE accounts; --")}) {
+    ExpectBadRequestNaming(Get(*ctx, bad), "account_id");
+  }
+  EXPECT_EQ(store_.calls, 0);
+}
+
+TEST_F(IdentityHandlerTest, StoreErrorsPropagate) {
+  store_.result = absl::NotFoundError("no such account");
+  absl::Status s = Get(*CallContext::Bearer(tokens_.VerifiedDoctor(me_)), me_);
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(s.message(), "no such account");
+
+  store_.result = absl::UnavailableError("database unavailable");
+  s = Get(*CallContext::Bearer(tokens_.WithRole(me_, Role::kAdmin)), other_);
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace meltingdoc::identity
