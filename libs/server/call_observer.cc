@@ -6,6 +6,7 @@
 #include "grpcpp/server_context.h"
 #include "libs/common/uuid.h"
 #include "libs/common/json_log.h"
+#include "libs/common/request_id.h"
 
 namespace meltingdoc::server {
 namespace {
@@ -35,17 +36,6 @@ const char* CodeName(grpc::StatusCode code) {
     case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
     default: return "UNKNOWN";
   }
-}
-
-// Accept a client-chosen id only if it is short and plain, so it is safe in logs.
-bool IsSaneRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
-      return false;
-    }
-  }
-  return true;
 }
 
 class CallObserver final : public grpc::experimental::Interceptor {

@@ -55,9 +55,15 @@ void MetricsRegistry::AddGauge(std::string name, std::string help, std::function
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
+void MetricsRegistry::AddCollector(std::function<void(std::string* out)> append) {
+  absl::MutexLock lock(&mu_);
+  collectors_.push_back(std::move(append));
+}
+
 std::string MetricsRegistry::Render() const {
   std::string out;
   std::vector<Gauge> gauges;
+  std::vector<std::function<void(std::string*)>> collectors;
   {
     absl::MutexLock lock(&mu_);
     out += "# HELP meltingdoc_grpc_calls_total gRPC calls handled, by method and status code.\n";
@@ -84,12 +90,14 @@ std::string MetricsRegistry::Render() const {
                       h.count, "\n");
     }
     gauges = gauges_;
+    collectors = collectors_;
   }
   // Gauges are read outside the lock: a reader may take its own locks.
   for (const Gauge& g : gauges) {
     absl::StrAppend(&out, "# HELP ", g.name, " ", g.help, "\n# TYPE ", g.name, " gauge\n", g.name, " ",
                     FormatDouble(g.read()), "\n");
   }
+  for (const auto& collect : collectors) collect(&out);
   return out;
 }
 

@@ -31,6 +31,10 @@ class MetricsRegistry {
   // A gauge evaluated at every scrape. `name` must be a valid Prometheus metric name.
   void AddGauge(std::string name, std::string help, std::function<double()> read);
 
+  // A collector appends its own metric families (with HELP and TYPE lines) at every scrape:
+  // for processes whose metrics are not gRPC calls (the HTTP gateway).
+  void AddCollector(std::function<void(std::string* out)> append);
+
   // The whole registry in Prometheus text format (version 0.0.4).
   std::string Render() const;
 
@@ -49,6 +53,7 @@ class MetricsRegistry {
   std::map<std::pair<std::string, std::string>, uint64_t> calls_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Histogram> latency_ ABSL_GUARDED_BY(mu_);
   std::vector<Gauge> gauges_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::function<void(std::string*)>> collectors_ ABSL_GUARDED_BY(mu_);
 };
 
 // A minimal HTTP/1.1 server answering GET /metrics (the registry) and GET /healthz

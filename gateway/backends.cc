@@ -1,0 +1,101 @@
+#include "gateway/backends.h"
+
+#include "absl/synchronization/blocking_counter.h"
+#include "google/protobuf/message.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+
+namespace meltingdoc::gateway {
+
+using MessageStub = grpc::TemplatedGenericStub<google::protobuf::Message, google::protobuf::Message>;
+
+
+struct Backends::Backend {
+  BackendConfig config;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<MessageStub> stub;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health;
+  std::atomic<bool> serving{false};
+};
+
+Backends::Backends(std::vector<BackendConfig> configs) {
+  for (BackendConfig& c : configs) {
+    auto b = std::make_unique<Backend>();
+    b->config = std::move(c);
+    grpc::ChannelArguments args;
+    // A restarted backend is found again within a second, not after gRPC's default backoff
+    // (up to two minutes).
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    b->channel = grpc::CreateCustomChannel(b->config.address, grpc::InsecureChannelCredentials(), args);
+    b->stub = std::make_unique<MessageStub>(b->channel);
+    b->health = grpc::health::v1::Health::NewStub(b->channel);
+    backends_.push_back(std::move(b));
+  }
+}
+
+Backends::~Backends() {
+  stop_.Notify();
+  if (prober_.joinable()) prober_.join();
+}
+
+void Backends::Call(const std::string& service, const std::string& grpc_path,
+                    grpc::ClientContext* context, const google::protobuf::Message* request,
+                    google::protobuf::Message* response, std::function<void(grpc::Status)> done) {
+  for (const auto& b : backends_) {
+    if (b->config.service == service) {
+      b->stub->UnaryCall(context, grpc_path, grpc::StubOptions(), request, response, std::move(done));
+      return;
+    }
+  }
+  done(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no backend for this route"));
+}
+
+void Backends::StartProbing(absl::Duration interval) {
+  ProbeOnce(interval);
+  prober_ = std::thread([this, interval] {
+    while (!stop_.WaitForNotificationWithTimeout(interval)) ProbeOnce(interval);
+  });
+}
+
+void Backends::ProbeOnce(absl::Duration deadline) {
+  struct Probe {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+  };
+  std::vector<Probe> probes(backends_.size());
+  absl::BlockingCounter pending(static_cast<int>(backends_.size()));
+  for (size_t i = 0; i < backends_.size(); ++i) {
+    Backend* b = backends_[i].get();
+    Probe& p = probes[i];
+    p.context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    p.request.set_service(b->config.service);
+    b->health->async()->Check(&p.context, &p.request, &p.response, [b, &p, &pending](grpc::Status s) {
+      b->serving = s.ok() && p.response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+      pending.DecrementCount();
+    });
+  }
+  pending.Wait();
+}
+
+bool Backends::AllServing() const {
+  for (const auto& b : backends_) {
+    if (!b->serving) return false;
+  }
+  return true;
+}
+
+std::map<std::string, bool> Backends::ServingByName() const {
+  std::map<std::string, bool> out;
+  for (const auto& b : backends_) out[b->config.name] = b->serving;
+  return out;
+}
+
+}  // namespace meltingdoc::gateway

@@ -1,0 +1,251 @@
+#include "gateway/http_server.h"
+
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace meltingdoc::gateway {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+std::optional<absl::string_view> HttpRequest::Header(absl::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return absl::string_view(v);
+  }
+  return std::nullopt;
+}
+
+void HttpResponse::SetHeader(std::string name, std::string value) {
+  for (auto& [k, v] : headers) {
+    if (absl::EqualsIgnoreCase(k, name)) {
+      v = std::move(value);
+      return;
+    }
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+struct HttpServer::Impl {
+  HttpServerOptions options;
+  HttpHandler* handler = nullptr;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  std::vector<std::thread> threads;
+  std::atomic<size_t> connections{0};
+  std::atomic<bool> stopped{false};
+
+  void Accept();
+};
+
+namespace {
+
+std::chrono::steady_clock::duration ToSteady(absl::Duration d) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(absl::ToChronoNanoseconds(d));
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl* server)
+      : stream_(std::move(socket)), server_(server) {
+    ++server_->connections;
+  }
+  ~Session() { --server_->connections; }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->body_limit(server_->options.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
+    stream_.expires_after(ToSteady(server_->options.idle_timeout));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    stream_.expires_after(ToSteady(server_->options.request_timeout));
+    const auto& req = parser_->get();
+    if (absl::EqualsIgnoreCase(std::string(req[http::field::expect]), "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
+      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+        if (ec) return self->Close();
+        self->ReadBody();
+      });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRequest(ec); });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      return SendAndClose(server_->handler->EarlyError(
+          413, absl::StrCat("The request body is larger than ", server_->options.max_body_bytes, " bytes.")));
+    }
+    if (ec == http::error::header_limit) {
+      return SendAndClose(server_->handler->EarlyError(431, "The request headers are too large."));
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      return SendAndClose(server_->handler->EarlyError(400, "Malformed HTTP request."));
+    }
+    Close();  // end of stream, timeout, reset: nothing to answer
+  }
+
+  void OnRequest(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    stream_.expires_never();  // the handler's backend deadline bounds the wait
+    auto& req = parser_->get();
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+    HttpRequest request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    const size_t q = request.target.find('?');
+    request.path = request.target.substr(0, q);
+    if (q != std::string::npos) request.query = request.target.substr(q + 1);
+    request.headers.reserve(std::distance(req.begin(), req.end()));
+    for (const auto& field : req) {
+      request.headers.emplace_back(absl::AsciiStrToLower(std::string(field.name_string())),
+                                   std::string(field.value()));
+    }
+    request.body = std::move(req.body());
+    beast::error_code ignored;
+    const auto remote = stream_.socket().remote_endpoint(ignored);
+    if (!ignored) request.remote_address = remote.address().to_string();
+    server_->handler->Handle(std::move(request), [self = shared_from_this()](HttpResponse response) {
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
+    });
+  }
+
+  std::shared_ptr<http::response<http::string_body>> ToBeast(HttpResponse response, bool keep_alive) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), version_);
+    for (auto& [name, value] : response.headers) res->insert(name, value);
+    res->body() = std::move(response.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    return res;
+  }
+
+  void Write(HttpResponse response) {
+    const bool keep_alive = keep_alive_ && !response.close && !server_->stopped;
+    auto res = ToBeast(std::move(response), keep_alive);
+    stream_.expires_after(ToSteady(server_->options.request_timeout));
+    http::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+      if (ec || !keep_alive) return self->Close();
+      self->ReadHeader();
+    });
+  }
+
+  // For refused requests whose body may still be arriving: answer, stop sending, and drain
+  // for a moment so the client reads the answer instead of a connection reset.
+  void SendAndClose(HttpResponse response) {
+    auto res = ToBeast(std::move(response), /*keep_alive=*/false);
+    stream_.expires_after(std::chrono::seconds(2));
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      self->Drain();
+    });
+  }
+
+  void Drain() {
+    auto scratch = std::make_shared<std::array<char, 16384>>();
+    stream_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      self->Drain();
+    });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer::Impl* server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+};
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec != asio::error::operation_aborted && !stopped) Accept();
+      return;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    std::make_shared<Session>(std::move(socket), this)->Start();
+    Accept();
+  });
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                              HttpHandler* handler) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->handler = handler;
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(options.host, ec);
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("host ", options.host, ": ", ec.message()));
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(options.port));
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("listen on ", options.host, ":", options.port, ": ", ec.message()));
+  impl->Accept();
+  Impl* raw = impl.get();
+  for (int i = 0; i < std::max(1, options.io_threads); ++i) {
+    impl->threads.emplace_back([raw] { raw->io.run(); });
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+int HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+size_t HttpServer::open_connections() const { return impl_->connections; }
+
+void HttpServer::Stop() {
+  if (impl_->stopped.exchange(true)) return;
+  asio::post(impl_->io, [impl = impl_.get()] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+  impl_->io.stop();
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+}  // namespace meltingdoc::gateway

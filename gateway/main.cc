@@ -1,0 +1,154 @@
+// meltingdoc-gateway: the REST/JSON face of the suite (issue #7). Routes come from the
+// google.api.http annotations compiled into meltingdoc_protos; see docs/architecture.md.
+//
+// Every flag can also be set as MELTINGDOC_GATEWAY_<FLAG> (e.g. MELTINGDOC_GATEWAY_PORT).
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "gateway/backends.h"
+#include "gateway/bearer_auth.h"
+#include "gateway/gateway.h"
+#include "gateway/http_metrics.h"
+#include "gateway/http_server.h"
+#include "gateway/openapi.h"
+#include "gateway/route_table.h"
+#include "gateway/static_files.h"
+#include "gateway/suite_services.h"
+#include "libs/common/clock.h"
+#include "libs/common/env_flags.h"
+#include "libs/common/json_log.h"
+#include "libs/server/metrics.h"
+
+ABSL_FLAG(std::string, host, "127.0.0.1", "Address the HTTP server listens on.");
+ABSL_FLAG(int, port, 8080, "HTTP port (0: a free port, printed in the start-up log line).");
+ABSL_FLAG(int, io_threads, 2, "HTTP I/O threads.");
+ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5), "Deadline of each backend call.");
+ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "Largest accepted request body (413 above).");
+ABSL_FLAG(std::string, identity_addr, "127.0.0.1:50051", "identity service gRPC address.");
+ABSL_FLAG(std::string, profiles_addr, "127.0.0.1:50052", "profiles service gRPC address.");
+ABSL_FLAG(std::string, discussions_addr, "127.0.0.1:50053", "discussions service gRPC address.");
+ABSL_FLAG(std::string, search_addr, "127.0.0.1:50054", "search service gRPC address.");
+ABSL_FLAG(std::string, public_keys_file, "",
+          "identity's access-token public keys (meltingdoc-keygen format); empty: every token is refused.");
+ABSL_FLAG(std::string, redis, "127.0.0.1:6379", "Redis host:port (rate limits).");
+ABSL_FLAG(std::string, web_root, "", "Directory of the built web client; empty: no static files.");
+ABSL_FLAG(int, metrics_port, 9100, "Prometheus /metrics port (-1: none, 0: a free port).");
+ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10),
+          "On SIGTERM, how long in-flight requests get to finish.");
+
+namespace meltingdoc::gateway {
+namespace {
+
+int Run() {
+  const std::map<std::string, std::string> addresses = {
+      {"identity", absl::GetFlag(FLAGS_identity_addr)},
+      {"profiles", absl::GetFlag(FLAGS_profiles_addr)},
+      {"discussions", absl::GetFlag(FLAGS_discussions_addr)},
+      {"search", absl::GetFlag(FLAGS_search_addr)},
+  };
+  std::vector<BackendConfig> configs;
+  for (const SuiteService& s : SuiteServices()) configs.push_back({s.name, s.full_name, addresses.at(s.name)});
+  auto routes = RouteTable::Build(SuiteServiceDescriptors());
+  if (!routes.ok()) {
+    LogJson({{"msg", "bad HTTP routes"}, {"error", routes.status().ToString()}});
+    return 1;
+  }
+  auto openapi = BuildOpenApi(*routes);
+  if (!openapi.ok()) {
+    LogJson({{"msg", "OpenAPI generation failed"}, {"error", openapi.status().ToString()}});
+    return 1;
+  }
+  auto auth = BearerAuth::Create(absl::GetFlag(FLAGS_public_keys_file), &Clock::Real());
+  if (!auth.ok()) {
+    LogJson({{"msg", "cannot load public keys"}, {"error", auth.status().ToString()}});
+    return 1;
+  }
+  std::set<std::string> api_prefixes;
+  for (const Route& r : routes->routes()) {
+    if (!r.path.segments().empty() && r.path.segments()[0].kind == PathTemplate::Kind::kLiteral) {
+      api_prefixes.insert(r.path.segments()[0].literal);
+    }
+  }
+  StaticFiles static_files(absl::GetFlag(FLAGS_web_root), api_prefixes);
+
+  Backends backends(configs);
+  backends.StartProbing(absl::Seconds(1));
+  HttpMetrics http_metrics;
+  server::MetricsRegistry registry;
+  registry.AddCollector([&http_metrics](std::string* out) { http_metrics.Render(out); });
+
+  GatewayOptions options;
+  options.deadline = absl::GetFlag(FLAGS_deadline);
+  Gateway gateway(options, {.routes = &*routes,
+                            .backends = &backends,
+                            .auth = auth->get(),
+                            .metrics = &http_metrics,
+                            .static_files = &static_files,
+                            .openapi_json = *std::move(openapi)});
+
+  HttpServerOptions http_options;
+  http_options.host = absl::GetFlag(FLAGS_host);
+  http_options.port = absl::GetFlag(FLAGS_port);
+  http_options.io_threads = absl::GetFlag(FLAGS_io_threads);
+  http_options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
+  auto http = HttpServer::Start(http_options, &gateway);
+  if (!http.ok()) {
+    LogJson({{"msg", "cannot start HTTP server"}, {"error", http.status().ToString()}});
+    return 1;
+  }
+  std::unique_ptr<server::MetricsHttpServer> metrics_server;
+  if (absl::GetFlag(FLAGS_metrics_port) >= 0) {
+    auto m = server::MetricsHttpServer::Start(&registry, absl::GetFlag(FLAGS_host), absl::GetFlag(FLAGS_metrics_port));
+    if (!m.ok()) {
+      LogJson({{"msg", "cannot start metrics server"}, {"error", m.status().ToString()}});
+      return 1;
+    }
+    metrics_server = std::move(m).value();
+  }
+  LogJson({{"msg", "gateway serving"},
+           {"port", (*http)->port()},
+           {"metrics_port", metrics_server ? metrics_server->port() : -1},
+           {"routes", static_cast<long>(routes->routes().size())}});
+
+  // Drain: readiness turns 503 at once, in-flight requests get --drain_deadline, then exit.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int signo = 0;
+  sigwait(&signals, &signo);
+  gateway.SetDraining();
+  LogJson({{"msg", "draining"}, {"signal", signo}});
+  const absl::Time until = absl::Now() + absl::GetFlag(FLAGS_drain_deadline);
+  while (http_metrics.in_flight() > 0 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(20));
+  (*http)->Stop();
+  LogJson({{"msg", "stopped"}, {"abandoned", static_cast<long>(http_metrics.in_flight())}});
+  // Calls abandoned past the drain deadline may still complete on gRPC threads; exit without
+  // running destructors under them.
+  std::fflush(stderr);
+  std::_Exit(0);
+}
+
+}  // namespace
+}  // namespace meltingdoc::gateway
+
+int main(int argc, char** argv) {
+  // SIGTERM/SIGINT are taken by sigwait in Run(); block them before any thread exists so no
+  // other thread receives them. (Not server::BlockTerminationSignals: linking server.cc would
+  // bring the services' flags, --pg_url and all, into the gateway's.)
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  meltingdoc::ParseFlagsWithEnvironment("gateway", argc, argv);
+  return meltingdoc::gateway::Run();
+}

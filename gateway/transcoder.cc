@@ -1,0 +1,295 @@
+#include "gateway/transcoder.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/util/json_util.h"
+#include "libs/common/json_log.h"
+#include "libs/server/field_errors.h"
+
+namespace meltingdoc::gateway {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+// Message types whose JSON form is a string (so a query or path value can set them).
+bool IsStringLikeMessage(const Descriptor* d) {
+  static const char* const kNames[] = {
+      "google.protobuf.Timestamp",   "google.protobuf.Duration",    "google.protobuf.FieldMask",
+      "google.protobuf.StringValue", "google.protobuf.BytesValue",  "google.protobuf.Int32Value",
+      "google.protobuf.Int64Value",  "google.protobuf.UInt32Value", "google.protobuf.UInt64Value",
+      "google.protobuf.FloatValue",  "google.protobuf.DoubleValue", "google.protobuf.BoolValue"};
+  for (const char* name : kNames) {
+    if (d->full_name() == name) return true;
+  }
+  return false;
+}
+
+// A JSON object built from path and query values, keyed by proto field name.
+struct JsonNode {
+  std::map<std::string, JsonNode> children;  // when the field is a message
+  std::vector<std::string> values;           // JSON-encoded leaf values
+  bool repeated = false;
+
+  void Write(std::string* out) const {
+    if (!values.empty()) {
+      if (repeated) *out += '[';
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) *out += ',';
+        *out += values[i];
+      }
+      if (repeated) *out += ']';
+      return;
+    }
+    *out += '{';
+    bool first = true;
+    for (const auto& [name, child] : children) {
+      if (!first) *out += ',';
+      first = false;
+      *out += JsonQuote(name);
+      *out += ':';
+      child.Write(out);
+    }
+    *out += '}';
+  }
+};
+
+// The JSON text of `value` for a leaf field, or an error naming `name`.
+absl::StatusOr<std::string> LeafJson(const FieldDescriptor* f, absl::string_view name,
+                                     absl::string_view value) {
+  auto bad = [&](absl::string_view what) { return server::InvalidField(name, what); };
+  if (!IsValidUtf8(value)) return bad("invalid UTF-8");
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_BOOL:
+      if (value == "true" || value == "false") return std::string(value);
+      return bad("must be true or false");
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      int number;
+      if (absl::SimpleAtoi(value, &number)) return absl::StrCat(number);
+      return JsonQuote(value);
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      if (IsStringLikeMessage(f->message_type())) return JsonQuote(value);
+      return bad("is a message: set its fields one by one (name.field=value)");
+    default:
+      // Numbers go quoted: the JSON parser accepts "12" for any numeric field and checks range.
+      return JsonQuote(value);
+  }
+}
+
+// Adds `value` at the field path `name` into `root`.
+absl::Status AddValue(const Descriptor* input, absl::string_view name, absl::string_view value,
+                      JsonNode* root) {
+  std::vector<const FieldDescriptor*> chain;
+  const FieldDescriptor* leaf = FindFieldPath(input, name, &chain);
+  if (leaf == nullptr) return server::InvalidField(name, "no such field");
+  JsonNode* node = root;
+  for (size_t i = 0; i + 1 < chain.size(); ++i) {
+    if (chain[i]->is_repeated()) return server::InvalidField(name, "cannot set a field inside a list");
+    node = &node->children[chain[i]->name()];
+    if (!node->values.empty()) return server::InvalidField(name, "set twice");
+  }
+  auto json = LeafJson(leaf, name, value);
+  if (!json.ok()) return json.status();
+  node = &node->children[leaf->name()];
+  if (!node->children.empty()) return server::InvalidField(name, "set twice");
+  if (!node->values.empty() && !leaf->is_repeated()) {
+    return server::InvalidField(name, "given more than once but is not a list");
+  }
+  node->repeated = leaf->is_repeated();
+  node->values.push_back(*std::move(json));
+  return absl::OkStatus();
+}
+
+// Decodes one query component: '+' is a space, then percent-decoding.
+bool DecodeQueryComponent(absl::string_view in, std::string* out) {
+  std::string plus(in);
+  for (char& c : plus) {
+    if (c == '+') c = ' ';
+  }
+  return PercentDecode(plus, /*keep_slash=*/false, out);
+}
+
+bool IsPlainPath(absl::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '[' || c == ']';
+  });
+}
+
+// protobuf 3.21's JSON parser reports "<name>: <what>", "(<path>) <name>: <what>",
+// "(<path>): <what>", or for syntax errors a bare sentence followed by an excerpt of the input
+// (dropped: the detail stays short). Turns it into a BadRequest naming the field path.
+template <typename ParseStatus>
+absl::Status JsonError(const ParseStatus& parse_error, absl::string_view fallback_field,
+                       absl::string_view prefix = "invalid JSON: ") {
+  std::string message(parse_error.message().data(), parse_error.message().size());
+  absl::string_view text = message;
+  text = text.substr(0, text.find('\n'));
+  std::string field;
+  std::string description(text);
+  if (absl::StartsWith(text, "(")) {
+    const size_t close = text.find(')');
+    if (close != absl::string_view::npos && IsPlainPath(text.substr(1, close - 1))) {
+      absl::string_view location = text.substr(1, close - 1);
+      absl::string_view rest = text.substr(close + 1);
+      if (absl::StartsWith(rest, ": ")) {
+        field = std::string(location);
+        description = std::string(rest.substr(2));
+      } else if (absl::StartsWith(rest, " ")) {
+        rest.remove_prefix(1);
+        const size_t colon = rest.find(": ");
+        if (colon != absl::string_view::npos && IsPlainPath(rest.substr(0, colon))) {
+          field = absl::StrCat(location, ".", rest.substr(0, colon));
+          description = std::string(rest.substr(colon + 2));
+        }
+      }
+    }
+  } else {
+    const size_t colon = text.find(": ");
+    if (colon != absl::string_view::npos && IsPlainPath(text.substr(0, colon))) {
+      field = std::string(text.substr(0, colon));
+      description = std::string(text.substr(colon + 2));
+    }
+  }
+  if (field.empty()) field = std::string(fallback_field);
+  if (absl::StrContains(description, "Cannot find field")) description = "unknown field";
+  if (absl::EndsWith(description, ".")) description.pop_back();
+  if (description.empty()) description = "malformed";
+  return server::InvalidField(field, absl::StrCat(prefix, description));
+}
+
+}  // namespace
+
+bool IsValidUtf8(absl::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bindings,
+                          absl::string_view query, absl::string_view body, Message* request) {
+  const Descriptor* input = request->GetDescriptor();
+  google::protobuf::util::JsonParseOptions parse_options;
+  parse_options.ignore_unknown_fields = false;
+
+  // The body first: path values then override what the body says about the same fields.
+  const bool empty_body = absl::StripAsciiWhitespace(body).empty();
+  if (!route.body.empty() && !empty_body) {
+    if (!IsValidUtf8(body)) return server::InvalidField("body", "invalid UTF-8");
+    if (route.body == "*") {
+      if (auto s = google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(body.data(), body.size()), request, parse_options); !s.ok()) {
+        return JsonError(s, "body");
+      }
+    } else {
+      const FieldDescriptor* f = input->FindFieldByName(route.body);
+      std::string wrapped = absl::StrCat("{", JsonQuote(f->name()), ":", body, "}");
+      std::unique_ptr<Message> part(request->New());
+      if (auto s = google::protobuf::util::JsonStringToMessage(wrapped, part.get(), parse_options); !s.ok()) {
+        return JsonError(s, f->name());
+      }
+      request->MergeFrom(*part);
+    }
+  } else if (route.body.empty() && !empty_body) {
+    return server::InvalidField("body", absl::StrCat(route.http_method, " ", route.path.text(),
+                                                     " takes no request body"));
+  }
+
+  JsonNode root;
+  for (const auto& [field, value] : bindings) {
+    if (absl::Status s = AddValue(input, field, value, &root); !s.ok()) return s;
+  }
+  if (!query.empty()) {
+    for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
+      const size_t eq = pair.find('=');
+      std::string name, value;
+      if (!DecodeQueryComponent(pair.substr(0, eq), &name) ||
+          (eq != absl::string_view::npos && !DecodeQueryComponent(pair.substr(eq + 1), &value))) {
+        return server::InvalidField("query", "bad percent-encoding");
+      }
+      if (!IsValidUtf8(name)) return server::InvalidField("query", "invalid UTF-8");
+      if (route.body == "*") {
+        return server::InvalidField(name, "this route takes its fields from the JSON body, not the query");
+      }
+      std::vector<const FieldDescriptor*> chain;
+      if (FindFieldPath(input, name, &chain) != nullptr) {
+        if (!route.body.empty() && chain.front()->name() == route.body) {
+          return server::InvalidField(name, "belongs in the JSON body");
+        }
+        for (const auto& var : route.path.variables()) {
+          std::vector<const FieldDescriptor*> var_chain;
+          FindFieldPath(input, var.field_path, &var_chain);
+          if (var_chain == chain) return server::InvalidField(name, "is already given by the path");
+        }
+      }
+      if (absl::Status s = AddValue(input, name, value, &root); !s.ok()) return s;
+    }
+  }
+  if (!root.children.empty()) {
+    std::string json;
+    root.Write(&json);
+    std::unique_ptr<Message> part(request->New());
+    if (auto s = google::protobuf::util::JsonStringToMessage(json, part.get(), parse_options); !s.ok()) {
+      return JsonError(s, "query", "");
+    }
+    request->MergeFrom(*part);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ResponseToJson(const Route& route, const Message& response) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  std::string out;
+  const Message* what = &response;
+  if (!route.response_body.empty()) {
+    const FieldDescriptor* f = response.GetDescriptor()->FindFieldByName(route.response_body);
+    what = &response.GetReflection()->GetMessage(response, f);
+  }
+  if (auto s = google::protobuf::util::MessageToJsonString(*what, &out, options); !s.ok()) {
+    return absl::InternalError("response could not be written as JSON");
+  }
+  return out;
+}
+
+}  // namespace meltingdoc::gateway

@@ -1,0 +1,42 @@
+// One stack for the gateway e2e tests: a scratch database, the four services, Redis (the
+// shared test server), test keys, a web root, and the gateway in front of them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "google/protobuf/struct.pb.h"
+#include "tests/support/gateway_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/local_postgres.h"
+#include "tests/support/service_process.h"
+#include "tests/support/test_tokens.h"
+
+namespace meltingdoc::testing {
+
+class GatewayStack : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  void SetUp() override;
+
+  static int port() { return gateway_->port(); }
+  static ServiceProcess& Service(const std::string& name) { return *services_.at(name); }
+  static std::map<std::string, std::string> BackendAddresses();
+
+  // Parses a JSON body (fails the test when it is not JSON).
+  static google::protobuf::Struct Json(const std::string& body);
+  // The `errors[].field` values of a problem body, joined by ",".
+  static std::string ProblemFields(const std::string& body);
+
+  static ScratchDatabase* db_;
+  static TestTokens* tokens_;
+  static std::map<std::string, ServiceProcess*> services_;
+  static GatewayProcess* gateway_;
+  static std::string web_root_;
+};
+
+}  // namespace meltingdoc::testing

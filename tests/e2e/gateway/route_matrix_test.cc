@@ -1,0 +1,114 @@
+// Every route of the gateway's table × every kind of caller gets its documented status.
+//
+// The routes come from the same descriptors the gateway reads, so a new annotated RPC is
+// covered automatically: it fails here until its row is added to kExpectations below (that
+// row is its documented access rule). Path variables get fresh UUIDs (nothing exists), bodies
+// are "{}", so the expected status is the authorization answer for an unknown resource.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gateway/route_table.h"
+#include "gateway/suite_services.h"
+#include "libs/common/uuid.h"
+#include "tests/e2e/gateway/gateway_fixture.h"
+
+namespace meltingdoc::testing {
+namespace {
+
+enum Caller { kAnonymous, kPending, kVerified, kModerator, kAdmin, kCallerCount };
+const char* const kCallerNames[] = {"anonymous", "pending", "verified", "moderator", "admin"};
+
+struct Expectation {
+  const char* rpc;  // full method name
+  int status[kCallerCount];
+};
+
+// The documented access rules, by RPC: anonymous, pending, verified doctor, moderator, admin.
+// (Resources named by the path do not exist, so "allowed" reads as 404 for a Get.)
+const Expectation kExpectations[] = {
+    // Own account, or moderators and admins.
+    {"meltingdoc.identity.v1.IdentityService.GetAccount", {401, 403, 403, 404, 404}},
+    // Verified doctors read any profile; others only their own.
+    {"meltingdoc.profiles.v1.ProfilesService.GetProfile", {401, 403, 404, 404, 404}},
+    // Verified doctors.
+    {"meltingdoc.discussions.v1.DiscussionsService.ListSpaces", {401, 403, 200, 200, 200}},
+    // Admins only.
+    {"meltingdoc.search.v1.SearchService.GetIndexStats", {401, 403, 403, 403, 200}},
+};
+
+const Expectation* ExpectationFor(const std::string& rpc) {
+  for (const Expectation& e : kExpectations) {
+    if (rpc == e.rpc) return &e;
+  }
+  return nullptr;
+}
+
+// A request path for the route: every variable gets a fresh UUID ("**" variables too).
+std::string PathFor(const gateway::Route& route) {
+  std::string out;
+  const auto& segments = route.path.segments();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const gateway::PathTemplate::Variable* var = nullptr;
+    for (const auto& v : route.path.variables()) {
+      if (v.first == i) var = &v;
+    }
+    if (var != nullptr) {
+      absl::StrAppend(&out, "/", NewUuid());
+      i = var->end - 1;
+      continue;
+    }
+    const auto& s = segments[i];
+    absl::StrAppend(&out, "/", s.kind == gateway::PathTemplate::Kind::kLiteral ? s.literal : NewUuid());
+  }
+  if (!route.path.verb().empty()) absl::StrAppend(&out, ":", route.path.verb());
+  return out;
+}
+
+class RouteMatrixTest : public GatewayStack {};
+
+TEST_F(RouteMatrixTest, EveryRouteAnswersEveryCallerAsDocumented) {
+  auto table = gateway::RouteTable::Build(gateway::SuiteServiceDescriptors());
+  ASSERT_TRUE(table.ok()) << table.status();
+  ASSERT_GE(table->routes().size(), 4u);
+  std::vector<std::string> uncovered;
+  for (const gateway::Route& route : table->routes()) {
+    const Expectation* e = ExpectationFor(route.method->full_name());
+    if (e == nullptr) {
+      uncovered.push_back(absl::StrCat(route.method->full_name(), " (", route.label, ")"));
+      continue;
+    }
+    for (int c = 0; c < kCallerCount; ++c) {
+      const std::string account = NewUuid();
+      std::string token;
+      switch (c) {
+        case kAnonymous: break;
+        case kPending: token = tokens_->Pending(account); break;
+        case kVerified: token = tokens_->VerifiedDoctor(account); break;
+        case kModerator: token = tokens_->WithRole(account, auth::Role::kModerator); break;
+        case kAdmin: token = tokens_->WithRole(account, auth::Role::kAdmin); break;
+      }
+      HttpCall call;
+      call.method = route.http_method;
+      call.target = PathFor(route);
+      if (!token.empty()) call.headers.emplace_back("Authorization", "Bearer " + token);
+      if (!route.body.empty()) {
+        call.headers.emplace_back("Content-Type", "application/json");
+        call.body = "{}";
+      }
+      auto r = HttpRequest(port(), call);
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(r->status, e->status[c]) << route.label << " as " << kCallerNames[c] << " (" << call.method << " "
+                                         << call.target << "): " << r->body;
+      if (r->status >= 400) {
+        EXPECT_EQ(r->Header("content-type"), "application/problem+json") << route.label;
+      }
+    }
+  }
+  EXPECT_TRUE(uncovered.empty()) << "routes with no documented access rule; add them to kExpectations in "
+                                 << __FILE__ << ":\n  " << absl::StrJoin(uncovered, "\n  ");
+}
+
+}  // namespace
+}  // namespace meltingdoc::testing
