@@ -9,7 +9,7 @@
 #
 # Ports (environment overrides): MELTINGDOC_PG_PORT=15432, MELTINGDOC_REDIS_PORT=16379,
 # MELTINGDOC_<SVC>_GRPC_PORT=50051..50054, MELTINGDOC_<SVC>_METRICS_PORT=9101..9104 for
-# identity, profiles, discussions, search; MELTINGDOC_GATEWAY_HTTP_PORT=8080.
+# identity, profiles, discussions, search; MELTINGDOC_GATEWAY_PORT=8080 (metrics 9100).
 set -euo pipefail
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -90,16 +90,19 @@ start_service() {
     "$BUILD_DIR/services/$svc/meltingdoc-$svc" "${args[@]}"
 }
 
-# The gateway's flags belong to its own issue; it is configured by environment only, and
-# variables that name no flag are ignored, so this does not break when the flag set changes.
+# The gateway is configured by environment only (MELTINGDOC_GATEWAY_<FLAG>, see
+# gateway/main.cc); variables that name no flag are ignored. The web client is served from
+# gateway/web/dist once it is built (issue #8).
 start_gateway() {
   local svc
-  local -a vars=("MELTINGDOC_GATEWAY_HTTP_PORT=$GATEWAY_PORT"
+  local -a vars=("MELTINGDOC_GATEWAY_PORT=$GATEWAY_PORT"
+    "MELTINGDOC_GATEWAY_METRICS_PORT=$GATEWAY_METRICS_PORT"
     "MELTINGDOC_GATEWAY_REDIS=127.0.0.1:$REDIS_PORT"
     "MELTINGDOC_GATEWAY_PUBLIC_KEYS_FILE=$KEYS_DIR/public_keys")
   for svc in "${MELTINGDOC_SERVICES[@]}"; do
     vars+=("MELTINGDOC_GATEWAY_${svc^^}_ADDR=127.0.0.1:${GRPC_PORT[$svc]}")
   done
+  [ -d "$MELTINGDOC_ROOT/gateway/web/dist" ] && vars+=("MELTINGDOC_GATEWAY_WEB_ROOT=$MELTINGDOC_ROOT/gateway/web/dist")
   start_detached gateway env "${vars[@]}" "$GATEWAY_BIN"
 }
 
@@ -119,7 +122,7 @@ print_summary() {
     printf '  %-12s 127.0.0.1:%-10s http://127.0.0.1:%s/metrics\n' "$svc" "${GRPC_PORT[$svc]}" "${METRICS_PORT[$svc]}"
   done
   printf '  %-12s 127.0.0.1:%s\n  %-12s 127.0.0.1:%s\n' postgresql "$PG_PORT" redis "$REDIS_PORT"
-  [ -x "$GATEWAY_BIN" ] && printf '\n  web + HTTP API: http://127.0.0.1:%s/\n' "$GATEWAY_PORT"
+  [ -x "$GATEWAY_BIN" ] && printf '\n  web + HTTP API: http://127.0.0.1:%s/   (OpenAPI: /openapi.json, metrics: http://127.0.0.1:%s/metrics)\n' "$GATEWAY_PORT" "$GATEWAY_METRICS_PORT"
   printf '\nLogs: %s/<service>.log\nTry:\n' "$LOGS_DIR"
   printf '  tests/node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:%s\n' "${GRPC_PORT[identity]}"
   printf '  tests/node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge --data %s http://127.0.0.1:%s/grpc.health.v1.Health/Check\n' \
@@ -158,7 +161,7 @@ ensure_keys
 
 ports=()
 for svc in "${MELTINGDOC_SERVICES[@]}"; do ports+=("${GRPC_PORT[$svc]}" "${METRICS_PORT[$svc]}"); done
-[ -x "$GATEWAY_BIN" ] && ports+=("$GATEWAY_PORT")
+[ -x "$GATEWAY_BIN" ] && ports+=("$GATEWAY_PORT" "$GATEWAY_METRICS_PORT")
 check_ports_free "${ports[@]}"
 
 for svc in "${MELTINGDOC_SERVICES[@]}"; do
