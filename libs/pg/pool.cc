@@ -75,6 +75,14 @@ class PqxxPool final : public Pool {
     });
   }
 
+  absl::Status ReadOneStatement(
+      const std::function<absl::Status(pqxx::transaction_base&)>& body) override {
+    return WithConnection([&](pqxx::connection& conn) -> absl::Status {
+      pqxx::nontransaction txn(conn);
+      return body(txn);
+    });
+  }
+
   absl::Status WithConnection(
       const std::function<absl::Status(pqxx::connection&)>& body) override {
     std::unique_ptr<pqxx::connection> conn;

@@ -21,7 +21,7 @@ v1::SpaceKind KindFromText(const std::string& s) {
 
 absl::StatusOr<std::vector<v1::Space>> PgDiscussionsStore::ListSpaces(
     const std::string& account_id, const std::optional<SpaceCursor>& after, int limit) {
-  return pg::InTransaction<std::vector<v1::Space>>(
+  return pg::ReadOneStatement<std::vector<v1::Space>>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<v1::Space>> {
         // Private groups arrive with the discussions issue, with their membership table;
         // until then only open spaces exist, and only open spaces are listed.

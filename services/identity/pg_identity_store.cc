@@ -26,7 +26,7 @@ v1::Role RoleFromText(const std::string& s) {
 }  // namespace
 
 absl::StatusOr<v1::Account> PgIdentityStore::GetAccount(const std::string& account_id) {
-  return pg::InTransaction<v1::Account>(
+  return pg::ReadOneStatement<v1::Account>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Account> {
         const pqxx::result rows = txn.exec_params(
             "SELECT account_id::text, email, civility, given_name, family_name, status, role, "

@@ -9,7 +9,7 @@ namespace meltingdoc::profiles {
 using google::protobuf::util::TimeUtil;
 
 absl::StatusOr<v1::Profile> PgProfilesStore::GetProfile(const std::string& profile_id) {
-  return pg::InTransaction<v1::Profile>(
+  return pg::ReadOneStatement<v1::Profile>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Profile> {
         const pqxx::result rows = txn.exec_params(
             "SELECT profile_id::text, rpps, civility, given_name, family_name, specialty_code, "

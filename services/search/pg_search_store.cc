@@ -7,7 +7,7 @@
 namespace meltingdoc::search {
 
 absl::StatusOr<std::vector<v1::StreamStats>> PgSearchStore::StreamStats() {
-  return pg::InTransaction<std::vector<v1::StreamStats>>(
+  return pg::ReadOneStatement<std::vector<v1::StreamStats>>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<v1::StreamStats>> {
         const pqxx::result rows = txn.exec(
             "SELECT stream, count(*), (extract(epoch FROM max(applied_at)) * 1000000)::int8 "

@@ -107,6 +107,31 @@ TEST_F(PoolTest, BodyErrorRollsBackAndOkCommits) {
   EXPECT_EQ(QueryString(*pool, "SELECT string_agg(x::text, ',') FROM t").value_or("error"), "2");
 }
 
+TEST_F(PoolTest, ReadOneStatementRunsWithoutATransactionAndMapsErrors) {
+  auto pool = PoolFor("profiles", 1);
+  std::vector<Migration> migrations = {{1, "0001_t", "CREATE TABLE t (x int); INSERT INTO t VALUES (7)"}};
+  ASSERT_TRUE(ApplyMigrations(*pool, "profiles", {{"service", &migrations}}).ok());
+
+  // Autocommit: no transaction block is open while the statement runs.
+  auto read = ReadOneStatement<std::string>(
+      *pool, [](pqxx::transaction_base& txn) -> absl::StatusOr<std::string> {
+        return txn.exec1("SELECT x::text || ' ' || (now() = statement_timestamp())::text FROM t")[0]
+            .as<std::string>();
+      });
+  ASSERT_TRUE(read.ok()) << read.status();
+  // Inside a transaction now() is the transaction's start, earlier than the statement's.
+  EXPECT_EQ(*read, "7 true");
+
+  absl::Status bad = pool->ReadOneStatement([](pqxx::transaction_base& txn) {
+    txn.exec("SELECT x FROM no_such_table");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInternal) << bad;
+  EXPECT_THAT(std::string(bad.message()), ::testing::HasSubstr("42P01"));
+  // The single connection is still usable afterwards.
+  EXPECT_EQ(QueryString(*pool, "SELECT count(*)::text FROM t").value_or("error"), "1");
+}
+
 TEST_F(PoolTest, ServiceRoleCannotReadAnotherServicesSchema) {
   auto identity = PoolFor("identity");
   std::vector<Migration> migrations = {{1, "0001_users", "CREATE TABLE users (id int)"}};
