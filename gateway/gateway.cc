@@ -239,14 +239,61 @@ void Gateway::HandleApi(std::shared_ptr<Exchange> ex, const RouteTable::Lookup& 
   }
 
   std::string authorization;
+  std::string account;
   if (auto header = req.Header("authorization"); header.has_value()) {
     auto token = BearerAuth::TokenFromHeader(*header);
-    absl::Status verified = token.status();
-    if (token.ok()) verified = parts_.auth->Verify(*token).status();
-    if (!verified.ok()) return FinishProblem(ex, ProblemFromStatus(verified, ex->request_id));
+    if (!token.ok()) return FinishProblem(ex, ProblemFromStatus(token.status(), ex->request_id));
+    auto principal = parts_.auth->Verify(*token);
+    if (!principal.ok()) return FinishProblem(ex, ProblemFromStatus(principal.status(), ex->request_id));
     authorization = std::string(*header);
+    account = principal->account_id;
   }
 
+  if (parts_.rate_limiter == nullptr) {
+    return Forward(std::move(ex), lookup.route, lookup.bindings, std::move(authorization));
+  }
+  const RateClass rate_class = ClassifyMethod(route.method->name(), parts_.strict_methods);
+  const Route* route_ptr = lookup.route;
+  parts_.rate_limiter->Check(
+      rate_class, req.remote_address, account,
+      [this, ex, route_ptr, bindings = lookup.bindings, authorization, rate_class](RateDecision d) mutable {
+        switch (d.outcome) {
+          case RateDecision::Outcome::kAllow:
+            break;
+          case RateDecision::Outcome::kDeny: {
+            const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(d.retry_after, absl::Seconds(1))));
+            HttpResponse r;
+            r.status = 429;
+            r.body = ProblemJson(GatewayProblem(
+                429, "rate-limited", absl::StrCat("Too many requests. Try again in ", seconds, " s."), ex->request_id));
+            r.SetHeader("Content-Type", "application/problem+json");
+            r.SetHeader("Cache-Control", "no-store");
+            r.SetHeader("Retry-After", absl::StrCat(seconds));
+            return Finish(ex, std::move(r));
+          }
+          case RateDecision::Outcome::kUnavailable:
+            // Fail closed where unthrottled guessing is the risk; open for everything else.
+            if (rate_class == RateClass::kStrict) {
+              HttpResponse r;
+              r.status = 503;
+              r.body = ProblemJson(GatewayProblem(503, "rate-limit-unavailable",
+                                                  "This action is unavailable for a moment. Try again shortly.",
+                                                  ex->request_id));
+              r.SetHeader("Content-Type", "application/problem+json");
+              r.SetHeader("Cache-Control", "no-store");
+              r.SetHeader("Retry-After", "5");
+              return Finish(ex, std::move(r));
+            }
+            break;
+        }
+        Forward(std::move(ex), route_ptr, std::move(bindings), std::move(authorization));
+      });
+}
+
+void Gateway::Forward(std::shared_ptr<Exchange> ex, const Route* route_ptr, PathTemplate::Bindings bindings,
+                      std::string authorization) {
+  const Route& route = *route_ptr;
+  const HttpRequest& req = ex->request;
   const google::protobuf::Message* prototype =
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(route.method->input_type());
   const google::protobuf::Message* response_prototype =
@@ -256,7 +303,7 @@ void Gateway::HandleApi(std::shared_ptr<Exchange> ex, const RouteTable::Lookup& 
   }
   ex->rpc_request.reset(prototype->New());
   ex->rpc_response.reset(response_prototype->New());
-  if (absl::Status s = BuildRequest(route, lookup.bindings, req.query, req.body, ex->rpc_request.get()); !s.ok()) {
+  if (absl::Status s = BuildRequest(route, bindings, req.query, req.body, ex->rpc_request.get()); !s.ok()) {
     return FinishProblem(ex, ProblemFromStatus(s, ex->request_id));
   }
 
@@ -267,7 +314,6 @@ void Gateway::HandleApi(std::shared_ptr<Exchange> ex, const RouteTable::Lookup& 
   if (auto ts = req.Header("tracestate"); ts.has_value() && ts->size() <= 512) {
     ex->context.AddMetadata("tracestate", std::string(*ts));
   }
-  const Route* route_ptr = lookup.route;
   parts_.backends->Call(route.service, route.grpc_path, &ex->context, ex->rpc_request.get(),
                         ex->rpc_response.get(), [this, ex, route_ptr](grpc::Status status) {
                           if (!status.ok()) {

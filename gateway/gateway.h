@@ -13,6 +13,7 @@
 #include "gateway/http_metrics.h"
 #include "gateway/http_server.h"
 #include "gateway/problem.h"
+#include "gateway/rate_limiter.h"
 #include "gateway/route_table.h"
 #include "gateway/static_files.h"
 
@@ -35,6 +36,8 @@ class Gateway : public HttpHandler {
     HttpMetrics* metrics;
     const StaticFiles* static_files;
     std::string openapi_json;
+    RateLimiter* rate_limiter = nullptr;  // null: no rate limits
+    std::vector<std::string> strict_methods;  // lower-case name fragments: the strict class
   };
   Gateway(GatewayOptions options, Parts parts);
 
@@ -47,6 +50,9 @@ class Gateway : public HttpHandler {
  private:
   struct Exchange;
   void HandleApi(std::shared_ptr<Exchange> exchange, const RouteTable::Lookup& lookup);
+  // After the checks and the rate limit: transcode and call the backend.
+  void Forward(std::shared_ptr<Exchange> exchange, const Route* route, PathTemplate::Bindings bindings,
+               std::string authorization);
   void Finish(const std::shared_ptr<Exchange>& exchange, HttpResponse response);
   void FinishProblem(const std::shared_ptr<Exchange>& exchange, const Problem& problem);
 

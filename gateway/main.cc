@@ -8,8 +8,10 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -19,12 +21,14 @@
 #include "gateway/http_metrics.h"
 #include "gateway/http_server.h"
 #include "gateway/openapi.h"
+#include "gateway/rate_limiter.h"
 #include "gateway/route_table.h"
 #include "gateway/static_files.h"
 #include "gateway/suite_services.h"
 #include "libs/common/clock.h"
 #include "libs/common/env_flags.h"
 #include "libs/common/json_log.h"
+#include "libs/redis/redis_client.h"
 #include "libs/server/metrics.h"
 
 ABSL_FLAG(std::string, host, "127.0.0.1", "Address the HTTP server listens on.");
@@ -41,6 +45,15 @@ ABSL_FLAG(std::string, public_keys_file, "",
 ABSL_FLAG(std::string, redis, "127.0.0.1:6379", "Redis host:port (rate limits).");
 ABSL_FLAG(std::string, web_root, "", "Directory of the built web client; empty: no static files.");
 ABSL_FLAG(int, metrics_port, 9100, "Prometheus /metrics port (-1: none, 0: a free port).");
+ABSL_FLAG(bool, rate_limit, true, "Enforce rate limits (Redis, --redis).");
+ABSL_FLAG(std::string, rate_default_per_ip, "1200/1m", "Requests per client IP, any route: <count>/<period>, 0 = none.");
+ABSL_FLAG(std::string, rate_default_per_account, "600/1m", "Requests per authenticated account, any route.");
+ABSL_FLAG(std::string, rate_strict_per_ip, "10/1m", "Requests per client IP to strict routes (login, codes, ...).");
+ABSL_FLAG(std::string, rate_strict_per_account, "10/1m", "Requests per account to strict routes.");
+ABSL_FLAG(std::vector<std::string>, strict_methods,
+          std::vector<std::string>({"login", "register", "verif", "code", "password", "totp"}),
+          "RPC name fragments (case-insensitive) whose routes get the strict rate limits and fail "
+          "closed when Redis is down.");
 ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10),
           "On SIGTERM, how long in-flight requests get to finish.");
 
@@ -85,6 +98,37 @@ int Run() {
   server::MetricsRegistry registry;
   registry.AddCollector([&http_metrics](std::string* out) { http_metrics.Render(out); });
 
+  std::unique_ptr<RateLimiter> rate_limiter;
+  std::vector<std::string> strict_methods;
+  if (absl::GetFlag(FLAGS_rate_limit)) {
+    RateLimitConfig config;
+    const std::pair<const char*, RateLimit*> specs[] = {
+        {"rate_default_per_ip", &config.default_per_ip},
+        {"rate_default_per_account", &config.default_per_account},
+        {"rate_strict_per_ip", &config.strict_per_ip},
+        {"rate_strict_per_account", &config.strict_per_account}};
+    const std::string values[] = {absl::GetFlag(FLAGS_rate_default_per_ip), absl::GetFlag(FLAGS_rate_default_per_account),
+                                  absl::GetFlag(FLAGS_rate_strict_per_ip), absl::GetFlag(FLAGS_rate_strict_per_account)};
+    for (int i = 0; i < 4; ++i) {
+      auto limit = ParseRateLimit(values[i]);
+      if (!limit.ok()) {
+        LogJson({{"msg", "bad flag"}, {"flag", specs[i].first}, {"error", limit.status().ToString()}});
+        return 1;
+      }
+      *specs[i].second = *limit;
+    }
+    auto redis_options = redis::ParseRedisAddress(absl::GetFlag(FLAGS_redis));
+    if (!redis_options.ok()) {
+      LogJson({{"msg", "bad flag"}, {"flag", "redis"}, {"error", redis_options.status().ToString()}});
+      return 1;
+    }
+    // A rate-limit check must be fast or not happen: short timeouts, then fail open/closed.
+    redis_options->connect_timeout = absl::Milliseconds(100);
+    redis_options->command_timeout = absl::Milliseconds(100);
+    rate_limiter = std::make_unique<RateLimiter>(config, *redis_options);
+    for (const std::string& m : absl::GetFlag(FLAGS_strict_methods)) strict_methods.push_back(absl::AsciiStrToLower(m));
+  }
+
   GatewayOptions options;
   options.deadline = absl::GetFlag(FLAGS_deadline);
   Gateway gateway(options, {.routes = &*routes,
@@ -92,7 +136,9 @@ int Run() {
                             .auth = auth->get(),
                             .metrics = &http_metrics,
                             .static_files = &static_files,
-                            .openapi_json = *std::move(openapi)});
+                            .openapi_json = *std::move(openapi),
+                            .rate_limiter = rate_limiter.get(),
+                            .strict_methods = strict_methods});
 
   HttpServerOptions http_options;
   http_options.host = absl::GetFlag(FLAGS_host);

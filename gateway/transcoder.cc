@@ -248,6 +248,7 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
         return server::InvalidField("query", "bad percent-encoding");
       }
       if (!IsValidUtf8(name)) return server::InvalidField("query", "invalid UTF-8");
+      if (name.empty()) return server::InvalidField("query", "a parameter without a name");
       if (route.body == "*") {
         return server::InvalidField(name, "this route takes its fields from the JSON body, not the query");
       }

@@ -17,7 +17,7 @@ MELTINGDOC_PACKAGES=(
   libpqxx-dev postgresql postgresql-contrib libhiredis-dev redis-server
   john-data libsodium-dev libboost-dev acl
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  wrk hyperfine chromium
+  wrk hyperfine chromium clang nginx-light
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

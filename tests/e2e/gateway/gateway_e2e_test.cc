@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/common/uuid.h"
 #include "tests/e2e/gateway/gateway_fixture.h"
+#include "tests/support/local_redis.h"
 #include "tests/support/test_env.h"
 
 namespace meltingdoc::testing {
@@ -363,6 +365,65 @@ TEST_F(GatewayE2eTest, AccessLogAndMetrics) {
   EXPECT_THAT(*metrics, HasSubstr("meltingdoc_http_requests_total{route=\"GET /v1/spaces\",status=\""));
   EXPECT_THAT(*metrics, HasSubstr("meltingdoc_http_request_duration_seconds_bucket{route=\"GET /v1/spaces\""));
   EXPECT_THAT(*metrics, HasSubstr("meltingdoc_http_in_flight "));
+}
+
+TEST_F(GatewayE2eTest, RateLimitsInRedisFailClosedForStrictRoutesOnly) {
+  // A gateway with its own Redis (killed below), ListSpaces declared strict, tiny limits.
+  auto redis = LocalRedis::Create();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  ASSERT_TRUE((*redis)->Start().ok());
+  auto gw = GatewayProcess::Start({.backends = BackendAddresses(),
+                                   .public_keys_file = tokens_->public_keys_file(),
+                                   .redis_port = (*redis)->port(),
+                                   .web_root = "",
+                                   .extra_env = {{"MELTINGDOC_GATEWAY_STRICT_METHODS", "ListSpaces,Login"},
+                                                 {"MELTINGDOC_GATEWAY_RATE_STRICT_PER_IP", "3/1m"},
+                                                 {"MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_IP", "100000/1m"},
+                                                 {"MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_ACCOUNT", "4/1m"}}});
+  ASSERT_TRUE(gw.ok()) << gw.status();
+  const int gport = (*gw)->port();
+  const std::string doctor = tokens_->VerifiedDoctor(NewUuid());
+
+  // Strict route, per IP: 3 pass, the 4th is 429 with Retry-After (~20 s for 3/min).
+  for (int i = 0; i < 3; ++i) {
+    auto r = HttpGetAs(gport, "/v1/spaces", doctor);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, 200) << i << ": " << r->body;
+  }
+  auto r = HttpGetAs(gport, "/v1/spaces", tokens_->VerifiedDoctor(NewUuid()));  // another account, same IP
+  ASSERT_TRUE(r.ok());
+  ExpectProblem(*r, 429, "rate-limited");
+  int retry_after = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(r->Header("retry-after"), &retry_after)) << r->Header("retry-after");
+  EXPECT_GE(retry_after, 1);
+  EXPECT_LE(retry_after, 21);
+
+  // Default route, per account: 4 pass for one doctor, the 5th is 429; another doctor passes.
+  const std::string busy = tokens_->VerifiedDoctor(NewUuid());
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(HttpGetAs(gport, "/v1/profiles/" + NewUuid(), busy)->status, 404) << i;
+  }
+  ExpectProblem(*HttpGetAs(gport, "/v1/profiles/" + NewUuid(), busy), 429, "rate-limited");
+  EXPECT_EQ(HttpGetAs(gport, "/v1/profiles/" + NewUuid(), tokens_->VerifiedDoctor(NewUuid()))->status, 404);
+
+  // Redis down: the strict route fails closed (503), reads stay open.
+  (*redis)->Kill();
+  r = HttpGetAs(gport, "/v1/spaces", tokens_->VerifiedDoctor(NewUuid()));
+  ASSERT_TRUE(r.ok());
+  ExpectProblem(*r, 503, "rate-limit-unavailable");
+  EXPECT_EQ(HttpGetAs(gport, "/v1/profiles/" + NewUuid(), busy)->status, 404);
+
+  // Redis back (empty: no script, no counters): limits work again.
+  ASSERT_TRUE((*redis)->Start().ok());
+  absl::Time until = absl::Now() + absl::Seconds(10);
+  int status = 0;
+  while (absl::Now() < until && status != 200) {
+    status = HttpGetAs(gport, "/v1/spaces", doctor)->status;
+    if (status != 200) absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_EQ(status, 200);
+  // No counter or script problem showed up in the log as a crash or leak of tokens.
+  EXPECT_THAT((*gw)->ReadLog(), Not(HasSubstr(doctor.substr(0, 40))));
 }
 
 TEST_F(GatewayE2eTest, KeepAliveServesSeveralRequestsOnOneConnection) {

@@ -52,7 +52,11 @@ void GatewayStack::SetUpTestSuite() {
                                    .public_keys_file = tokens_->public_keys_file(),
                                    .redis_port = SharedRedisPort(),
                                    .web_root = web_root_,
-                                   .extra_env = {{"MELTINGDOC_GATEWAY_DEADLINE", "1s"}}});
+                                   // Every test gateway on the shared Redis counts 127.0.0.1 in
+                                   // one bucket: keep the per-IP limit out of the way of
+                                   // parallel suites (RateLimitsInRedis tests limits alone).
+                                   .extra_env = {{"MELTINGDOC_GATEWAY_DEADLINE", "1s"},
+                                                 {"MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_IP", "100000/1m"}}});
   ASSERT_TRUE(gw.ok()) << gw.status();
   gateway_ = std::move(gw).value().release();
   absl::Status ready = gateway_->WaitForReady(true);

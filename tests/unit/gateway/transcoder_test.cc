@@ -88,6 +88,7 @@ TEST_F(TranscoderTest, BadQueryParametersAre400NamingThem) {
            {"shelf_id=s2", "shelf_id", "already given by the path"},
            {"tags=%FF", "tags", "UTF-8"},
            {"tags=%zz", "query", "percent"},
+           {"=1", "query", "without a name"},
        }) {
     auto r = Transcode("GET", "/v1/shelves/s1/books?" + c.query);
     ASSERT_FALSE(r.ok()) << c.query;
