@@ -1,35 +1,98 @@
 #include "services/discussions/discussions_service.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/page_token.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/uuid.h"
 #include "libs/runtime/authenticate.h"
+#include "libs/server/call_observer.h"
 #include "libs/server/field_errors.h"
 #include "libs/server/unary_call.h"
+#include "services/discussions/case_validation.h"
 
 namespace meltingdoc::discussions {
 
 namespace {
+
 constexpr char kSpacesTokenKind[] = "spaces";
+
+#define MELTINGDOC_DISCUSSIONS_HANDLER(Name)                                                          \
+  grpc::ServerUnaryReactor* DiscussionsServiceImpl::Name(                                            \
+      grpc::CallbackServerContext* context, const v1::Name##Request* request, v1::Name##Response* response) { \
+    return server::RunUnary(context, *executor_, [this, context, request, response] {                \
+      return Do##Name(*context, *request, *response);                                                 \
+    });                                                                                               \
+  }
+
+// Every RPC: an authenticated, verified doctor.
+absl::StatusOr<auth::Principal> VerifiedCaller(const grpc::ServerContextBase& context,
+                                               const auth::TokenVerifier& verifier) {
+  ASSIGN_OR_RETURN(auth::Principal caller, runtime::Authenticate(context, verifier));
+  RETURN_IF_ERROR(auth::RequireVerified(caller));
+  return caller;
+}
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0 || requested > kMaxPageSize) {
+    return server::InvalidField("page_size", absl::StrCat("must be between 0 and ", kMaxPageSize));
+  }
+  return requested == 0 ? kDefaultPageSize : requested;
+}
+
+absl::Status RequireUuid(absl::string_view field, const std::string& value) {
+  if (value.empty()) return server::InvalidField(field, "required");
+  if (!IsValidUuid(value)) return server::InvalidField(field, "must be a UUID");
+  return absl::OkStatus();
+}
+
+CaseContent ContentOf(const v1::Case& c) {
+  CaseContent k;
+  k.title = c.title();
+  k.context = c.body().context();
+  k.examination = c.body().examination();
+  k.investigations = c.body().investigations();
+  k.question = c.body().question();
+  k.specialty_codes.assign(c.specialty_codes().begin(), c.specialty_codes().end());
+  k.competence_tags.assign(c.competence_tags().begin(), c.competence_tags().end());
+  return k;
+}
+
+// Limits first (a 1 MB title is refused without running the guard on it), then the guard.
+absl::Status CheckContent(const CaseContent& k) {
+  std::vector<server::FieldViolation> violations;
+  ValidateCaseContent(k, violations);
+  if (!violations.empty()) return server::InvalidArgument(violations);
+  return CheckPatientData({{"case.title", &k.title},
+                           {"case.body.context", &k.context},
+                           {"case.body.examination", &k.examination},
+                           {"case.body.investigations", &k.investigations},
+                           {"case.body.question", &k.question}});
+}
+
+// The list token names the order and the filters, so that a token cannot be replayed
+// against another list.
+std::string CasesTokenKind(const v1::ListCasesRequest& r, v1::CaseOrder order) {
+  return absl::StrCat("cases/", static_cast<int>(order), "/", r.space_id(), "/", r.tag(), "/", r.author_id(), "/",
+                      static_cast<int>(r.status()));
+}
+
 }  // namespace
 
-grpc::ServerUnaryReactor* DiscussionsServiceImpl::ListSpaces(grpc::CallbackServerContext* context,
-                                                             const v1::ListSpacesRequest* request,
-                                                             v1::ListSpacesResponse* response) {
-  return server::RunUnary(context, *executor_, [this, context, request, response] {
-    return DoListSpaces(*context, *request, *response);
-  });
-}
+MELTINGDOC_DISCUSSIONS_HANDLER(ListSpaces)
+MELTINGDOC_DISCUSSIONS_HANDLER(CheckText)
+MELTINGDOC_DISCUSSIONS_HANDLER(CreateCase)
+MELTINGDOC_DISCUSSIONS_HANDLER(GetCase)
+MELTINGDOC_DISCUSSIONS_HANDLER(ListCases)
+MELTINGDOC_DISCUSSIONS_HANDLER(UpdateCase)
+MELTINGDOC_DISCUSSIONS_HANDLER(DeleteCase)
+MELTINGDOC_DISCUSSIONS_HANDLER(ListCaseRevisions)
 
 absl::Status DiscussionsServiceImpl::DoListSpaces(const grpc::ServerContextBase& context,
                                                   const v1::ListSpacesRequest& request,
                                                   v1::ListSpacesResponse& response) {
-  ASSIGN_OR_RETURN(const auth::Principal caller, runtime::Authenticate(context, *verifier_));
-  RETURN_IF_ERROR(auth::RequireVerified(caller));
-  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
-    return server::InvalidField("page_size", absl::StrCat("must be between 0 and ", kMaxPageSize));
-  }
-  const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size()));
   std::optional<SpaceCursor> after;
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<std::string>> keys =
@@ -47,6 +110,174 @@ absl::Status DiscussionsServiceImpl::DoListSpaces(const grpc::ServerContextBase&
     const v1::Space& last = response.spaces(response.spaces_size() - 1);
     response.set_next_page_token(EncodePageToken(kSpacesTokenKind, {last.title(), last.space_id()}));
   }
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoCheckText(const grpc::ServerContextBase& context,
+                                                 const v1::CheckTextRequest& request,
+                                                 v1::CheckTextResponse& response) {
+  RETURN_IF_ERROR(VerifiedCaller(context, *verifier_).status());
+  if (CodePointCount(request.text()) > kMaxCheckText) {
+    return server::InvalidField("text", absl::StrCat("at most ", kMaxCheckText, " characters"));
+  }
+  if (CodePointCount(request.field()) > kMaxFieldName) {
+    return server::InvalidField("field", absl::StrCat("at most ", kMaxFieldName, " characters"));
+  }
+  const std::string field = request.field().empty() ? "text" : request.field();
+  for (v1::PatientDataFinding& f : PatientDataFindingsOf(field, request.text())) {
+    *response.add_findings() = std::move(f);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoCreateCase(const grpc::ServerContextBase& context,
+                                                  const v1::CreateCaseRequest& request,
+                                                  v1::CreateCaseResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  const v1::Case& c = request.case_();
+  std::vector<server::FieldViolation> violations;
+  if (c.space_id().empty()) {
+    violations.push_back({"case.space_id", "required"});
+  } else if (!IsValidUuid(c.space_id())) {
+    violations.push_back({"case.space_id", "must be a UUID"});
+  }
+  if (!request.request_id().empty() && !IsRequestId(request.request_id())) {
+    violations.push_back({"request_id", "1 to 64 characters of A-Z, a-z, 0-9, '-' and '_'"});
+  }
+  NewCase n;
+  n.space_id = c.space_id();
+  n.author_id = caller.account_id;
+  n.request_id = request.request_id();
+  n.content = ContentOf(c);
+  ValidateCaseContent(n.content, violations);
+  if (!violations.empty()) return server::InvalidArgument(violations);
+  RETURN_IF_ERROR(CheckContent(n.content));
+  bool created = false;
+  absl::StatusOr<v1::Case> stored = store_->CreateCase(n, &created);
+  if (absl::IsNotFound(stored.status())) return server::InvalidField("case.space_id", "no such space");
+  RETURN_IF_ERROR(stored.status());
+  *response.mutable_case_() = std::move(*stored);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoGetCase(const grpc::ServerContextBase& context,
+                                               const v1::GetCaseRequest& request, v1::GetCaseResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
+  ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(caller.account_id, request.case_id(), server::RequestIdOf(context)));
+  *response.mutable_case_() = std::move(c);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoListCases(const grpc::ServerContextBase& context,
+                                                 const v1::ListCasesRequest& request,
+                                                 v1::ListCasesResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size()));
+  std::vector<server::FieldViolation> violations;
+  if (!request.space_id().empty() && !IsValidUuid(request.space_id())) {
+    violations.push_back({"space_id", "must be a UUID"});
+  }
+  if (!request.author_id().empty() && !IsValidUuid(request.author_id())) {
+    violations.push_back({"author_id", "must be a UUID"});
+  }
+  if (!request.tag().empty() && !IsSpecialtyCode(request.tag()) && !IsCompetenceTag(request.tag())) {
+    violations.push_back({"tag", "a specialty code (SM20) or a competence tag (2 to 40 of a-z, 0-9, '-')"});
+  }
+  if (!v1::CaseStatus_IsValid(request.status())) violations.push_back({"status", "unknown status"});
+  if (!v1::CaseOrder_IsValid(request.order_by())) violations.push_back({"order_by", "unknown order"});
+  if (!violations.empty()) return server::InvalidArgument(violations);
+
+  CaseFilter filter;
+  filter.space_id = request.space_id();
+  filter.tag = request.tag();
+  filter.author_id = request.author_id();
+  filter.status = request.status();
+  filter.order = request.order_by() == v1::CASE_ORDER_MOST_ACTIVE ? v1::CASE_ORDER_MOST_ACTIVE : v1::CASE_ORDER_NEWEST;
+  const std::string kind = CasesTokenKind(request, filter.order);
+  std::optional<CaseCursor> after;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::vector<std::string>> keys = DecodePageToken(kind, request.page_token(), 2);
+    int64_t micros = 0;
+    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
+      return server::InvalidField("page_token", "not a token of this list (same filters and order)");
+    }
+    after = CaseCursor{micros, (*keys)[1]};
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::Case> cases, store_->ListCases(caller.account_id, filter, after, page_size + 1));
+  const bool more = static_cast<int>(cases.size()) > page_size;
+  if (more) cases.resize(page_size);
+  for (v1::Case& c : cases) *response.add_cases() = std::move(c);
+  if (more) {
+    const v1::Case& last = response.cases(response.cases_size() - 1);
+    const auto& t = filter.order == v1::CASE_ORDER_MOST_ACTIVE ? last.last_activity_time() : last.create_time();
+    const int64_t micros = t.seconds() * 1000000 + t.nanos() / 1000;
+    response.set_next_page_token(EncodePageToken(kind, {absl::StrCat(micros), last.case_id()}));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoUpdateCase(const grpc::ServerContextBase& context,
+                                                  const v1::UpdateCaseRequest& request,
+                                                  v1::UpdateCaseResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  const v1::Case& in = request.case_();
+  RETURN_IF_ERROR(RequireUuid("case.case_id", in.case_id()));
+  if (request.update_mask().paths_size() == 0) return server::InvalidField("update_mask", "required");
+  ASSIGN_OR_RETURN(v1::Case current, store_->GetCase(caller.account_id, in.case_id(), std::nullopt));
+  if (current.has_delete_time()) return absl::NotFoundError("case not found");
+  if (current.author_id() != caller.account_id) {
+    return absl::PermissionDeniedError("only the author may edit a case");
+  }
+  if (in.version() != 0 && in.version() != current.version()) {
+    return absl::AbortedError("the case changed since it was read; read it again");
+  }
+  CaseContent k = ContentOf(current);
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path == "title") {
+      k.title = in.title();
+    } else if (path == "body") {
+      k.context = in.body().context();
+      k.examination = in.body().examination();
+      k.investigations = in.body().investigations();
+      k.question = in.body().question();
+    } else if (path == "body.context") {
+      k.context = in.body().context();
+    } else if (path == "body.examination") {
+      k.examination = in.body().examination();
+    } else if (path == "body.investigations") {
+      k.investigations = in.body().investigations();
+    } else if (path == "body.question") {
+      k.question = in.body().question();
+    } else if (path == "specialty_codes") {
+      k.specialty_codes.assign(in.specialty_codes().begin(), in.specialty_codes().end());
+    } else if (path == "competence_tags") {
+      k.competence_tags.assign(in.competence_tags().begin(), in.competence_tags().end());
+    } else {
+      return server::InvalidField("update_mask", absl::StrCat("cannot update \"", path, "\""));
+    }
+  }
+  RETURN_IF_ERROR(CheckContent(k));
+  ASSIGN_OR_RETURN(v1::Case updated, store_->UpdateCase(caller.account_id, in.case_id(), current.version(), k));
+  *response.mutable_case_() = std::move(updated);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoDeleteCase(const grpc::ServerContextBase& context,
+                                                  const v1::DeleteCaseRequest& request, v1::DeleteCaseResponse&) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
+  return store_->DeleteCase(caller.account_id, caller.HasRole(auth::Role::kModerator), request.case_id());
+}
+
+absl::Status DiscussionsServiceImpl::DoListCaseRevisions(const grpc::ServerContextBase& context,
+                                                         const v1::ListCaseRevisionsRequest& request,
+                                                         v1::ListCaseRevisionsResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
+  ASSIGN_OR_RETURN(std::vector<v1::CaseRevision> revisions,
+                   store_->ListCaseRevisions(caller.account_id, request.case_id()));
+  for (v1::CaseRevision& r : revisions) *response.add_revisions() = std::move(r);
   return absl::OkStatus();
 }
 

@@ -1,5 +1,7 @@
 // gRPC handlers of meltingdoc.discussions.v1.DiscussionsService: validate, authorize, call
 // the store, map errors. Blocking work runs on the server's executor (libs/server/unary_call.h).
+// Every RPC requires a verified doctor (pending accounts get PERMISSION_DENIED), and every
+// text written goes through the patient-data guard before the store sees it.
 #pragma once
 
 #include "libs/auth/token_verifier.h"
@@ -19,12 +21,20 @@ class DiscussionsServiceImpl : public v1::DiscussionsService::CallbackService {
                          server::BoundedExecutor* executor)
       : store_(store), verifier_(verifier), executor_(executor) {}
 
-  grpc::ServerUnaryReactor* ListSpaces(grpc::CallbackServerContext* context,
-                                       const v1::ListSpacesRequest* request,
-                                       v1::ListSpacesResponse* response) override;
-
-  absl::Status DoListSpaces(const grpc::ServerContextBase& context,
-                            const v1::ListSpacesRequest& request, v1::ListSpacesResponse& response);
+#define MELTINGDOC_DISCUSSIONS_RPC(Name)                                                            \
+  grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, const v1::Name##Request* request, \
+                                 v1::Name##Response* response) override;                           \
+  absl::Status Do##Name(const grpc::ServerContextBase& context, const v1::Name##Request& request,     \
+                        v1::Name##Response& response);
+  MELTINGDOC_DISCUSSIONS_RPC(ListSpaces)
+  MELTINGDOC_DISCUSSIONS_RPC(CheckText)
+  MELTINGDOC_DISCUSSIONS_RPC(CreateCase)
+  MELTINGDOC_DISCUSSIONS_RPC(GetCase)
+  MELTINGDOC_DISCUSSIONS_RPC(ListCases)
+  MELTINGDOC_DISCUSSIONS_RPC(UpdateCase)
+  MELTINGDOC_DISCUSSIONS_RPC(DeleteCase)
+  MELTINGDOC_DISCUSSIONS_RPC(ListCaseRevisions)
+#undef MELTINGDOC_DISCUSSIONS_RPC
 
  private:
   DiscussionsStore* const store_;

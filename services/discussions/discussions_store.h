@@ -1,7 +1,12 @@
 // Everything the discussions service keeps, behind an interface so that handler logic is
 // unit-tested with a fake; the real one is PgDiscussionsStore.
+//
+// Visibility rule, applied by every method that takes a caller: a case or space in a private
+// group exists only for the group's members (others get NOT_FOUND, never PERMISSION_DENIED,
+// so that a group's cases cannot be discovered by id).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,13 +22,79 @@ struct SpaceCursor {
   std::string space_id;
 };
 
+// The writable content of a case, validated and checked by the guard before it gets here.
+// A case keeps at most this many revisions (UpdateCase refuses more).
+inline constexpr int64_t kMaxCaseRevisions = 100;
+
+struct CaseContent {
+  std::string title;
+  std::string context;
+  std::string examination;
+  std::string investigations;
+  std::string question;
+  std::vector<std::string> specialty_codes;
+  std::vector<std::string> competence_tags;
+};
+
+struct NewCase {
+  std::string space_id;
+  std::string author_id;
+  std::string request_id;  // empty: no idempotency key
+  CaseContent content;
+};
+
+struct CaseFilter {
+  std::string space_id;   // empty: every readable space
+  std::string tag;        // empty: any
+  std::string author_id;  // empty: any
+  v1::CaseStatus status = v1::CASE_STATUS_UNSPECIFIED;
+  v1::CaseOrder order = v1::CASE_ORDER_NEWEST;
+};
+
+// Where a page of cases starts: strictly after this (order time, case_id), descending.
+struct CaseCursor {
+  int64_t time_micros = 0;
+  std::string case_id;
+};
+
 class DiscussionsStore {
  public:
   virtual ~DiscussionsStore() = default;
+
   // Up to `limit` spaces readable by `account_id`, ordered by (title, space_id), after `after`.
   virtual absl::StatusOr<std::vector<v1::Space>> ListSpaces(const std::string& account_id,
                                                              const std::optional<SpaceCursor>& after,
                                                              int limit) = 0;
+
+  // Creates the case and its revision 1 and appends CaseChanged to the outbox, in one
+  // transaction. NOT_FOUND when the space does not exist for the author. With a request_id
+  // already used by this author, returns the first case and creates nothing (`*created`
+  // false), also when the two requests run concurrently.
+  virtual absl::StatusOr<v1::Case> CreateCase(const NewCase& new_case, bool* created) = 0;
+
+  // The case as `reader` may see it (a tombstone keeps no text). When `audit_request_id` is
+  // set, appends (reader, case, now, request id) to the read audit in the same transaction.
+  virtual absl::StatusOr<v1::Case> GetCase(const std::string& reader, const std::string& case_id,
+                                           const std::optional<std::string>& audit_request_id) = 0;
+
+  // Up to `limit` live, visible cases readable by `reader`, in filter.order, after `after`.
+  virtual absl::StatusOr<std::vector<v1::Case>> ListCases(const std::string& reader, const CaseFilter& filter,
+                                                           const std::optional<CaseCursor>& after, int limit) = 0;
+
+  // Replaces the content of a live case whose version is `expected_version` (ABORTED
+  // otherwise), stores it as a new revision and appends CaseChanged. Authorization is the
+  // caller's job; NOT_FOUND for a missing or deleted case.
+  virtual absl::StatusOr<v1::Case> UpdateCase(const std::string& editor, const std::string& case_id,
+                                              int64_t expected_version, const CaseContent& content) = 0;
+
+  // Tombstones a case: erases the text of the case and of its revisions, appends
+  // CaseDeleted. PERMISSION_DENIED unless `actor` is the author or `moderator`. Deleting a
+  // deleted case succeeds and changes nothing.
+  virtual absl::Status DeleteCase(const std::string& actor, bool moderator, const std::string& case_id) = 0;
+
+  // Every revision of a case readable by `reader`, oldest first.
+  virtual absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string& reader,
+                                                                          const std::string& case_id) = 0;
 };
 
 }  // namespace meltingdoc::discussions

@@ -12,6 +12,16 @@ class PgDiscussionsStore final : public DiscussionsStore {
   absl::StatusOr<std::vector<v1::Space>> ListSpaces(const std::string& account_id,
                                                      const std::optional<SpaceCursor>& after,
                                                      int limit) override;
+  absl::StatusOr<v1::Case> CreateCase(const NewCase& new_case, bool* created) override;
+  absl::StatusOr<v1::Case> GetCase(const std::string& reader, const std::string& case_id,
+                                   const std::optional<std::string>& audit_request_id) override;
+  absl::StatusOr<std::vector<v1::Case>> ListCases(const std::string& reader, const CaseFilter& filter,
+                                                   const std::optional<CaseCursor>& after, int limit) override;
+  absl::StatusOr<v1::Case> UpdateCase(const std::string& editor, const std::string& case_id,
+                                      int64_t expected_version, const CaseContent& content) override;
+  absl::Status DeleteCase(const std::string& actor, bool moderator, const std::string& case_id) override;
+  absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string& reader,
+                                                                  const std::string& case_id) override;
 
  private:
   pg::Pool* const pool_;

@@ -1,5 +1,6 @@
 // The patient-data guard, category by category: what must be reported (with exact code-point
 // offsets and a French suggestion) and the medical language that must pass.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ std::vector<std::string> Found(const std::string& text) {
 
 // ---- NIR key math ----
 
+// A key (1..97) as the two digits written in a NIR.
+std::string TwoDigits(int v) {
+  return std::string(1, static_cast<char>('0' + v / 10)) + static_cast<char>('0' + v % 10);
+}
+
 TEST(NirTest, KeyIs97MinusBodyMod97) {
   // 1 57 03 75 123 456: 1570375123456 mod 97 = 4 -> key 93
   EXPECT_EQ(NirKey("1570375123456"), 97 - static_cast<int>(1570375123456ULL % 97));
@@ -52,19 +58,17 @@ TEST(NirTest, CorsicaCountsAs19And18) {
   EXPECT_EQ(NirKey("157032A123456"), key_2a);
   EXPECT_EQ(NirKey("157032B123456"), key_2b);
   EXPECT_NE(key_2a, key_2b);
-  char buf[3];
-  std::snprintf(buf, sizeof buf, "%02d", key_2a);
-  EXPECT_TRUE(IsValidNir(std::string("157032A123456") + buf));
-  EXPECT_FALSE(IsValidNir(std::string("157032B123456") + buf));  // the 2A key is wrong for 2B
+  const std::string buf = TwoDigits(key_2a);
+  EXPECT_TRUE(IsValidNir("157032A123456" + buf));
+  EXPECT_FALSE(IsValidNir("157032B123456" + buf));  // the 2A key is wrong for 2B
 }
 
 TEST(NirTest, WrongKeyOrImpossibleFieldsAreNotNirs) {
   const int key = *NirKey("1570375123456");
-  char good[3], bad[3];
-  std::snprintf(good, sizeof good, "%02d", key);
-  std::snprintf(bad, sizeof bad, "%02d", key % 97 + 1);
-  EXPECT_FALSE(IsValidNir(std::string("1570375123456") + bad));
-  EXPECT_FALSE(IsValidNir(std::string("5570375123456") + good));  // sex digit 5
+  const std::string good = TwoDigits(key);
+  const std::string bad = TwoDigits(key % 97 + 1);
+  EXPECT_FALSE(IsValidNir("1570375123456" + bad));
+  EXPECT_FALSE(IsValidNir("5570375123456" + good));  // sex digit 5
   EXPECT_FALSE(NirKey("15703751234").has_value());                 // too short
   EXPECT_FALSE(NirKey("1570375A23456").has_value());               // letter outside 2A/2B
   EXPECT_FALSE(NirKey("157033A123456").has_value());               // 3A is not a department
@@ -72,8 +76,7 @@ TEST(NirTest, WrongKeyOrImpossibleFieldsAreNotNirs) {
 
 // Builds a spaced NIR with its right key.
 std::string SpacedNir(const std::string& body13) {
-  char key[3];
-  std::snprintf(key, sizeof key, "%02d", *NirKey(body13));
+  const std::string key = TwoDigits(*NirKey(body13));
   return body13.substr(0, 1) + " " + body13.substr(1, 2) + " " + body13.substr(3, 2) + " " + body13.substr(5, 2) +
          " " + body13.substr(7, 3) + " " + body13.substr(10, 3) + " " + key;
 }
@@ -92,13 +95,11 @@ TEST(PhiGuardNirTest, SpacedCompactAndCorsicanNirsAreFound) {
 
 TEST(PhiGuardNirTest, FifteenDigitsWithAWrongKeyAreNotReported) {
   const int key = *NirKey("1570375123456");
-  char bad[3];
-  std::snprintf(bad, sizeof bad, "%02d", key % 97 + 1);
-  EXPECT_THAT(Found(std::string("Lot 1570375123456") + bad + " du vaccin."), IsEmpty());
+  const std::string bad = TwoDigits(key % 97 + 1);
+  EXPECT_THAT(Found("Lot 1570375123456" + bad + " du vaccin."), IsEmpty());
   // Longer numbers are not cut into a NIR either.
-  char good[3];
-  std::snprintf(good, sizeof good, "%02d", key);
-  EXPECT_THAT(Found(std::string("Réf 91570375123456") + good + "7."), IsEmpty());
+  const std::string good = TwoDigits(key);
+  EXPECT_THAT(Found("Réf 91570375123456" + good + "7."), IsEmpty());
 }
 
 TEST(PhiGuardNirTest, ThirteenCharactersOnlyAfterANirCue) {
