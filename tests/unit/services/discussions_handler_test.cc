@@ -36,6 +36,43 @@ class FakeDiscussionsStore : public DiscussionsStore {
     }
     return out;
   }
+  // The case methods only count calls here: the handler tests below check what must never
+  // reach the store; the store itself is tested on PostgreSQL (tests/integration/discussions).
+  absl::StatusOr<v1::Case> CreateCase(const NewCase& n, bool* created) override {
+    ++case_calls;
+    last_new_case = n;
+    *created = true;
+    v1::Case c;
+    c.set_case_id("00000000-0000-4000-8000-00000000abcd");
+    c.set_title(n.content.title);
+    return c;
+  }
+  absl::StatusOr<v1::Case> GetCase(const std::string&, const std::string&,
+                                   const std::optional<std::string>&) override {
+    ++case_calls;
+    return absl::NotFoundError("case not found");
+  }
+  absl::StatusOr<std::vector<v1::Case>> ListCases(const std::string&, const CaseFilter&,
+                                                  const std::optional<CaseCursor>&, int) override {
+    ++case_calls;
+    return std::vector<v1::Case>{};
+  }
+  absl::StatusOr<v1::Case> UpdateCase(const std::string&, const std::string&, int64_t,
+                                      const CaseContent&) override {
+    ++case_calls;
+    return absl::NotFoundError("case not found");
+  }
+  absl::Status DeleteCase(const std::string&, bool, const std::string&) override {
+    ++case_calls;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string&,
+                                                                  const std::string&) override {
+    ++case_calls;
+    return std::vector<v1::CaseRevision>{};
+  }
+  int case_calls = 0;
+  NewCase last_new_case;
   int calls = 0;
   std::string last_account_id;
   std::optional<SpaceCursor> last_after;
@@ -161,6 +198,32 @@ TEST_F(DiscussionsHandlerTest, MissingTokenIsUnauthenticated) {
   EXPECT_EQ(service_.DoListSpaces(CallContext("").get(), req, response_).code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(store_.calls, 0);
+}
+
+TEST_F(DiscussionsHandlerTest, IdentifyingDataNeverReachesTheStore) {
+  v1::CreateCaseRequest req;
+  req.mutable_case_()->set_space_id("00000000-0000-4000-8000-000000000001");
+  req.mutable_case_()->set_title("Avis pour Mme Durand");
+  req.mutable_case_()->mutable_body()->set_question("Que faire ?");
+  v1::CreateCaseResponse resp;
+  const absl::Status s = service_.DoCreateCase(CallContext::Bearer(doctor_)->get(), req, resp);
+  ExpectBadRequestNaming(s, "case.title");
+  EXPECT_EQ(store_.case_calls, 0);
+
+  req.mutable_case_()->set_title("Avis pour une patiente de 67 ans");
+  ASSERT_TRUE(service_.DoCreateCase(CallContext::Bearer(doctor_)->get(), req, resp).ok());
+  EXPECT_EQ(store_.case_calls, 1);
+  EXPECT_EQ(store_.last_new_case.author_id, me_) << "the author is the caller, never the request";
+}
+
+TEST_F(DiscussionsHandlerTest, CheckTextStoresNothing) {
+  v1::CheckTextRequest req;
+  req.set_text("Le patient Dupont, tél 06 12 34 56 78.");
+  v1::CheckTextResponse resp;
+  ASSERT_TRUE(service_.DoCheckText(CallContext::Bearer(doctor_)->get(), req, resp).ok());
+  EXPECT_EQ(resp.findings_size(), 2);
+  EXPECT_EQ(resp.findings(0).field(), "text");
+  EXPECT_EQ(store_.case_calls + store_.calls, 0);
 }
 
 TEST_F(DiscussionsHandlerTest, StoreErrorPropagates) {
