@@ -34,6 +34,15 @@ const Expectation kExpectations[] = {
     {"meltingdoc.profiles.v1.ProfilesService.GetProfile", {401, 403, 404, 404, 404}},
     // Verified doctors.
     {"meltingdoc.discussions.v1.DiscussionsService.ListSpaces", {401, 403, 200, 200, 200}},
+    // Discussions: verified doctors only (moderators and admins are verified doctors too).
+    // An empty text has no finding; an empty case or an update without mask is a 400.
+    {"meltingdoc.discussions.v1.DiscussionsService.CheckText", {401, 403, 200, 200, 200}},
+    {"meltingdoc.discussions.v1.DiscussionsService.CreateCase", {401, 403, 400, 400, 400}},
+    {"meltingdoc.discussions.v1.DiscussionsService.GetCase", {401, 403, 404, 404, 404}},
+    {"meltingdoc.discussions.v1.DiscussionsService.ListCases", {401, 403, 200, 200, 200}},
+    {"meltingdoc.discussions.v1.DiscussionsService.UpdateCase", {401, 403, 400, 400, 400}},
+    {"meltingdoc.discussions.v1.DiscussionsService.DeleteCase", {401, 403, 404, 404, 404}},
+    {"meltingdoc.discussions.v1.DiscussionsService.ListCaseRevisions", {401, 403, 404, 404, 404}},
     // Admins only.
     {"meltingdoc.search.v1.SearchService.GetIndexStats", {401, 403, 403, 403, 200}},
 };
