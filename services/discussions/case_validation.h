@@ -18,6 +18,7 @@ inline constexpr int kMaxTitle = 200;
 inline constexpr int kMaxBodyPart = 10000;  // context, examination, investigations
 inline constexpr int kMaxQuestion = 3000;
 inline constexpr int kMaxCheckText = 40000;
+inline constexpr int kMaxReplyText = 10000;
 inline constexpr int kMaxFieldName = 100;
 inline constexpr int kMaxSpecialtyCodes = 3;
 inline constexpr int kMaxCompetenceTags = 10;

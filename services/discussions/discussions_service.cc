@@ -1,5 +1,6 @@
 #include "services/discussions/discussions_service.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/page_token.h"
@@ -16,6 +17,7 @@ namespace meltingdoc::discussions {
 namespace {
 
 constexpr char kSpacesTokenKind[] = "spaces";
+constexpr char kRepliesTokenKind[] = "replies";
 
 #define MELTINGDOC_DISCUSSIONS_HANDLER(Name)                                                          \
   grpc::ServerUnaryReactor* DiscussionsServiceImpl::Name(                                            \
@@ -77,6 +79,17 @@ std::string CasesTokenKind(const v1::ListCasesRequest& r, v1::CaseOrder order) {
                       static_cast<int>(r.status()));
 }
 
+// Length limit, then the guard, on a reply's text.
+absl::Status CheckReplyText(const std::string& text) {
+  if (absl::StripAsciiWhitespace(text).empty()) return server::InvalidField("text", "required");
+  if (CodePointCount(text) > kMaxReplyText) {
+    return server::InvalidField("text", absl::StrCat("at most ", kMaxReplyText, " characters"));
+  }
+  return CheckPatientData({{"text", &text}});
+}
+
+int64_t Micros(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
+
 }  // namespace
 
 MELTINGDOC_DISCUSSIONS_HANDLER(ListSpaces)
@@ -87,6 +100,11 @@ MELTINGDOC_DISCUSSIONS_HANDLER(ListCases)
 MELTINGDOC_DISCUSSIONS_HANDLER(UpdateCase)
 MELTINGDOC_DISCUSSIONS_HANDLER(DeleteCase)
 MELTINGDOC_DISCUSSIONS_HANDLER(ListCaseRevisions)
+MELTINGDOC_DISCUSSIONS_HANDLER(AddReply)
+MELTINGDOC_DISCUSSIONS_HANDLER(ListReplies)
+MELTINGDOC_DISCUSSIONS_HANDLER(EditReply)
+MELTINGDOC_DISCUSSIONS_HANDLER(VoteReplyHelpful)
+MELTINGDOC_DISCUSSIONS_HANDLER(AcceptReply)
 
 absl::Status DiscussionsServiceImpl::DoListSpaces(const grpc::ServerContextBase& context,
                                                   const v1::ListSpacesRequest& request,
@@ -278,6 +296,83 @@ absl::Status DiscussionsServiceImpl::DoListCaseRevisions(const grpc::ServerConte
   ASSIGN_OR_RETURN(std::vector<v1::CaseRevision> revisions,
                    store_->ListCaseRevisions(caller.account_id, request.case_id()));
   for (v1::CaseRevision& r : revisions) *response.add_revisions() = std::move(r);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoAddReply(const grpc::ServerContextBase& context,
+                                                const v1::AddReplyRequest& request, v1::AddReplyResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
+  if (!request.parent_reply_id().empty() && !IsValidUuid(request.parent_reply_id())) {
+    return server::InvalidField("parent_reply_id", "must be a UUID");
+  }
+  if (!request.request_id().empty() && !IsRequestId(request.request_id())) {
+    return server::InvalidField("request_id", "1 to 64 characters of A-Z, a-z, 0-9, '-' and '_'");
+  }
+  RETURN_IF_ERROR(CheckReplyText(request.text()));
+  NewReply n{request.case_id(), request.parent_reply_id(), caller.account_id, request.request_id(), request.text()};
+  bool created = false;
+  ASSIGN_OR_RETURN(v1::Reply reply, store_->AddReply(n, &created));
+  *response.mutable_reply() = std::move(reply);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoListReplies(const grpc::ServerContextBase& context,
+                                                   const v1::ListRepliesRequest& request,
+                                                   v1::ListRepliesResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
+  ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size()));
+  const std::string kind = absl::StrCat(kRepliesTokenKind, "/", request.case_id());
+  std::optional<ReplyCursor> after;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::vector<std::string>> keys = DecodePageToken(kind, request.page_token(), 2);
+    int64_t micros = 0;
+    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
+      return server::InvalidField("page_token", "not a token of this list");
+    }
+    after = ReplyCursor{micros, (*keys)[1]};
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::Reply> replies,
+                   store_->ListReplies(caller.account_id, request.case_id(), after, page_size + 1));
+  const bool more = static_cast<int>(replies.size()) > page_size;
+  if (more) replies.resize(page_size);
+  for (v1::Reply& r : replies) *response.add_replies() = std::move(r);
+  if (more) {
+    const v1::Reply& last = response.replies(response.replies_size() - 1);
+    response.set_next_page_token(EncodePageToken(kind, {absl::StrCat(Micros(last.create_time())), last.reply_id()}));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoEditReply(const grpc::ServerContextBase& context,
+                                                 const v1::EditReplyRequest& request, v1::EditReplyResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("reply_id", request.reply_id()));
+  RETURN_IF_ERROR(CheckReplyText(request.text()));
+  ASSIGN_OR_RETURN(v1::Reply reply,
+                   store_->EditReply(caller.account_id, request.reply_id(), request.version(), request.text()));
+  *response.mutable_reply() = std::move(reply);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoVoteReplyHelpful(const grpc::ServerContextBase& context,
+                                                        const v1::VoteReplyHelpfulRequest& request,
+                                                        v1::VoteReplyHelpfulResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("reply_id", request.reply_id()));
+  ASSIGN_OR_RETURN(v1::Reply reply, store_->VoteReplyHelpful(caller.account_id, request.reply_id(), request.helpful()));
+  *response.mutable_reply() = std::move(reply);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoAcceptReply(const grpc::ServerContextBase& context,
+                                                   const v1::AcceptReplyRequest& request,
+                                                   v1::AcceptReplyResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("reply_id", request.reply_id()));
+  ASSIGN_OR_RETURN(v1::Case c, store_->AcceptReply(caller.account_id, request.reply_id()));
+  *response.mutable_case_() = std::move(c);
   return absl::OkStatus();
 }
 

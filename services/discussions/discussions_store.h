@@ -57,6 +57,20 @@ struct CaseCursor {
   std::string case_id;
 };
 
+struct NewReply {
+  std::string case_id;
+  std::string parent_reply_id;  // empty: a reply to the case
+  std::string author_id;
+  std::string request_id;  // empty: no idempotency key
+  std::string text;
+};
+
+// Where a page of replies starts: strictly after this (created time, reply_id), ascending.
+struct ReplyCursor {
+  int64_t time_micros = 0;
+  std::string reply_id;
+};
+
 class DiscussionsStore {
  public:
   virtual ~DiscussionsStore() = default;
@@ -95,6 +109,31 @@ class DiscussionsStore {
   // Every revision of a case readable by `reader`, oldest first.
   virtual absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string& reader,
                                                                           const std::string& case_id) = 0;
+
+  // Adds a reply (revision 1), bumps the case's reply count, activity time and version, and
+  // appends ReplyChanged and CaseChanged, in one transaction. NOT_FOUND when the case does not
+  // exist for the author; FAILED_PRECONDITION on a deleted case; INVALID_ARGUMENT (naming
+  // parent_reply_id) when the parent is not a top-level reply of the case. Idempotent on
+  // (author, request_id) like CreateCase.
+  virtual absl::StatusOr<v1::Reply> AddReply(const NewReply& reply, bool* created) = 0;
+
+  // Up to `limit` visible replies of a case readable by `reader`, oldest first, after `after`.
+  virtual absl::StatusOr<std::vector<v1::Reply>> ListReplies(const std::string& reader, const std::string& case_id,
+                                                             const std::optional<ReplyCursor>& after, int limit) = 0;
+
+  // Replaces a reply's text (author only: PERMISSION_DENIED otherwise; ABORTED when
+  // `expected_version` is set and differs), keeps the revision, appends ReplyChanged.
+  virtual absl::StatusOr<v1::Reply> EditReply(const std::string& editor, const std::string& reply_id,
+                                              int64_t expected_version, const std::string& text) = 0;
+
+  // Sets or withdraws `voter`'s helpful mark; FAILED_PRECONDITION on one's own reply.
+  virtual absl::StatusOr<v1::Reply> VoteReplyHelpful(const std::string& voter, const std::string& reply_id,
+                                                     bool helpful) = 0;
+
+  // The case author accepts a reply: case RESOLVED, events for the case and the replies whose
+  // accepted flag changed. PERMISSION_DENIED for anyone else; FAILED_PRECONDITION on a
+  // deleted case.
+  virtual absl::StatusOr<v1::Case> AcceptReply(const std::string& actor, const std::string& reply_id) = 0;
 };
 
 }  // namespace meltingdoc::discussions

@@ -1,4 +1,5 @@
 #include "services/discussions/pg_discussions_store.h"
+#include "services/discussions/pg_store_internal.h"
 
 #include <pqxx/pqxx>
 
@@ -13,7 +14,7 @@ namespace meltingdoc::discussions {
 
 using google::protobuf::util::TimeUtil;
 
-namespace {
+namespace pgstore {
 
 v1::SpaceKind KindFromText(const std::string& s) {
   if (s == "general") return v1::SPACE_KIND_GENERAL;
@@ -22,27 +23,8 @@ v1::SpaceKind KindFromText(const std::string& s) {
   return v1::SPACE_KIND_UNSPECIFIED;
 }
 
-// A space (alias s) is readable by $1 when it is not a private group or $1 is a member.
-constexpr char kReadableSpace[] =
-    "(s.kind <> 'private_group' OR EXISTS (SELECT 1 FROM space_members m "
-    "WHERE m.space_id = s.space_id AND m.account_id = $1::uuid))";
 
-// The columns ReadCaseRow reads, from cases c JOIN spaces s.
-constexpr char kCaseColumns[] =
-    "c.case_id::text, c.space_id::text, c.author_id::text, c.title, c.context, c.examination, "
-    "c.investigations, c.question, array_to_string(c.specialty_codes, ','), "
-    "array_to_string(c.competence_tags, ','), c.status, coalesce(c.accepted_reply_id::text, ''), "
-    "c.reply_count, c.version, (extract(epoch FROM c.created_at) * 1000000)::int8, "
-    "(extract(epoch FROM c.updated_at) * 1000000)::int8, "
-    "(extract(epoch FROM c.last_activity_at) * 1000000)::int8, "
-    "coalesce((extract(epoch FROM c.deleted_at) * 1000000)::int8, 0), s.kind = 'private_group', "
-    "c.hidden_at IS NOT NULL";
 
-struct CaseRow {
-  v1::Case c;
-  bool private_group = false;
-  bool hidden = false;
-};
 
 std::vector<std::string> SplitList(const std::string& s) {
   if (s.empty()) return {};
@@ -140,7 +122,9 @@ std::optional<CaseRow> SelectReadableCase(pqxx::transaction_base& txn, const std
 
 absl::Status CaseNotFound() { return absl::NotFoundError("case not found"); }
 
-}  // namespace
+}  // namespace pgstore
+
+using namespace pgstore;  // NOLINT: the helpers of this store
 
 absl::StatusOr<std::vector<v1::Space>> PgDiscussionsStore::ListSpaces(
     const std::string& account_id, const std::optional<SpaceCursor>& after, int limit) {

@@ -22,6 +22,14 @@ class PgDiscussionsStore final : public DiscussionsStore {
   absl::Status DeleteCase(const std::string& actor, bool moderator, const std::string& case_id) override;
   absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string& reader,
                                                                   const std::string& case_id) override;
+  absl::StatusOr<v1::Reply> AddReply(const NewReply& reply, bool* created) override;
+  absl::StatusOr<std::vector<v1::Reply>> ListReplies(const std::string& reader, const std::string& case_id,
+                                                     const std::optional<ReplyCursor>& after, int limit) override;
+  absl::StatusOr<v1::Reply> EditReply(const std::string& editor, const std::string& reply_id,
+                                      int64_t expected_version, const std::string& text) override;
+  absl::StatusOr<v1::Reply> VoteReplyHelpful(const std::string& voter, const std::string& reply_id,
+                                             bool helpful) override;
+  absl::StatusOr<v1::Case> AcceptReply(const std::string& actor, const std::string& reply_id) override;
 
  private:
   pg::Pool* const pool_;

@@ -43,6 +43,12 @@ const Expectation kExpectations[] = {
     {"meltingdoc.discussions.v1.DiscussionsService.UpdateCase", {401, 403, 400, 400, 400}},
     {"meltingdoc.discussions.v1.DiscussionsService.DeleteCase", {401, 403, 404, 404, 404}},
     {"meltingdoc.discussions.v1.DiscussionsService.ListCaseRevisions", {401, 403, 404, 404, 404}},
+    // Replies: an empty text is a 400; unknown cases and replies are 404.
+    {"meltingdoc.discussions.v1.DiscussionsService.AddReply", {401, 403, 400, 400, 400}},
+    {"meltingdoc.discussions.v1.DiscussionsService.ListReplies", {401, 403, 404, 404, 404}},
+    {"meltingdoc.discussions.v1.DiscussionsService.EditReply", {401, 403, 400, 400, 400}},
+    {"meltingdoc.discussions.v1.DiscussionsService.VoteReplyHelpful", {401, 403, 404, 404, 404}},
+    {"meltingdoc.discussions.v1.DiscussionsService.AcceptReply", {401, 403, 404, 404, 404}},
     // Admins only.
     {"meltingdoc.search.v1.SearchService.GetIndexStats", {401, 403, 403, 403, 200}},
 };

@@ -71,6 +71,29 @@ class FakeDiscussionsStore : public DiscussionsStore {
     ++case_calls;
     return std::vector<v1::CaseRevision>{};
   }
+  absl::StatusOr<v1::Reply> AddReply(const NewReply&, bool* created) override {
+    ++case_calls;
+    *created = true;
+    return v1::Reply();
+  }
+  absl::StatusOr<std::vector<v1::Reply>> ListReplies(const std::string&, const std::string&,
+                                                     const std::optional<ReplyCursor>&, int) override {
+    ++case_calls;
+    return std::vector<v1::Reply>{};
+  }
+  absl::StatusOr<v1::Reply> EditReply(const std::string&, const std::string&, int64_t,
+                                      const std::string&) override {
+    ++case_calls;
+    return v1::Reply();
+  }
+  absl::StatusOr<v1::Reply> VoteReplyHelpful(const std::string&, const std::string&, bool) override {
+    ++case_calls;
+    return v1::Reply();
+  }
+  absl::StatusOr<v1::Case> AcceptReply(const std::string&, const std::string&) override {
+    ++case_calls;
+    return v1::Case();
+  }
   int case_calls = 0;
   NewCase last_new_case;
   int calls = 0;
@@ -214,6 +237,22 @@ TEST_F(DiscussionsHandlerTest, IdentifyingDataNeverReachesTheStore) {
   ASSERT_TRUE(service_.DoCreateCase(CallContext::Bearer(doctor_)->get(), req, resp).ok());
   EXPECT_EQ(store_.case_calls, 1);
   EXPECT_EQ(store_.last_new_case.author_id, me_) << "the author is the caller, never the request";
+}
+
+TEST_F(DiscussionsHandlerTest, RepliesWithIdentifyingDataNeverReachTheStore) {
+  v1::AddReplyRequest add;
+  add.set_case_id("00000000-0000-4000-8000-00000000abcd");
+  add.set_text("Voir son dossier : IPP 80012345.");
+  v1::AddReplyResponse added;
+  ExpectBadRequestNaming(service_.DoAddReply(CallContext::Bearer(doctor_)->get(), add, added), "text");
+  v1::EditReplyRequest edit;
+  edit.set_reply_id("00000000-0000-4000-8000-00000000abce");
+  edit.set_text("Appelez sa fille au 06 12 34 56 78.");
+  v1::EditReplyResponse edited;
+  ExpectBadRequestNaming(service_.DoEditReply(CallContext::Bearer(doctor_)->get(), edit, edited), "text");
+  edit.set_text("");
+  ExpectBadRequestNaming(service_.DoEditReply(CallContext::Bearer(doctor_)->get(), edit, edited), "text");
+  EXPECT_EQ(store_.case_calls, 0);
 }
 
 TEST_F(DiscussionsHandlerTest, CheckTextStoresNothing) {

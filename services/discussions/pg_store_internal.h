@@ -1,0 +1,52 @@
+// Helpers shared by the SQL files of PgDiscussionsStore (pg_discussions_store.cc: spaces and
+// cases; pg_replies_store.cc: replies). Internal to the store.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "meltingdoc/discussions/v1/discussions_service.pb.h"
+#include "meltingdoc/events/v1/event.pb.h"
+
+namespace pqxx {
+class row;
+class transaction_base;
+}  // namespace pqxx
+
+namespace meltingdoc::discussions::pgstore {
+
+// A space (alias s) is readable by $1 when it is not a private group or $1 is a member.
+inline constexpr char kReadableSpace[] =
+    "(s.kind <> 'private_group' OR EXISTS (SELECT 1 FROM space_members m "
+    "WHERE m.space_id = s.space_id AND m.account_id = $1::uuid))";
+
+// The columns ReadCaseRow reads, from cases c JOIN spaces s.
+inline constexpr char kCaseColumns[] =
+    "c.case_id::text, c.space_id::text, c.author_id::text, c.title, c.context, c.examination, "
+    "c.investigations, c.question, array_to_string(c.specialty_codes, ','), "
+    "array_to_string(c.competence_tags, ','), c.status, coalesce(c.accepted_reply_id::text, ''), "
+    "c.reply_count, c.version, (extract(epoch FROM c.created_at) * 1000000)::int8, "
+    "(extract(epoch FROM c.updated_at) * 1000000)::int8, "
+    "(extract(epoch FROM c.last_activity_at) * 1000000)::int8, "
+    "coalesce((extract(epoch FROM c.deleted_at) * 1000000)::int8, 0), s.kind = 'private_group', "
+    "c.hidden_at IS NOT NULL";
+
+struct CaseRow {
+  v1::Case c;
+  bool private_group = false;
+  bool hidden = false;
+};
+
+CaseRow ReadCaseRow(const pqxx::row& r);
+events::v1::Event NewEvent(const std::string& aggregate_type, const std::string& aggregate_id, int64_t version);
+absl::Status AppendCaseChanged(pqxx::transaction_base& txn, const CaseRow& row, bool created);
+// The case, without any visibility check (callers check).
+std::optional<CaseRow> SelectCase(pqxx::transaction_base& txn, const std::string& case_id);
+// The case if `reader` may see it.
+std::optional<CaseRow> SelectReadableCase(pqxx::transaction_base& txn, const std::string& reader,
+                                          const std::string& case_id);
+absl::Status CaseNotFound();
+
+}  // namespace meltingdoc::discussions::pgstore
