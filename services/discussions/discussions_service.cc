@@ -105,6 +105,12 @@ MELTINGDOC_DISCUSSIONS_HANDLER(ListReplies)
 MELTINGDOC_DISCUSSIONS_HANDLER(EditReply)
 MELTINGDOC_DISCUSSIONS_HANDLER(VoteReplyHelpful)
 MELTINGDOC_DISCUSSIONS_HANDLER(AcceptReply)
+MELTINGDOC_DISCUSSIONS_HANDLER(CreateGroup)
+MELTINGDOC_DISCUSSIONS_HANDLER(InviteToGroup)
+MELTINGDOC_DISCUSSIONS_HANDLER(ListInvitations)
+MELTINGDOC_DISCUSSIONS_HANDLER(RespondToInvitation)
+MELTINGDOC_DISCUSSIONS_HANDLER(LeaveGroup)
+MELTINGDOC_DISCUSSIONS_HANDLER(ListGroupMembers)
 
 absl::Status DiscussionsServiceImpl::DoListSpaces(const grpc::ServerContextBase& context,
                                                   const v1::ListSpacesRequest& request,
@@ -373,6 +379,88 @@ absl::Status DiscussionsServiceImpl::DoAcceptReply(const grpc::ServerContextBase
   RETURN_IF_ERROR(RequireUuid("reply_id", request.reply_id()));
   ASSIGN_OR_RETURN(v1::Case c, store_->AcceptReply(caller.account_id, request.reply_id()));
   *response.mutable_case_() = std::move(c);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoCreateGroup(const grpc::ServerContextBase& context,
+                                                   const v1::CreateGroupRequest& request,
+                                                   v1::CreateGroupResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  if (absl::StripAsciiWhitespace(request.title()).empty()) return server::InvalidField("title", "required");
+  if (CodePointCount(request.title()) > kMaxGroupTitle) {
+    return server::InvalidField("title", absl::StrCat("at most ", kMaxGroupTitle, " characters"));
+  }
+  RETURN_IF_ERROR(CheckPatientData({{"title", &request.title()}}));
+  ASSIGN_OR_RETURN(v1::Space space, store_->CreateGroup(caller.account_id, request.title()));
+  *response.mutable_space() = std::move(space);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoInviteToGroup(const grpc::ServerContextBase& context,
+                                                     const v1::InviteToGroupRequest& request,
+                                                     v1::InviteToGroupResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("space_id", request.space_id()));
+  RETURN_IF_ERROR(RequireUuid("account_id", request.account_id()));
+  ASSIGN_OR_RETURN(v1::Invitation inv,
+                   store_->InviteToGroup(caller.account_id, request.space_id(), absl::AsciiStrToLower(request.account_id())));
+  *response.mutable_invitation() = std::move(inv);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoListInvitations(const grpc::ServerContextBase& context,
+                                                       const v1::ListInvitationsRequest&,
+                                                       v1::ListInvitationsResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  ASSIGN_OR_RETURN(std::vector<v1::Invitation> invitations,
+                   store_->ListInvitations(caller.account_id, kMaxInvitationsListed));
+  for (v1::Invitation& i : invitations) *response.add_invitations() = std::move(i);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoRespondToInvitation(const grpc::ServerContextBase& context,
+                                                           const v1::RespondToInvitationRequest& request,
+                                                           v1::RespondToInvitationResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("invitation_id", request.invitation_id()));
+  ASSIGN_OR_RETURN(v1::Invitation inv,
+                   store_->RespondToInvitation(caller.account_id, request.invitation_id(), request.accept()));
+  *response.mutable_invitation() = std::move(inv);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoLeaveGroup(const grpc::ServerContextBase& context,
+                                                  const v1::LeaveGroupRequest& request, v1::LeaveGroupResponse&) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("space_id", request.space_id()));
+  return store_->LeaveGroup(caller.account_id, request.space_id());
+}
+
+absl::Status DiscussionsServiceImpl::DoListGroupMembers(const grpc::ServerContextBase& context,
+                                                        const v1::ListGroupMembersRequest& request,
+                                                        v1::ListGroupMembersResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("space_id", request.space_id()));
+  ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size()));
+  const std::string kind = absl::StrCat("members/", request.space_id());
+  std::optional<MemberCursor> after;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::vector<std::string>> keys = DecodePageToken(kind, request.page_token(), 2);
+    int64_t micros = 0;
+    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
+      return server::InvalidField("page_token", "not a token of this list");
+    }
+    after = MemberCursor{micros, (*keys)[1]};
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::GroupMember> members,
+                   store_->ListGroupMembers(caller.account_id, request.space_id(), after, page_size + 1));
+  const bool more = static_cast<int>(members.size()) > page_size;
+  if (more) members.resize(page_size);
+  for (v1::GroupMember& m : members) *response.add_members() = std::move(m);
+  if (more) {
+    const v1::GroupMember& last = response.members(response.members_size() - 1);
+    response.set_next_page_token(EncodePageToken(kind, {absl::StrCat(Micros(last.join_time())), last.account_id()}));
+  }
   return absl::OkStatus();
 }
 

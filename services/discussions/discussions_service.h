@@ -39,6 +39,12 @@ class DiscussionsServiceImpl : public v1::DiscussionsService::CallbackService {
   MELTINGDOC_DISCUSSIONS_RPC(EditReply)
   MELTINGDOC_DISCUSSIONS_RPC(VoteReplyHelpful)
   MELTINGDOC_DISCUSSIONS_RPC(AcceptReply)
+  MELTINGDOC_DISCUSSIONS_RPC(CreateGroup)
+  MELTINGDOC_DISCUSSIONS_RPC(InviteToGroup)
+  MELTINGDOC_DISCUSSIONS_RPC(ListInvitations)
+  MELTINGDOC_DISCUSSIONS_RPC(RespondToInvitation)
+  MELTINGDOC_DISCUSSIONS_RPC(LeaveGroup)
+  MELTINGDOC_DISCUSSIONS_RPC(ListGroupMembers)
 #undef MELTINGDOC_DISCUSSIONS_RPC
 
  private:

@@ -71,6 +71,12 @@ struct ReplyCursor {
   std::string reply_id;
 };
 
+// Where a page of group members starts: strictly after this (join time, account_id).
+struct MemberCursor {
+  int64_t time_micros = 0;
+  std::string account_id;
+};
+
 class DiscussionsStore {
  public:
   virtual ~DiscussionsStore() = default;
@@ -134,6 +140,27 @@ class DiscussionsStore {
   // accepted flag changed. PERMISSION_DENIED for anyone else; FAILED_PRECONDITION on a
   // deleted case.
   virtual absl::StatusOr<v1::Case> AcceptReply(const std::string& actor, const std::string& reply_id) = 0;
+
+  // --- Private groups. Each membership change appends GroupMembershipChanged. ---
+
+  // A new private group owned by `owner`, its first member.
+  virtual absl::StatusOr<v1::Space> CreateGroup(const std::string& owner, const std::string& title) = 0;
+  // NOT_FOUND unless `inviter` is a member; PERMISSION_DENIED unless the owner;
+  // ALREADY_EXISTS when the invitee is a member; a pending invitation is returned as is.
+  virtual absl::StatusOr<v1::Invitation> InviteToGroup(const std::string& inviter, const std::string& space_id,
+                                                       const std::string& invitee) = 0;
+  // Pending invitations of `invitee`, newest first.
+  virtual absl::StatusOr<std::vector<v1::Invitation>> ListInvitations(const std::string& invitee, int limit) = 0;
+  // NOT_FOUND unless `invitee` is the invitee of a pending invitation.
+  virtual absl::StatusOr<v1::Invitation> RespondToInvitation(const std::string& invitee,
+                                                             const std::string& invitation_id, bool accept) = 0;
+  // NOT_FOUND unless a member; FAILED_PRECONDITION for an owner who is not the last member.
+  virtual absl::Status LeaveGroup(const std::string& member, const std::string& space_id) = 0;
+  // NOT_FOUND unless `reader` is a member.
+  virtual absl::StatusOr<std::vector<v1::GroupMember>> ListGroupMembers(const std::string& reader,
+                                                                        const std::string& space_id,
+                                                                        const std::optional<MemberCursor>& after,
+                                                                        int limit) = 0;
 };
 
 }  // namespace meltingdoc::discussions

@@ -30,6 +30,17 @@ class PgDiscussionsStore final : public DiscussionsStore {
   absl::StatusOr<v1::Reply> VoteReplyHelpful(const std::string& voter, const std::string& reply_id,
                                              bool helpful) override;
   absl::StatusOr<v1::Case> AcceptReply(const std::string& actor, const std::string& reply_id) override;
+  absl::StatusOr<v1::Space> CreateGroup(const std::string& owner, const std::string& title) override;
+  absl::StatusOr<v1::Invitation> InviteToGroup(const std::string& inviter, const std::string& space_id,
+                                               const std::string& invitee) override;
+  absl::StatusOr<std::vector<v1::Invitation>> ListInvitations(const std::string& invitee, int limit) override;
+  absl::StatusOr<v1::Invitation> RespondToInvitation(const std::string& invitee, const std::string& invitation_id,
+                                                     bool accept) override;
+  absl::Status LeaveGroup(const std::string& member, const std::string& space_id) override;
+  absl::StatusOr<std::vector<v1::GroupMember>> ListGroupMembers(const std::string& reader,
+                                                                const std::string& space_id,
+                                                                const std::optional<MemberCursor>& after,
+                                                                int limit) override;
 
  private:
   pg::Pool* const pool_;

@@ -49,6 +49,14 @@ const Expectation kExpectations[] = {
     {"meltingdoc.discussions.v1.DiscussionsService.EditReply", {401, 403, 400, 400, 400}},
     {"meltingdoc.discussions.v1.DiscussionsService.VoteReplyHelpful", {401, 403, 404, 404, 404}},
     {"meltingdoc.discussions.v1.DiscussionsService.AcceptReply", {401, 403, 404, 404, 404}},
+    // Private groups: an empty title is a 400, an unknown group or invitation a 404; everyone
+    // has a (possibly empty) list of invitations.
+    {"meltingdoc.discussions.v1.DiscussionsService.CreateGroup", {401, 403, 400, 400, 400}},
+    {"meltingdoc.discussions.v1.DiscussionsService.InviteToGroup", {401, 403, 400, 400, 400}},
+    {"meltingdoc.discussions.v1.DiscussionsService.ListInvitations", {401, 403, 200, 200, 200}},
+    {"meltingdoc.discussions.v1.DiscussionsService.RespondToInvitation", {401, 403, 404, 404, 404}},
+    {"meltingdoc.discussions.v1.DiscussionsService.LeaveGroup", {401, 403, 404, 404, 404}},
+    {"meltingdoc.discussions.v1.DiscussionsService.ListGroupMembers", {401, 403, 404, 404, 404}},
     // Admins only.
     {"meltingdoc.search.v1.SearchService.GetIndexStats", {401, 403, 403, 403, 200}},
 };

@@ -94,6 +94,31 @@ class FakeDiscussionsStore : public DiscussionsStore {
     ++case_calls;
     return v1::Case();
   }
+  absl::StatusOr<v1::Space> CreateGroup(const std::string&, const std::string&) override {
+    ++case_calls;
+    return v1::Space();
+  }
+  absl::StatusOr<v1::Invitation> InviteToGroup(const std::string&, const std::string&, const std::string&) override {
+    ++case_calls;
+    return v1::Invitation();
+  }
+  absl::StatusOr<std::vector<v1::Invitation>> ListInvitations(const std::string&, int) override {
+    ++case_calls;
+    return std::vector<v1::Invitation>{};
+  }
+  absl::StatusOr<v1::Invitation> RespondToInvitation(const std::string&, const std::string&, bool) override {
+    ++case_calls;
+    return v1::Invitation();
+  }
+  absl::Status LeaveGroup(const std::string&, const std::string&) override {
+    ++case_calls;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<v1::GroupMember>> ListGroupMembers(const std::string&, const std::string&,
+                                                                const std::optional<MemberCursor>&, int) override {
+    ++case_calls;
+    return std::vector<v1::GroupMember>{};
+  }
   int case_calls = 0;
   NewCase last_new_case;
   int calls = 0;
@@ -253,6 +278,19 @@ TEST_F(DiscussionsHandlerTest, RepliesWithIdentifyingDataNeverReachTheStore) {
   edit.set_text("");
   ExpectBadRequestNaming(service_.DoEditReply(CallContext::Bearer(doctor_)->get(), edit, edited), "text");
   EXPECT_EQ(store_.case_calls, 0);
+}
+
+TEST_F(DiscussionsHandlerTest, GroupTitlesAreCheckedByTheGuard) {
+  v1::CreateGroupRequest req;
+  req.set_title("Suivi de Mme Durand");
+  v1::CreateGroupResponse resp;
+  ExpectBadRequestNaming(service_.DoCreateGroup(CallContext::Bearer(doctor_)->get(), req, resp), "title");
+  req.set_title(std::string(121, 'g'));
+  ExpectBadRequestNaming(service_.DoCreateGroup(CallContext::Bearer(doctor_)->get(), req, resp), "title");
+  EXPECT_EQ(store_.case_calls, 0);
+  req.set_title("Staff MICI du jeudi");
+  ASSERT_TRUE(service_.DoCreateGroup(CallContext::Bearer(doctor_)->get(), req, resp).ok());
+  EXPECT_EQ(store_.case_calls, 1);
 }
 
 TEST_F(DiscussionsHandlerTest, CheckTextStoresNothing) {
