@@ -90,6 +90,26 @@ absl::Status CheckReplyText(const std::string& text) {
 
 int64_t Micros(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
 
+// Exactly one of case_id, reply_id, as a UUID.
+absl::StatusOr<ContentRef> TargetOf(const std::string& case_id, const std::string& reply_id) {
+  if (case_id.empty() == reply_id.empty()) {
+    return server::InvalidArgument({{"case_id", "exactly one of case_id and reply_id"},
+                                    {"reply_id", "exactly one of case_id and reply_id"}});
+  }
+  const bool is_case = !case_id.empty();
+  const std::string& id = is_case ? case_id : reply_id;
+  RETURN_IF_ERROR(RequireUuid(is_case ? "case_id" : "reply_id", id));
+  return ContentRef{is_case, absl::AsciiStrToLower(id)};
+}
+
+absl::Status CheckModerationReason(const std::string& reason) {
+  if (absl::StripAsciiWhitespace(reason).empty()) return server::InvalidField("reason", "required");
+  if (CodePointCount(reason) > kMaxModerationReason) {
+    return server::InvalidField("reason", absl::StrCat("at most ", kMaxModerationReason, " characters"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 MELTINGDOC_DISCUSSIONS_HANDLER(ListSpaces)
@@ -111,6 +131,11 @@ MELTINGDOC_DISCUSSIONS_HANDLER(ListInvitations)
 MELTINGDOC_DISCUSSIONS_HANDLER(RespondToInvitation)
 MELTINGDOC_DISCUSSIONS_HANDLER(LeaveGroup)
 MELTINGDOC_DISCUSSIONS_HANDLER(ListGroupMembers)
+MELTINGDOC_DISCUSSIONS_HANDLER(ListCaseAudit)
+MELTINGDOC_DISCUSSIONS_HANDLER(ReportContent)
+MELTINGDOC_DISCUSSIONS_HANDLER(ListReports)
+MELTINGDOC_DISCUSSIONS_HANDLER(HideContent)
+MELTINGDOC_DISCUSSIONS_HANDLER(UnhideContent)
 
 absl::Status DiscussionsServiceImpl::DoListSpaces(const grpc::ServerContextBase& context,
                                                   const v1::ListSpacesRequest& request,
@@ -188,7 +213,8 @@ absl::Status DiscussionsServiceImpl::DoGetCase(const grpc::ServerContextBase& co
                                                const v1::GetCaseRequest& request, v1::GetCaseResponse& response) {
   ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
   RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
-  ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(caller.account_id, request.case_id(), server::RequestIdOf(context)));
+  ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(caller.account_id, caller.HasRole(auth::Role::kModerator), request.case_id(),
+                                                 server::RequestIdOf(context)));
   *response.mutable_case_() = std::move(c);
   return absl::OkStatus();
 }
@@ -248,7 +274,7 @@ absl::Status DiscussionsServiceImpl::DoUpdateCase(const grpc::ServerContextBase&
   const v1::Case& in = request.case_();
   RETURN_IF_ERROR(RequireUuid("case.case_id", in.case_id()));
   if (request.update_mask().paths_size() == 0) return server::InvalidField("update_mask", "required");
-  ASSIGN_OR_RETURN(v1::Case current, store_->GetCase(caller.account_id, in.case_id(), std::nullopt));
+  ASSIGN_OR_RETURN(v1::Case current, store_->GetCase(caller.account_id, false, in.case_id(), std::nullopt));
   if (current.has_delete_time()) return absl::NotFoundError("case not found");
   if (current.author_id() != caller.account_id) {
     return absl::PermissionDeniedError("only the author may edit a case");
@@ -462,6 +488,93 @@ absl::Status DiscussionsServiceImpl::DoListGroupMembers(const grpc::ServerContex
     response.set_next_page_token(EncodePageToken(kind, {absl::StrCat(Micros(last.join_time())), last.account_id()}));
   }
   return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoListCaseAudit(const grpc::ServerContextBase& context,
+                                                     const v1::ListCaseAuditRequest& request,
+                                                     v1::ListCaseAuditResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
+  ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size()));
+  const std::string kind = absl::StrCat("audit/", request.case_id());
+  int64_t before = 0;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::vector<std::string>> keys = DecodePageToken(kind, request.page_token(), 1);
+    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &before) || before <= 0) {
+      return server::InvalidField("page_token", "not a token of this list");
+    }
+  }
+  ASSIGN_OR_RETURN(auto reads, store_->ListCaseAudit(caller.account_id, caller.HasRole(auth::Role::kModerator),
+                                                     request.case_id(), before, page_size + 1));
+  const bool more = static_cast<int>(reads.size()) > page_size;
+  if (more) reads.resize(page_size);
+  for (auto& [id, read] : reads) *response.add_reads() = std::move(read);
+  if (more) response.set_next_page_token(EncodePageToken(kind, {absl::StrCat(reads.back().first)}));
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoReportContent(const grpc::ServerContextBase& context,
+                                                     const v1::ReportContentRequest& request,
+                                                     v1::ReportContentResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  ASSIGN_OR_RETURN(const ContentRef target, TargetOf(request.case_id(), request.reply_id()));
+  if (request.reason() == v1::REPORT_REASON_UNSPECIFIED || !v1::ReportReason_IsValid(request.reason())) {
+    return server::InvalidField("reason", "required: one of the ReportReason values");
+  }
+  if (CodePointCount(request.details()) > kMaxReportDetails) {
+    return server::InvalidField("details", absl::StrCat("at most ", kMaxReportDetails, " characters"));
+  }
+  RETURN_IF_ERROR(CheckPatientData({{"details", &request.details()}}));
+  ASSIGN_OR_RETURN(v1::Report report,
+                   store_->ReportContent(caller.account_id, target, request.reason(), request.details()));
+  *response.mutable_report() = std::move(report);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoListReports(const grpc::ServerContextBase& context,
+                                                   const v1::ListReportsRequest& request,
+                                                   v1::ListReportsResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(auth::RequireRole(caller, auth::Role::kModerator));
+  ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size()));
+  std::optional<std::pair<int64_t, std::string>> after;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::vector<std::string>> keys = DecodePageToken("reports", request.page_token(), 2);
+    int64_t micros = 0;
+    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
+      return server::InvalidField("page_token", "not a token of this list");
+    }
+    after = std::make_pair(micros, (*keys)[1]);
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::Report> reports, store_->ListReports(after, page_size + 1));
+  const bool more = static_cast<int>(reports.size()) > page_size;
+  if (more) reports.resize(page_size);
+  for (v1::Report& r : reports) *response.add_reports() = std::move(r);
+  if (more) {
+    const v1::Report& last = response.reports(response.reports_size() - 1);
+    response.set_next_page_token(
+        EncodePageToken("reports", {absl::StrCat(Micros(last.create_time())), last.report_id()}));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoHideContent(const grpc::ServerContextBase& context,
+                                                   const v1::HideContentRequest& request, v1::HideContentResponse&) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(auth::RequireRole(caller, auth::Role::kModerator));
+  ASSIGN_OR_RETURN(const ContentRef target, TargetOf(request.case_id(), request.reply_id()));
+  RETURN_IF_ERROR(CheckModerationReason(request.reason()));
+  return store_->SetHidden(caller.account_id, target, true, request.reason());
+}
+
+absl::Status DiscussionsServiceImpl::DoUnhideContent(const grpc::ServerContextBase& context,
+                                                     const v1::UnhideContentRequest& request,
+                                                     v1::UnhideContentResponse&) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(auth::RequireRole(caller, auth::Role::kModerator));
+  ASSIGN_OR_RETURN(const ContentRef target, TargetOf(request.case_id(), request.reply_id()));
+  RETURN_IF_ERROR(CheckModerationReason(request.reason()));
+  return store_->SetHidden(caller.account_id, target, false, request.reason());
 }
 
 }  // namespace meltingdoc::discussions

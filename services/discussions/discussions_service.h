@@ -45,6 +45,11 @@ class DiscussionsServiceImpl : public v1::DiscussionsService::CallbackService {
   MELTINGDOC_DISCUSSIONS_RPC(RespondToInvitation)
   MELTINGDOC_DISCUSSIONS_RPC(LeaveGroup)
   MELTINGDOC_DISCUSSIONS_RPC(ListGroupMembers)
+  MELTINGDOC_DISCUSSIONS_RPC(ListCaseAudit)
+  MELTINGDOC_DISCUSSIONS_RPC(ReportContent)
+  MELTINGDOC_DISCUSSIONS_RPC(ListReports)
+  MELTINGDOC_DISCUSSIONS_RPC(HideContent)
+  MELTINGDOC_DISCUSSIONS_RPC(UnhideContent)
 #undef MELTINGDOC_DISCUSSIONS_RPC
 
  private:

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -77,6 +78,12 @@ struct MemberCursor {
   std::string account_id;
 };
 
+// The content a report or a moderation decision is about.
+struct ContentRef {
+  bool is_case = true;  // else a reply
+  std::string id;
+};
+
 class DiscussionsStore {
  public:
   virtual ~DiscussionsStore() = default;
@@ -92,9 +99,10 @@ class DiscussionsStore {
   // false), also when the two requests run concurrently.
   virtual absl::StatusOr<v1::Case> CreateCase(const NewCase& new_case, bool* created) = 0;
 
-  // The case as `reader` may see it (a tombstone keeps no text). When `audit_request_id` is
-  // set, appends (reader, case, now, request id) to the read audit in the same transaction.
-  virtual absl::StatusOr<v1::Case> GetCase(const std::string& reader, const std::string& case_id,
+  // The case as `reader` may see it (a tombstone keeps no text; a hidden case only for its
+  // author and moderators). When `audit_request_id` is set, appends (reader, case, now,
+  // request id) to the read audit in the same transaction.
+  virtual absl::StatusOr<v1::Case> GetCase(const std::string& reader, bool moderator, const std::string& case_id,
                                            const std::optional<std::string>& audit_request_id) = 0;
 
   // Up to `limit` live, visible cases readable by `reader`, in filter.order, after `after`.
@@ -161,6 +169,25 @@ class DiscussionsStore {
                                                                         const std::string& space_id,
                                                                         const std::optional<MemberCursor>& after,
                                                                         int limit) = 0;
+
+  // --- Audit and moderation. ---
+
+  // Reads of a case, newest first, before the audit row id `before` (0: from the newest).
+  // The case author or a moderator; PERMISSION_DENIED for other readers, NOT_FOUND when the
+  // case is not readable.
+  virtual absl::StatusOr<std::vector<std::pair<int64_t, v1::CaseRead>>> ListCaseAudit(
+      const std::string& actor, bool moderator, const std::string& case_id, int64_t before, int limit) = 0;
+  // NOT_FOUND unless the reporter may read the content; an open report by the same reporter
+  // on the same content is returned as is.
+  virtual absl::StatusOr<v1::Report> ReportContent(const std::string& reporter, const ContentRef& target,
+                                                   v1::ReportReason reason, const std::string& details) = 0;
+  // Open reports, oldest first, after (created µs, report id).
+  virtual absl::StatusOr<std::vector<v1::Report>> ListReports(const std::optional<std::pair<int64_t, std::string>>& after,
+                                                              int limit) = 0;
+  // Hides or shows content, records the decision, closes open reports when hiding, appends
+  // the content's event. NOT_FOUND when the content does not exist.
+  virtual absl::Status SetHidden(const std::string& moderator, const ContentRef& target, bool hidden,
+                                 const std::string& reason) = 0;
 };
 
 }  // namespace meltingdoc::discussions

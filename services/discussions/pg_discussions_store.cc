@@ -60,6 +60,9 @@ CaseRow ReadCaseRow(const pqxx::row& r) {
   }
   row.private_group = r[18].as<bool>();
   row.hidden = r[19].as<bool>();
+  if (const int64_t hidden = r[20].as<int64_t>(); hidden != 0) {
+    *c.mutable_hide_time() = TimeUtil::MicrosecondsToTimestamp(hidden);
+  }
   return row;
 }
 
@@ -196,11 +199,14 @@ absl::StatusOr<v1::Case> PgDiscussionsStore::CreateCase(const NewCase& n, bool* 
   });
 }
 
-absl::StatusOr<v1::Case> PgDiscussionsStore::GetCase(const std::string& reader, const std::string& case_id,
+absl::StatusOr<v1::Case> PgDiscussionsStore::GetCase(const std::string& reader, bool moderator,
+                                                     const std::string& case_id,
                                                      const std::optional<std::string>& audit_request_id) {
   return pg::InTransaction<v1::Case>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Case> {
     std::optional<CaseRow> row = SelectReadableCase(txn, reader, case_id);
     if (!row) return CaseNotFound();
+    // A hidden case exists only for its author and the moderators.
+    if (row->hidden && !moderator && row->c.author_id() != reader) return CaseNotFound();
     if (audit_request_id) {
       txn.exec_params("INSERT INTO case_reads (case_id, reader_id, request_id) VALUES ($1::uuid, $2::uuid, $3)",
                       case_id, reader, *audit_request_id);

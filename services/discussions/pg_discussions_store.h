@@ -13,7 +13,7 @@ class PgDiscussionsStore final : public DiscussionsStore {
                                                      const std::optional<SpaceCursor>& after,
                                                      int limit) override;
   absl::StatusOr<v1::Case> CreateCase(const NewCase& new_case, bool* created) override;
-  absl::StatusOr<v1::Case> GetCase(const std::string& reader, const std::string& case_id,
+  absl::StatusOr<v1::Case> GetCase(const std::string& reader, bool moderator, const std::string& case_id,
                                    const std::optional<std::string>& audit_request_id) override;
   absl::StatusOr<std::vector<v1::Case>> ListCases(const std::string& reader, const CaseFilter& filter,
                                                    const std::optional<CaseCursor>& after, int limit) override;
@@ -41,6 +41,16 @@ class PgDiscussionsStore final : public DiscussionsStore {
                                                                 const std::string& space_id,
                                                                 const std::optional<MemberCursor>& after,
                                                                 int limit) override;
+  absl::StatusOr<std::vector<std::pair<int64_t, v1::CaseRead>>> ListCaseAudit(const std::string& actor,
+                                                                              bool moderator,
+                                                                              const std::string& case_id,
+                                                                              int64_t before, int limit) override;
+  absl::StatusOr<v1::Report> ReportContent(const std::string& reporter, const ContentRef& target,
+                                           v1::ReportReason reason, const std::string& details) override;
+  absl::StatusOr<std::vector<v1::Report>> ListReports(const std::optional<std::pair<int64_t, std::string>>& after,
+                                                      int limit) override;
+  absl::Status SetHidden(const std::string& moderator, const ContentRef& target, bool hidden,
+                         const std::string& reason) override;
 
  private:
   pg::Pool* const pool_;

@@ -99,6 +99,14 @@ absl::StatusOr<LockedReply> LockReadableReply(pqxx::transaction_base& txn, const
 
 }  // namespace
 
+namespace pgstore {
+absl::Status AppendReplyChangedById(pqxx::transaction_base& txn, const std::string& reply_id) {
+  std::optional<ReplyRow> row = SelectReply(txn, "00000000-0000-0000-0000-000000000000", reply_id);
+  if (!row) return absl::NotFoundError("reply not found");
+  return AppendReplyChanged(txn, *row, /*created=*/false);
+}
+}  // namespace pgstore
+
 absl::StatusOr<v1::Reply> PgDiscussionsStore::AddReply(const NewReply& n, bool* created) {
   *created = false;
   return pg::InTransaction<v1::Reply>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Reply> {

@@ -31,7 +31,7 @@ inline constexpr char kCaseColumns[] =
     "(extract(epoch FROM c.updated_at) * 1000000)::int8, "
     "(extract(epoch FROM c.last_activity_at) * 1000000)::int8, "
     "coalesce((extract(epoch FROM c.deleted_at) * 1000000)::int8, 0), s.kind = 'private_group', "
-    "c.hidden_at IS NOT NULL";
+    "c.hidden_at IS NOT NULL, coalesce((extract(epoch FROM c.hidden_at) * 1000000)::int8, 0)";
 
 struct CaseRow {
   v1::Case c;
@@ -48,5 +48,7 @@ std::optional<CaseRow> SelectCase(pqxx::transaction_base& txn, const std::string
 std::optional<CaseRow> SelectReadableCase(pqxx::transaction_base& txn, const std::string& reader,
                                           const std::string& case_id);
 absl::Status CaseNotFound();
+// Appends ReplyChanged with the reply's current state (pg_replies_store.cc).
+absl::Status AppendReplyChangedById(pqxx::transaction_base& txn, const std::string& reply_id);
 
 }  // namespace meltingdoc::discussions::pgstore

@@ -57,6 +57,13 @@ const Expectation kExpectations[] = {
     {"meltingdoc.discussions.v1.DiscussionsService.RespondToInvitation", {401, 403, 404, 404, 404}},
     {"meltingdoc.discussions.v1.DiscussionsService.LeaveGroup", {401, 403, 404, 404, 404}},
     {"meltingdoc.discussions.v1.DiscussionsService.ListGroupMembers", {401, 403, 404, 404, 404}},
+    // Audit and moderation: reports need a target (400); the queue and decisions are for
+    // moderators (a decision without target is a 400 once the role is checked).
+    {"meltingdoc.discussions.v1.DiscussionsService.ListCaseAudit", {401, 403, 404, 404, 404}},
+    {"meltingdoc.discussions.v1.DiscussionsService.ReportContent", {401, 403, 400, 400, 400}},
+    {"meltingdoc.discussions.v1.DiscussionsService.ListReports", {401, 403, 403, 200, 200}},
+    {"meltingdoc.discussions.v1.DiscussionsService.HideContent", {401, 403, 403, 400, 400}},
+    {"meltingdoc.discussions.v1.DiscussionsService.UnhideContent", {401, 403, 403, 400, 400}},
     // Admins only.
     {"meltingdoc.search.v1.SearchService.GetIndexStats", {401, 403, 403, 403, 200}},
 };

@@ -47,7 +47,7 @@ class FakeDiscussionsStore : public DiscussionsStore {
     c.set_title(n.content.title);
     return c;
   }
-  absl::StatusOr<v1::Case> GetCase(const std::string&, const std::string&,
+  absl::StatusOr<v1::Case> GetCase(const std::string&, bool, const std::string&,
                                    const std::optional<std::string>&) override {
     ++case_calls;
     return absl::NotFoundError("case not found");
@@ -118,6 +118,26 @@ class FakeDiscussionsStore : public DiscussionsStore {
                                                                 const std::optional<MemberCursor>&, int) override {
     ++case_calls;
     return std::vector<v1::GroupMember>{};
+  }
+  absl::StatusOr<std::vector<std::pair<int64_t, v1::CaseRead>>> ListCaseAudit(const std::string&, bool,
+                                                                              const std::string&, int64_t,
+                                                                              int) override {
+    ++case_calls;
+    return std::vector<std::pair<int64_t, v1::CaseRead>>{};
+  }
+  absl::StatusOr<v1::Report> ReportContent(const std::string&, const ContentRef&, v1::ReportReason,
+                                           const std::string&) override {
+    ++case_calls;
+    return v1::Report();
+  }
+  absl::StatusOr<std::vector<v1::Report>> ListReports(const std::optional<std::pair<int64_t, std::string>>&,
+                                                      int) override {
+    ++case_calls;
+    return std::vector<v1::Report>{};
+  }
+  absl::Status SetHidden(const std::string&, const ContentRef&, bool, const std::string&) override {
+    ++case_calls;
+    return absl::OkStatus();
   }
   int case_calls = 0;
   NewCase last_new_case;
@@ -290,6 +310,34 @@ TEST_F(DiscussionsHandlerTest, GroupTitlesAreCheckedByTheGuard) {
   EXPECT_EQ(store_.case_calls, 0);
   req.set_title("Staff MICI du jeudi");
   ASSERT_TRUE(service_.DoCreateGroup(CallContext::Bearer(doctor_)->get(), req, resp).ok());
+  EXPECT_EQ(store_.case_calls, 1);
+}
+
+TEST_F(DiscussionsHandlerTest, ModerationIsForModeratorsAndNeedsOneTargetAndAReason) {
+  v1::HideContentRequest hide;
+  hide.set_case_id("00000000-0000-4000-8000-00000000abcd");
+  hide.set_reason("Données identifiantes");
+  v1::HideContentResponse hidden;
+  EXPECT_EQ(service_.DoHideContent(CallContext::Bearer(doctor_)->get(), hide, hidden).code(),
+            absl::StatusCode::kPermissionDenied);
+  const std::string moderator = tokens_.WithRole(me_, Role::kModerator);
+  hide.set_reply_id("00000000-0000-4000-8000-00000000abce");
+  EXPECT_EQ(service_.DoHideContent(CallContext::Bearer(moderator)->get(), hide, hidden).code(),
+            absl::StatusCode::kInvalidArgument);
+  hide.clear_reply_id();
+  hide.set_reason(" ");
+  ExpectBadRequestNaming(service_.DoHideContent(CallContext::Bearer(moderator)->get(), hide, hidden), "reason");
+  EXPECT_EQ(store_.case_calls, 0);
+  hide.set_reason("Données identifiantes");
+  EXPECT_TRUE(service_.DoHideContent(CallContext::Bearer(moderator)->get(), hide, hidden).ok());
+  EXPECT_EQ(store_.case_calls, 1);
+
+  v1::ReportContentRequest report;
+  report.set_case_id("00000000-0000-4000-8000-00000000abcd");
+  report.set_reason(v1::REPORT_REASON_PATIENT_DATA);
+  report.set_details("Le nom complet est dans le titre : Mme Durand.");
+  v1::ReportContentResponse reported;
+  ExpectBadRequestNaming(service_.DoReportContent(CallContext::Bearer(doctor_)->get(), report, reported), "details");
   EXPECT_EQ(store_.case_calls, 1);
 }
 
