@@ -136,6 +136,11 @@ MELTINGDOC_DISCUSSIONS_HANDLER(ReportContent)
 MELTINGDOC_DISCUSSIONS_HANDLER(ListReports)
 MELTINGDOC_DISCUSSIONS_HANDLER(HideContent)
 MELTINGDOC_DISCUSSIONS_HANDLER(UnhideContent)
+MELTINGDOC_DISCUSSIONS_HANDLER(FollowCase)
+MELTINGDOC_DISCUSSIONS_HANDLER(UnfollowCase)
+MELTINGDOC_DISCUSSIONS_HANDLER(ListNotifications)
+MELTINGDOC_DISCUSSIONS_HANDLER(MarkNotificationsRead)
+MELTINGDOC_DISCUSSIONS_HANDLER(GetUnreadCount)
 
 absl::Status DiscussionsServiceImpl::DoListSpaces(const grpc::ServerContextBase& context,
                                                   const v1::ListSpacesRequest& request,
@@ -344,7 +349,9 @@ absl::Status DiscussionsServiceImpl::DoAddReply(const grpc::ServerContextBase& c
   RETURN_IF_ERROR(CheckReplyText(request.text()));
   NewReply n{request.case_id(), request.parent_reply_id(), caller.account_id, request.request_id(), request.text()};
   bool created = false;
-  ASSIGN_OR_RETURN(v1::Reply reply, store_->AddReply(n, &created));
+  std::vector<std::string> notified;
+  ASSIGN_OR_RETURN(v1::Reply reply, store_->AddReply(n, &created, &notified));
+  unread_.Forget(notified);
   *response.mutable_reply() = std::move(reply);
   return absl::OkStatus();
 }
@@ -403,7 +410,9 @@ absl::Status DiscussionsServiceImpl::DoAcceptReply(const grpc::ServerContextBase
                                                    v1::AcceptReplyResponse& response) {
   ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
   RETURN_IF_ERROR(RequireUuid("reply_id", request.reply_id()));
-  ASSIGN_OR_RETURN(v1::Case c, store_->AcceptReply(caller.account_id, request.reply_id()));
+  std::vector<std::string> notified;
+  ASSIGN_OR_RETURN(v1::Case c, store_->AcceptReply(caller.account_id, request.reply_id(), &notified));
+  unread_.Forget(notified);
   *response.mutable_case_() = std::move(c);
   return absl::OkStatus();
 }
@@ -575,6 +584,64 @@ absl::Status DiscussionsServiceImpl::DoUnhideContent(const grpc::ServerContextBa
   ASSIGN_OR_RETURN(const ContentRef target, TargetOf(request.case_id(), request.reply_id()));
   RETURN_IF_ERROR(CheckModerationReason(request.reason()));
   return store_->SetHidden(caller.account_id, target, false, request.reason());
+}
+
+absl::Status DiscussionsServiceImpl::DoFollowCase(const grpc::ServerContextBase& context,
+                                                  const v1::FollowCaseRequest& request, v1::FollowCaseResponse&) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
+  return store_->SetFollow(caller.account_id, request.case_id(), true);
+}
+
+absl::Status DiscussionsServiceImpl::DoUnfollowCase(const grpc::ServerContextBase& context,
+                                                    const v1::UnfollowCaseRequest& request, v1::UnfollowCaseResponse&) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
+  return store_->SetFollow(caller.account_id, request.case_id(), false);
+}
+
+absl::Status DiscussionsServiceImpl::DoListNotifications(const grpc::ServerContextBase& context,
+                                                         const v1::ListNotificationsRequest& request,
+                                                         v1::ListNotificationsResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size()));
+  int64_t before = 0;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::vector<std::string>> keys = DecodePageToken("notifications", request.page_token(), 1);
+    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &before) || before <= 0) {
+      return server::InvalidField("page_token", "not a token of this list");
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::Notification> notifications,
+                   store_->ListNotifications(caller.account_id, before, page_size + 1));
+  const bool more = static_cast<int>(notifications.size()) > page_size;
+  if (more) notifications.resize(page_size);
+  for (v1::Notification& n : notifications) *response.add_notifications() = std::move(n);
+  if (more) {
+    response.set_next_page_token(EncodePageToken(
+        "notifications", {absl::StrCat(response.notifications(response.notifications_size() - 1).notification_id())}));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoMarkNotificationsRead(const grpc::ServerContextBase& context,
+                                                             const v1::MarkNotificationsReadRequest& request,
+                                                             v1::MarkNotificationsReadResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  if (request.up_to_id() < 0) return server::InvalidField("up_to_id", "0 (all) or a notification id");
+  ASSIGN_OR_RETURN(const int64_t marked, store_->MarkNotificationsRead(caller.account_id, request.up_to_id()));
+  unread_.Forget({caller.account_id});
+  response.set_marked(marked);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoGetUnreadCount(const grpc::ServerContextBase& context,
+                                                      const v1::GetUnreadCountRequest&,
+                                                      v1::GetUnreadCountResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  ASSIGN_OR_RETURN(const int64_t unread, unread_.Get(caller.account_id));
+  response.set_unread(unread);
+  return absl::OkStatus();
 }
 
 }  // namespace meltingdoc::discussions

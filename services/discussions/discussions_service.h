@@ -5,9 +5,11 @@
 #pragma once
 
 #include "libs/auth/token_verifier.h"
+#include "libs/redis/redis_client.h"
 #include "libs/server/executor.h"
 #include "meltingdoc/discussions/v1/discussions_service.grpc.pb.h"
 #include "services/discussions/discussions_store.h"
+#include "services/discussions/unread_counts.h"
 
 namespace meltingdoc::discussions {
 
@@ -17,9 +19,10 @@ inline constexpr int kMaxPageSize = 100;
 
 class DiscussionsServiceImpl : public v1::DiscussionsService::CallbackService {
  public:
+  // `redis` (may be null) caches unread notification counts.
   DiscussionsServiceImpl(DiscussionsStore* store, const auth::TokenVerifier* verifier,
-                         server::BoundedExecutor* executor)
-      : store_(store), verifier_(verifier), executor_(executor) {}
+                         server::BoundedExecutor* executor, redis::RedisClient* redis = nullptr)
+      : store_(store), verifier_(verifier), executor_(executor), unread_(redis, store) {}
 
 #define MELTINGDOC_DISCUSSIONS_RPC(Name)                                                            \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, const v1::Name##Request* request, \
@@ -50,12 +53,18 @@ class DiscussionsServiceImpl : public v1::DiscussionsService::CallbackService {
   MELTINGDOC_DISCUSSIONS_RPC(ListReports)
   MELTINGDOC_DISCUSSIONS_RPC(HideContent)
   MELTINGDOC_DISCUSSIONS_RPC(UnhideContent)
+  MELTINGDOC_DISCUSSIONS_RPC(FollowCase)
+  MELTINGDOC_DISCUSSIONS_RPC(UnfollowCase)
+  MELTINGDOC_DISCUSSIONS_RPC(ListNotifications)
+  MELTINGDOC_DISCUSSIONS_RPC(MarkNotificationsRead)
+  MELTINGDOC_DISCUSSIONS_RPC(GetUnreadCount)
 #undef MELTINGDOC_DISCUSSIONS_RPC
 
  private:
   DiscussionsStore* const store_;
   const auth::TokenVerifier* const verifier_;
   server::BoundedExecutor* const executor_;
+  UnreadCounts unread_;
 };
 
 }  // namespace meltingdoc::discussions

@@ -129,7 +129,9 @@ class DiscussionsStore {
   // exist for the author; FAILED_PRECONDITION on a deleted case; INVALID_ARGUMENT (naming
   // parent_reply_id) when the parent is not a top-level reply of the case. Idempotent on
   // (author, request_id) like CreateCase.
-  virtual absl::StatusOr<v1::Reply> AddReply(const NewReply& reply, bool* created) = 0;
+  // `notified` receives the followers who got a notification (to refresh their unread count).
+  virtual absl::StatusOr<v1::Reply> AddReply(const NewReply& reply, bool* created,
+                                             std::vector<std::string>* notified) = 0;
 
   // Up to `limit` visible replies of a case readable by `reader`, oldest first, after `after`.
   virtual absl::StatusOr<std::vector<v1::Reply>> ListReplies(const std::string& reader, const std::string& case_id,
@@ -147,7 +149,8 @@ class DiscussionsStore {
   // The case author accepts a reply: case RESOLVED, events for the case and the replies whose
   // accepted flag changed. PERMISSION_DENIED for anyone else; FAILED_PRECONDITION on a
   // deleted case.
-  virtual absl::StatusOr<v1::Case> AcceptReply(const std::string& actor, const std::string& reply_id) = 0;
+  virtual absl::StatusOr<v1::Case> AcceptReply(const std::string& actor, const std::string& reply_id,
+                                               std::vector<std::string>* notified) = 0;
 
   // --- Private groups. Each membership change appends GroupMembershipChanged. ---
 
@@ -188,6 +191,17 @@ class DiscussionsStore {
   // the content's event. NOT_FOUND when the content does not exist.
   virtual absl::Status SetHidden(const std::string& moderator, const ContentRef& target, bool hidden,
                                  const std::string& reason) = 0;
+
+  // --- Follows and notifications. ---
+
+  // Follows or unfollows a case readable by `account` (NOT_FOUND otherwise). Idempotent.
+  virtual absl::Status SetFollow(const std::string& account, const std::string& case_id, bool follow) = 0;
+  // Notifications of `account`, newest first, with ids below `before_id` (0: from the newest).
+  virtual absl::StatusOr<std::vector<v1::Notification>> ListNotifications(const std::string& account,
+                                                                          int64_t before_id, int limit) = 0;
+  // Marks read the unread notifications with id <= up_to_id (0: all); returns how many.
+  virtual absl::StatusOr<int64_t> MarkNotificationsRead(const std::string& account, int64_t up_to_id) = 0;
+  virtual absl::StatusOr<int64_t> CountUnread(const std::string& account) = 0;
 };
 
 }  // namespace meltingdoc::discussions

@@ -7,6 +7,20 @@
 // Generated from migrations/*.sql (cmake/embed_migrations.cmake).
 const std::vector<meltingdoc::pg::Migration>& DiscussionsMigrations();
 
+namespace {
+
+// The store is a base constructed before the handlers (base-from-member), so it outlives them;
+// the handlers also get the runtime's Redis client for unread counts.
+class DiscussionsServer : private meltingdoc::runtime::StoreHolder<meltingdoc::discussions::PgDiscussionsStore>,
+                          public meltingdoc::discussions::DiscussionsServiceImpl {
+ public:
+  explicit DiscussionsServer(meltingdoc::runtime::ServiceRuntime& rt)
+      : StoreHolder(&rt.pool()),
+        DiscussionsServiceImpl(&this->store, &rt.verifier(), &rt.server().executor(), &rt.redis()) {}
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
   const meltingdoc::runtime::ServiceSpec spec{
       .name = "discussions",
@@ -16,6 +30,12 @@ int main(int argc, char** argv) {
       .migrations = {{"service", &DiscussionsMigrations()}, {"outbox", &OutboxMigrations()}},
       .publishes_events = true,
   };
-  return meltingdoc::runtime::RunStoreBackedService<meltingdoc::discussions::DiscussionsServiceImpl,
-                                                    meltingdoc::discussions::PgDiscussionsStore>(spec, argc, argv);
+  return meltingdoc::runtime::RunService(
+      spec, argc, argv,
+      [](meltingdoc::runtime::ServiceRuntime& rt)
+          -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
+        std::vector<std::unique_ptr<grpc::Service>> services;
+        services.push_back(std::make_unique<DiscussionsServer>(rt));
+        return services;
+      });
 }

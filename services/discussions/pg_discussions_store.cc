@@ -191,6 +191,9 @@ absl::StatusOr<v1::Case> PgDiscussionsStore::CreateCase(const NewCase& n, bool* 
         "SELECT case_id, version, title, context, examination, investigations, question, specialty_codes, "
         "  competence_tags, author_id FROM cases WHERE case_id = $1::uuid",
         case_id);
+    // The author follows their case.
+    txn.exec_params("INSERT INTO case_follows (case_id, account_id) VALUES ($1::uuid, $2::uuid)", case_id,
+                    n.author_id);
     std::optional<CaseRow> row = SelectCase(txn, case_id);
     if (!row) return absl::InternalError("case vanished after insert");
     RETURN_IF_ERROR(AppendCaseChanged(txn, *row, /*created=*/true));

@@ -100,6 +100,23 @@ absl::StatusOr<LockedReply> LockReadableReply(pqxx::transaction_base& txn, const
 }  // namespace
 
 namespace pgstore {
+std::vector<std::string> NotifyFollowers(pqxx::transaction_base& txn, const std::string& case_id,
+                                         const std::string& reply_id, const std::string& actor, const char* kind) {
+  const pqxx::result r = txn.exec_params(
+      "INSERT INTO notifications (account_id, kind, case_id, reply_id, actor_id) "
+      "SELECT f.account_id, $4, f.case_id, $2::uuid, $3::uuid FROM case_follows f "
+      "JOIN cases c ON c.case_id = f.case_id JOIN spaces s ON s.space_id = c.space_id "
+      "WHERE f.case_id = $1::uuid AND f.account_id <> $3::uuid "
+      "  AND (s.kind <> 'private_group' OR EXISTS (SELECT 1 FROM space_members m "
+      "       WHERE m.space_id = s.space_id AND m.account_id = f.account_id)) "
+      "RETURNING account_id::text",
+      case_id, reply_id, actor, kind);
+  std::vector<std::string> out;
+  out.reserve(r.size());
+  for (const pqxx::row& row : r) out.push_back(row[0].as<std::string>());
+  return out;
+}
+
 absl::Status AppendReplyChangedById(pqxx::transaction_base& txn, const std::string& reply_id) {
   std::optional<ReplyRow> row = SelectReply(txn, "00000000-0000-0000-0000-000000000000", reply_id);
   if (!row) return absl::NotFoundError("reply not found");
@@ -107,8 +124,10 @@ absl::Status AppendReplyChangedById(pqxx::transaction_base& txn, const std::stri
 }
 }  // namespace pgstore
 
-absl::StatusOr<v1::Reply> PgDiscussionsStore::AddReply(const NewReply& n, bool* created) {
+absl::StatusOr<v1::Reply> PgDiscussionsStore::AddReply(const NewReply& n, bool* created,
+                                                      std::vector<std::string>* notified) {
   *created = false;
+  notified->clear();
   return pg::InTransaction<v1::Reply>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Reply> {
     // The case row lock orders concurrent replies (and their case events).
     const pqxx::result c = txn.exec_params(
@@ -155,6 +174,7 @@ absl::StatusOr<v1::Reply> PgDiscussionsStore::AddReply(const NewReply& n, bool* 
     if (!row || !case_row) return absl::InternalError("reply vanished after insert");
     RETURN_IF_ERROR(AppendReplyChanged(txn, *row, /*created=*/true));
     RETURN_IF_ERROR(AppendCaseChanged(txn, *case_row, /*created=*/false));
+    *notified = NotifyFollowers(txn, n.case_id, reply_id, n.author_id, "new_reply");
     *created = true;
     return row->r;
   });
@@ -235,7 +255,9 @@ absl::StatusOr<v1::Reply> PgDiscussionsStore::VoteReplyHelpful(const std::string
   });
 }
 
-absl::StatusOr<v1::Case> PgDiscussionsStore::AcceptReply(const std::string& actor, const std::string& reply_id) {
+absl::StatusOr<v1::Case> PgDiscussionsStore::AcceptReply(const std::string& actor, const std::string& reply_id,
+                                                         std::vector<std::string>* notified) {
+  notified->clear();
   return pg::InTransaction<v1::Case>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Case> {
     const pqxx::result r = txn.exec_params(
         std::string("SELECT c.case_id::text, c.author_id::text, c.deleted_at IS NOT NULL, "
@@ -266,7 +288,10 @@ absl::StatusOr<v1::Case> PgDiscussionsStore::AcceptReply(const std::string& acto
     }
     std::optional<CaseRow> case_row = SelectCase(txn, case_id);
     if (!case_row) return CaseNotFound();
-    if (previous != reply_id) RETURN_IF_ERROR(AppendCaseChanged(txn, *case_row, /*created=*/false));
+    if (previous != reply_id) {
+      RETURN_IF_ERROR(AppendCaseChanged(txn, *case_row, /*created=*/false));
+      *notified = NotifyFollowers(txn, case_id, reply_id, actor, "reply_accepted");
+    }
     return case_row->c;
   });
 }

@@ -48,6 +48,10 @@ std::optional<CaseRow> SelectCase(pqxx::transaction_base& txn, const std::string
 std::optional<CaseRow> SelectReadableCase(pqxx::transaction_base& txn, const std::string& reader,
                                           const std::string& case_id);
 absl::Status CaseNotFound();
+// Notifies the followers of a case who may still read it, except `actor`; returns them.
+std::vector<std::string> NotifyFollowers(pqxx::transaction_base& txn, const std::string& case_id,
+                                         const std::string& reply_id, const std::string& actor,
+                                         const char* kind);
 // Appends ReplyChanged with the reply's current state (pg_replies_store.cc).
 absl::Status AppendReplyChangedById(pqxx::transaction_base& txn, const std::string& reply_id);
 

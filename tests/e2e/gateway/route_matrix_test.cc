@@ -64,6 +64,12 @@ const Expectation kExpectations[] = {
     {"meltingdoc.discussions.v1.DiscussionsService.ListReports", {401, 403, 403, 200, 200}},
     {"meltingdoc.discussions.v1.DiscussionsService.HideContent", {401, 403, 403, 400, 400}},
     {"meltingdoc.discussions.v1.DiscussionsService.UnhideContent", {401, 403, 403, 400, 400}},
+    // Follows need an existing case; everyone has notifications (possibly none).
+    {"meltingdoc.discussions.v1.DiscussionsService.FollowCase", {401, 403, 404, 404, 404}},
+    {"meltingdoc.discussions.v1.DiscussionsService.UnfollowCase", {401, 403, 404, 404, 404}},
+    {"meltingdoc.discussions.v1.DiscussionsService.ListNotifications", {401, 403, 200, 200, 200}},
+    {"meltingdoc.discussions.v1.DiscussionsService.MarkNotificationsRead", {401, 403, 200, 200, 200}},
+    {"meltingdoc.discussions.v1.DiscussionsService.GetUnreadCount", {401, 403, 200, 200, 200}},
     // Admins only.
     {"meltingdoc.search.v1.SearchService.GetIndexStats", {401, 403, 403, 403, 200}},
 };

@@ -71,7 +71,7 @@ class FakeDiscussionsStore : public DiscussionsStore {
     ++case_calls;
     return std::vector<v1::CaseRevision>{};
   }
-  absl::StatusOr<v1::Reply> AddReply(const NewReply&, bool* created) override {
+  absl::StatusOr<v1::Reply> AddReply(const NewReply&, bool* created, std::vector<std::string>*) override {
     ++case_calls;
     *created = true;
     return v1::Reply();
@@ -90,7 +90,7 @@ class FakeDiscussionsStore : public DiscussionsStore {
     ++case_calls;
     return v1::Reply();
   }
-  absl::StatusOr<v1::Case> AcceptReply(const std::string&, const std::string&) override {
+  absl::StatusOr<v1::Case> AcceptReply(const std::string&, const std::string&, std::vector<std::string>*) override {
     ++case_calls;
     return v1::Case();
   }
@@ -139,6 +139,23 @@ class FakeDiscussionsStore : public DiscussionsStore {
     ++case_calls;
     return absl::OkStatus();
   }
+  absl::Status SetFollow(const std::string&, const std::string&, bool) override {
+    ++case_calls;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<v1::Notification>> ListNotifications(const std::string&, int64_t, int) override {
+    ++case_calls;
+    return std::vector<v1::Notification>{};
+  }
+  absl::StatusOr<int64_t> MarkNotificationsRead(const std::string&, int64_t) override {
+    ++case_calls;
+    return 0;
+  }
+  absl::StatusOr<int64_t> CountUnread(const std::string&) override {
+    ++case_calls;
+    return unread;
+  }
+  int64_t unread = 0;
   int case_calls = 0;
   NewCase last_new_case;
   int calls = 0;
@@ -339,6 +356,17 @@ TEST_F(DiscussionsHandlerTest, ModerationIsForModeratorsAndNeedsOneTargetAndARea
   v1::ReportContentResponse reported;
   ExpectBadRequestNaming(service_.DoReportContent(CallContext::Bearer(doctor_)->get(), report, reported), "details");
   EXPECT_EQ(store_.case_calls, 1);
+}
+
+TEST_F(DiscussionsHandlerTest, WithoutRedisTheUnreadCountComesFromTheStore) {
+  store_.unread = 7;
+  v1::GetUnreadCountRequest req;
+  v1::GetUnreadCountResponse resp;
+  ASSERT_TRUE(service_.DoGetUnreadCount(CallContext::Bearer(doctor_)->get(), req, resp).ok());
+  EXPECT_EQ(resp.unread(), 7);
+  store_.unread = 8;
+  ASSERT_TRUE(service_.DoGetUnreadCount(CallContext::Bearer(doctor_)->get(), req, resp).ok());
+  EXPECT_EQ(resp.unread(), 8) << "no cache without Redis";
 }
 
 TEST_F(DiscussionsHandlerTest, CheckTextStoresNothing) {
