@@ -53,6 +53,11 @@ std::chrono::steady_clock::duration ToSteady(absl::Duration d) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(absl::ToChronoNanoseconds(d));
 }
 
+class Session;
+// The session whose handler is running on this thread, on its strand: an answer given
+// synchronously from inside Handle() is written at once instead of posted.
+thread_local Session* tl_handling = nullptr;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl* server)
@@ -131,10 +136,14 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ignored;
     const auto remote = stream_.socket().remote_endpoint(ignored);
     if (!ignored) request.remote_address = remote.address().to_string();
+    tl_handling = this;
     server_->handler->Handle(std::move(request), [self = shared_from_this()](HttpResponse response) {
+      // Answered at once (health, static, errors): write from here, no hop through the queue.
+      if (tl_handling == self.get()) return self->Write(std::move(response));
       asio::post(self->stream_.get_executor(),
                  [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
     });
+    tl_handling = nullptr;
   }
 
   std::shared_ptr<http::response<http::string_body>> ToBeast(HttpResponse response, bool keep_alive) {

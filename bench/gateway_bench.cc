@@ -1,0 +1,289 @@
+// The gateway's cost, measured against its own baselines in one run on one machine:
+//
+//   GetProfile   GET /v1/profiles/<id> through the gateway (wrk)  vs  ProfilesService/GetProfile
+//                by gRPC directly (a closed-loop C++ client with the same number of calls in flight)
+//   /healthz     the gateway's /healthz (wrk)  vs  nginx serving a static "ok" file (wrk)
+//
+// One command starts everything (private PostgreSQL, Redis, meltingdoc-profiles, the gateway
+// with rate limits off, nginx with as many workers as the gateway has I/O threads):
+//
+//   build/bench/gateway_bench --seconds=10 --concurrency=1,16,64
+//
+// Rows are interleaved per concurrency so that drift on a shared machine hits all alike.
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "libs/common/uuid.h"
+#include "meltingdoc/profiles/v1/profiles_service.grpc.pb.h"
+#include "tests/support/gateway_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/local_postgres.h"
+#include "tests/support/local_redis.h"
+#include "tests/support/service_process.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_env.h"
+#include "tests/support/test_tokens.h"
+
+ABSL_FLAG(std::vector<std::string>, concurrency, std::vector<std::string>({"1", "16", "64"}),
+          "Requests in flight (wrk connections / gRPC slots), comma-separated.");
+ABSL_FLAG(int, seconds, 10, "Duration of each row.");
+ABSL_FLAG(int, io_threads, 2, "Gateway I/O threads; nginx gets as many worker processes.");
+ABSL_FLAG(int, wrk_threads, 1, "wrk threads.");
+
+namespace meltingdoc::bench {
+namespace {
+
+struct Row {
+  std::string name;
+  int concurrency = 0;
+  double rps = 0;
+  double p50_us = 0, p99_us = 0;
+  int64_t errors = 0;
+};
+
+// "245.00us" / "1.23ms" / "2.00s" -> microseconds.
+double ParseWrkDuration(absl::string_view s) {
+  double v = 0;
+  if (absl::ConsumeSuffix(&s, "us")) return absl::SimpleAtod(s, &v) ? v : -1;
+  if (absl::ConsumeSuffix(&s, "ms")) return absl::SimpleAtod(s, &v) ? v * 1e3 : -1;
+  if (absl::ConsumeSuffix(&s, "s")) return absl::SimpleAtod(s, &v) ? v * 1e6 : -1;
+  if (absl::ConsumeSuffix(&s, "m")) return absl::SimpleAtod(s, &v) ? v * 60e6 : -1;
+  return -1;
+}
+
+Row RunWrk(const std::string& name, const std::string& url, int connections, const std::string& header) {
+  Row row;
+  row.name = name;
+  row.concurrency = connections;
+  const int threads = std::min(absl::GetFlag(FLAGS_wrk_threads), connections);
+  std::string cmd = absl::StrCat("wrk --latency -t", threads, " -c", connections, " -d", absl::GetFlag(FLAGS_seconds), "s ");
+  if (!header.empty()) absl::StrAppend(&cmd, "-H '", header, "' ");
+  absl::StrAppend(&cmd, url);
+  testing::CommandResult r = testing::RunCommand(cmd);
+  for (absl::string_view line : absl::StrSplit(r.output, '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    std::vector<absl::string_view> f = absl::StrSplit(line, ' ', absl::SkipWhitespace());
+    if (f.size() >= 2 && f[0] == "50%") row.p50_us = ParseWrkDuration(f[1]);
+    if (f.size() >= 2 && f[0] == "99%") row.p99_us = ParseWrkDuration(f[1]);
+    if (f.size() >= 2 && f[0] == "Requests/sec:") (void)absl::SimpleAtod(f[1], &row.rps);
+    if (absl::StartsWith(line, "Non-2xx or 3xx responses:")) (void)absl::SimpleAtoi(f.back(), &row.errors);
+    if (absl::StartsWith(line, "Socket errors:")) row.errors += 1;
+  }
+  if (r.exit_code != 0 || row.rps == 0) std::fprintf(stderr, "wrk failed:\n%s\n", r.output.c_str());
+  return row;
+}
+
+// Closed loop: `slots` calls in flight, each slot starting its next call when one ends.
+// Everything the callbacks touch is owned by a shared State, so the last callback may still
+// be unwinding after the caller has its numbers; channels are kept for the process's life
+// (destroying one from its own callback thread is not allowed).
+Row RunGrpc(const std::string& address, const std::string& token, const std::string& profile_id, int slots) {
+  struct State {
+    std::unique_ptr<profiles::v1::ProfilesService::Stub> stub;
+    std::chrono::steady_clock::time_point warmup_end, end;
+    std::mutex mu;
+    std::vector<int64_t> latencies;
+    int64_t errors = 0;
+    std::atomic<int> running{0};
+    absl::Notification all_done;
+    std::string token, profile_id;
+  };
+  static auto* channels = new std::vector<std::shared_ptr<grpc::Channel>>();
+  channels->push_back(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  auto state = std::make_shared<State>();
+  state->stub = profiles::v1::ProfilesService::NewStub(channels->back());
+  state->warmup_end = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  state->end = state->warmup_end + std::chrono::seconds(absl::GetFlag(FLAGS_seconds));
+  state->running = slots;
+  state->token = "Bearer " + token;
+  state->profile_id = profile_id;
+
+  struct Call {
+    grpc::ClientContext ctx;
+    profiles::v1::GetProfileRequest req;
+    profiles::v1::GetProfileResponse resp;
+    std::chrono::steady_clock::time_point start;
+  };
+  // A plain function pointer recursion keeps no self-referencing std::function around.
+  static void (*start_call)(std::shared_ptr<State>) = [](std::shared_ptr<State> st) {
+    auto call = std::make_shared<Call>();
+    call->ctx.AddMetadata("authorization", st->token);
+    call->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    call->req.set_profile_id(st->profile_id);
+    call->start = std::chrono::steady_clock::now();
+    Call* raw = call.get();
+    st->stub->async()->GetProfile(&raw->ctx, &raw->req, &raw->resp, [st, call](grpc::Status status) mutable {
+      const auto now = std::chrono::steady_clock::now();
+      if (call->start >= st->warmup_end && now <= st->end) {
+        std::lock_guard<std::mutex> lock(st->mu);
+        if (status.ok()) {
+          st->latencies.push_back(std::chrono::duration_cast<std::chrono::microseconds>(now - call->start).count());
+        } else {
+          ++st->errors;
+        }
+      }
+      if (now < st->end) {
+        start_call(st);
+      } else if (--st->running == 0) {
+        st->all_done.Notify();
+      }
+    });
+  };
+  for (int i = 0; i < slots; ++i) start_call(state);
+  state->all_done.WaitForNotification();
+  std::vector<int64_t> latencies;
+  Row row;
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    latencies = state->latencies;
+    row.errors = state->errors;
+  }
+  std::sort(latencies.begin(), latencies.end());
+  row.name = "grpc GetProfile";
+  row.concurrency = slots;
+  row.rps = latencies.size() / static_cast<double>(absl::GetFlag(FLAGS_seconds));
+  if (!latencies.empty()) {
+    row.p50_us = latencies[latencies.size() / 2];
+    row.p99_us = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
+  }
+  return row;
+}
+
+void Print(const Row& r) {
+  std::printf("| %-22s | %4d | %9.0f | %9.0f | %9.0f | %6lld |\n", r.name.c_str(), r.concurrency, r.rps, r.p50_us,
+              r.p99_us, static_cast<long long>(r.errors));
+  std::fflush(stdout);
+}
+
+std::string Uptime() {
+  return testing::RunCommand("uptime").output;
+}
+
+int Run() {
+  std::vector<int> levels;
+  for (const std::string& c : absl::GetFlag(FLAGS_concurrency)) {
+    int n = 0;
+    if (!absl::SimpleAtoi(c, &n) || n < 1) return std::fprintf(stderr, "bad --concurrency %s\n", c.c_str()), 2;
+    levels.push_back(n);
+  }
+  std::printf("gateway_bench: %s", Uptime().c_str());
+  auto pg = testing::LocalPostgres::Create();
+  if (!pg.ok()) return std::fprintf(stderr, "PostgreSQL: %s\n", pg.status().ToString().c_str()), 1;
+  auto db = testing::ScratchDatabase::Create((*pg)->port());
+  if (!db.ok()) return std::fprintf(stderr, "database: %s\n", db.status().ToString().c_str()), 1;
+  auto redis = testing::LocalRedis::Create();
+  if (!redis.ok() || !(*redis)->Start().ok()) return std::fprintf(stderr, "Redis failed\n"), 1;
+  testing::TestTokens tokens;
+  auto profiles = testing::ServiceProcess::Start({.service = "profiles",
+                                                  .pg_url = (*db)->Url("profiles"),
+                                                  .redis_port = (*redis)->port(),
+                                                  .public_keys_file = tokens.public_keys_file(),
+                                                  .extra_env = {}});
+  if (!profiles.ok() || !(*profiles)->WaitForHealth(true).ok()) return std::fprintf(stderr, "profiles failed\n"), 1;
+  const std::string profile_id = NewUuid();
+  auto inserted = (*db)->SuperuserSql(absl::StrCat(
+      "INSERT INTO profiles.profiles (profile_id, rpps, civility, given_name, family_name, specialty_code, "
+      "specialty_label, bio) VALUES ('", profile_id, "', '10003456789', 'Dr', 'Claire', 'Martin', 'SM20', "
+      "'Gynécologie-obstétrique', 'Fertilité, obstétrique, oncologie mammaire')"));
+  if (!inserted.ok()) return std::fprintf(stderr, "insert: %s\n", inserted.status().ToString().c_str()), 1;
+  const std::string token = tokens.VerifiedDoctor(NewUuid());
+
+  const int io_threads = absl::GetFlag(FLAGS_io_threads);
+  auto gateway = testing::GatewayProcess::Start(
+      {.backends = {{"profiles", (*profiles)->address()}},
+       .public_keys_file = tokens.public_keys_file(),
+       .redis_port = (*redis)->port(),
+       .web_root = "",
+       .extra_env = {{"MELTINGDOC_GATEWAY_RATE_LIMIT", "false"},
+                     {"MELTINGDOC_GATEWAY_IO_THREADS", std::to_string(io_threads)}}});
+  if (!gateway.ok()) return std::fprintf(stderr, "gateway: %s\n", gateway.status().ToString().c_str()), 1;
+
+  // nginx serving a static file "ok", same number of workers as gateway I/O threads.
+  char tmpl[] = "/tmp/meltingdoc-nginx-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  const int nginx_port = testing::FreeTcpPort();
+  // nginx's workers run as an unprivileged user: the directory must be readable by them.
+  testing::RunCommand(absl::StrCat("chmod 755 ", dir, " && mkdir -p ", dir, "/www ", dir, "/tmp && printf 'ok\\n' > ", dir,
+                                   "/www/healthz && chmod -R a+rX ", dir, "/www"));
+  {
+    std::ofstream conf(dir + "/nginx.conf");
+    conf << "worker_processes " << io_threads << ";\ndaemon off;\npid " << dir << "/nginx.pid;\nerror_log " << dir
+         << "/error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n  client_body_temp_path "
+         << dir << "/tmp;\n  proxy_temp_path " << dir << "/tmp;\n  default_type text/plain;\n  server {\n    listen 127.0.0.1:"
+         << nginx_port << ";\n    root " << dir << "/www;\n    location = /healthz { add_header Cache-Control no-store; }\n  }\n}\n";
+  }
+  auto nginx = testing::Subprocess::Start({"/usr/sbin/nginx", "-c", dir + "/nginx.conf", "-p", dir}, {}, dir + "/out.log");
+  if (!nginx.ok()) return std::fprintf(stderr, "nginx: %s\n", nginx.status().ToString().c_str()), 1;
+  for (int i = 0; i < 50; ++i) {
+    auto r = testing::HttpGetAs(nginx_port, "/healthz");
+    if (r.ok() && r->status == 200) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  // Check each party answers as expected before measuring.
+  auto check = testing::HttpGetAs((*gateway)->port(), "/v1/profiles/" + profile_id, token);
+  if (!check.ok() || check->status != 200) return std::fprintf(stderr, "gateway GetProfile is not 200\n"), 1;
+
+  const std::string gw = absl::StrCat("http://127.0.0.1:", (*gateway)->port());
+  std::printf("gateway %d I/O threads, nginx %d workers, wrk %d thread(s), %d s per row, machine: %d cores\n\n",
+              io_threads, io_threads, absl::GetFlag(FLAGS_wrk_threads), absl::GetFlag(FLAGS_seconds),
+              static_cast<int>(std::thread::hardware_concurrency()));
+  std::printf("| %-22s | %4s | %9s | %9s | %9s | %6s |\n", "what", "conc", "req/s", "p50 us", "p99 us", "errors");
+  std::printf("|------------------------|-----:|----------:|----------:|----------:|-------:|\n");
+  std::map<int, std::map<std::string, Row>> rows;
+  for (int c : levels) {
+    for (const Row& r : {RunWrk("gateway GetProfile", gw + "/v1/profiles/" + profile_id, c, "Authorization: Bearer " + token),
+                         RunGrpc((*profiles)->address(), token, profile_id, c),
+                         RunWrk("gateway /healthz", gw + "/healthz", c, ""),
+                         RunWrk("nginx /healthz", absl::StrCat("http://127.0.0.1:", nginx_port, "/healthz"), c, "")}) {
+      Print(r);
+      rows[c][r.name] = r;
+    }
+  }
+  std::printf("\n| conc | GetProfile gateway/gRPC req/s | added p50 us | added p99 us | /healthz gateway/nginx req/s |\n");
+  std::printf("|-----:|------------------------------:|-------------:|-------------:|----------------------------:|\n");
+  for (int c : levels) {
+    auto& r = rows[c];
+    const Row& g = r["gateway GetProfile"];
+    const Row& d = r["grpc GetProfile"];
+    std::printf("| %4d | %29.2f | %12.0f | %12.0f | %27.2f |\n", c, d.rps > 0 ? g.rps / d.rps : 0, g.p50_us - d.p50_us,
+                g.p99_us - d.p99_us, r["nginx /healthz"].rps > 0 ? r["gateway /healthz"].rps / r["nginx /healthz"].rps : 0);
+  }
+  std::printf("\ngateway_bench done: %s", Uptime().c_str());
+  (*nginx)->Signal(SIGQUIT);
+  (void)(*nginx)->Wait(absl::Seconds(5));
+  testing::RunCommand("rm -rf " + dir);
+  return 0;
+}
+
+}  // namespace
+}  // namespace meltingdoc::bench
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  ::setenv("MELTINGDOC_BINARY_DIR", MELTINGDOC_DEFAULT_BINARY_DIR, /*overwrite=*/0);
+  ::setenv("MELTINGDOC_SOURCE_DIR", MELTINGDOC_DEFAULT_SOURCE_DIR, /*overwrite=*/0);
+  return meltingdoc::bench::Run();
+}
