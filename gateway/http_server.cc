@@ -96,6 +96,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
+    // Most requests (GET) have no body: the header read finished them; skip the read's
+    // extra trip through the queue.
+    if (parser_->is_done()) return OnRequest({});
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRequest(ec); });
   }
