@@ -1,6 +1,7 @@
-// HTTP/1.1 server on Boost.Beast: keep-alive, `io_threads` threads running one io_context,
-// each connection on its own strand. The handler answers asynchronously (from any thread) so
-// an I/O thread never waits on a backend.
+// HTTP/1.1 server on Boost.Beast: keep-alive, `io_threads` threads each running its own
+// io_context, connections spread over them round-robin (a connection stays on one thread).
+// The handler answers asynchronously (from any thread) so an I/O thread never waits on a
+// backend.
 //
 // Framing errors are answered by the server itself through the handler's EarlyError: a body
 // over `max_body_bytes` (413, also announced by Content-Length before the body is read), a
