@@ -195,7 +195,7 @@ int Run() {
   auto db = testing::ScratchDatabase::Create((*pg)->port());
   if (!db.ok()) return std::fprintf(stderr, "database: %s\n", db.status().ToString().c_str()), 1;
   auto redis = testing::LocalRedis::Create();
-  if (!redis.ok() || !(*redis)->Start().ok()) return std::fprintf(stderr, "Redis failed\n"), 1;
+  if (!redis.ok()) return std::fprintf(stderr, "Redis: %s\n", redis.status().ToString().c_str()), 1;
   testing::TestTokens tokens;
   auto profiles = testing::ServiceProcess::Start({.service = "profiles",
                                                   .pg_url = (*db)->Url("profiles"),

@@ -369,9 +369,8 @@ TEST_F(GatewayE2eTest, AccessLogAndMetrics) {
 
 TEST_F(GatewayE2eTest, RateLimitsInRedisFailClosedForStrictRoutesOnly) {
   // A gateway with its own Redis (killed below), ListSpaces declared strict, tiny limits.
-  auto redis = LocalRedis::Create();
+  auto redis = LocalRedis::Create();  // started
   ASSERT_TRUE(redis.ok()) << redis.status();
-  ASSERT_TRUE((*redis)->Start().ok());
   auto gw = GatewayProcess::Start({.backends = BackendAddresses(),
                                    .public_keys_file = tokens_->public_keys_file(),
                                    .redis_port = (*redis)->port(),
