@@ -63,6 +63,10 @@ CaseRow ReadCaseRow(const pqxx::row& r) {
   if (const int64_t hidden = r[20].as<int64_t>(); hidden != 0) {
     *c.mutable_hide_time() = TimeUtil::MicrosecondsToTimestamp(hidden);
   }
+  if (r[21].as<bool>()) {
+    c.set_author_deleted(true);
+    c.clear_author_id();
+  }
   return row;
 }
 

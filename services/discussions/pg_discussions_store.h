@@ -2,9 +2,16 @@
 #pragma once
 
 #include "libs/pg/pool.h"
+#include "meltingdoc/events/v1/event.pb.h"
 #include "services/discussions/discussions_store.h"
 
 namespace meltingdoc::discussions {
+
+// Applies an event of identity's stream (meltingdoc.identity) inside the consumer's
+// transaction: AccountDeleted records the account as deleted (its cases and replies stay,
+// shown as from a deleted account) and forgets its follows, notifications, group memberships
+// and pending invitations. Other events are ignored.
+absl::Status ApplyIdentityEvent(pqxx::transaction_base& txn, const events::v1::Event& event);
 
 class PgDiscussionsStore final : public DiscussionsStore {
  public:

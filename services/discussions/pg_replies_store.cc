@@ -23,7 +23,7 @@ constexpr char kReplyColumns[] =
     "r.helpful_count, EXISTS (SELECT 1 FROM reply_votes v WHERE v.reply_id = r.reply_id AND v.voter_id = $1::uuid), "
     "c.accepted_reply_id IS NOT DISTINCT FROM r.reply_id, r.version, "
     "(extract(epoch FROM r.created_at) * 1000000)::int8, (extract(epoch FROM r.updated_at) * 1000000)::int8, "
-    "r.hidden_at IS NOT NULL";
+    "r.hidden_at IS NOT NULL, EXISTS (SELECT 1 FROM deleted_accounts d WHERE d.account_id = r.author_id)";
 
 struct ReplyRow {
   v1::Reply r;
@@ -45,6 +45,10 @@ ReplyRow ReadReply(const pqxx::row& row) {
   *r.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[9].as<int64_t>());
   *r.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[10].as<int64_t>());
   out.hidden = row[11].as<bool>();
+  if (row[12].as<bool>()) {
+    r.set_author_deleted(true);
+    r.clear_author_id();
+  }
   return out;
 }
 

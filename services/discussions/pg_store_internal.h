@@ -31,7 +31,8 @@ inline constexpr char kCaseColumns[] =
     "(extract(epoch FROM c.updated_at) * 1000000)::int8, "
     "(extract(epoch FROM c.last_activity_at) * 1000000)::int8, "
     "coalesce((extract(epoch FROM c.deleted_at) * 1000000)::int8, 0), s.kind = 'private_group', "
-    "c.hidden_at IS NOT NULL, coalesce((extract(epoch FROM c.hidden_at) * 1000000)::int8, 0)";
+    "c.hidden_at IS NOT NULL, coalesce((extract(epoch FROM c.hidden_at) * 1000000)::int8, 0), "
+    "EXISTS (SELECT 1 FROM deleted_accounts d WHERE d.account_id = c.author_id)";
 
 struct CaseRow {
   v1::Case c;

@@ -33,11 +33,14 @@ class DiscussionsFixture : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(db).value().release();
     tokens_ = new TestTokens();
+    // A stream of identity events of this suite's own, so that no other test's service
+    // consumes what this suite publishes.
+    identity_stream_ = "meltingdoc.identity.test-" + NewUuid();
     auto sp = ServiceProcess::Start({.service = "discussions",
                                      .pg_url = db_->Url("discussions"),
                                      .redis_port = SharedRedisPort(),
                                      .public_keys_file = tokens_->public_keys_file(),
-                                     .extra_env = {}});
+                                     .extra_env = {{"MELTINGDOC_DISCUSSIONS_IDENTITY_STREAM", identity_stream_}}});
     ASSERT_TRUE(sp.ok()) << sp.status();
     service_ = std::move(sp).value().release();
     absl::Status s = service_->WaitForHealth(true);
@@ -102,6 +105,7 @@ class DiscussionsFixture : public ::testing::Test {
     return findings;
   }
 
+  static inline std::string identity_stream_;
   static ScratchDatabase* db_;
   static TestTokens* tokens_;
   static ServiceProcess* service_;
