@@ -23,7 +23,9 @@ struct Backends::Backend {
   std::atomic<bool> serving{false};
 };
 
-Backends::Backends(std::vector<BackendConfig> configs) {
+Backends::Backends(std::vector<BackendConfig> configs,
+                   std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   for (BackendConfig& c : configs) {
     auto b = std::make_unique<Backend>();
     b->config = std::move(c);
@@ -33,7 +35,10 @@ Backends::Backends(std::vector<BackendConfig> configs) {
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-    b->channel = grpc::CreateCustomChannel(b->config.address, grpc::InsecureChannelCredentials(), args);
+    // Calls spread over every address the name resolves to: in Kubernetes the services are
+    // headless, one address per ready pod (the default, pick_first, would pin one pod).
+    args.SetLoadBalancingPolicyName("round_robin");
+    b->channel = grpc::CreateCustomChannel(b->config.address, credentials, args);
     b->stub = std::make_unique<MessageStub>(b->channel);
     b->health = grpc::health::v1::Health::NewStub(b->channel);
     backends_.push_back(std::move(b));

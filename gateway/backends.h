@@ -20,6 +20,7 @@ class Message;
 }
 namespace grpc {
 class Channel;
+class ChannelCredentials;
 class ClientContext;
 class Status;
 }  // namespace grpc
@@ -34,7 +35,10 @@ struct BackendConfig {
 
 class Backends {
  public:
-  explicit Backends(std::vector<BackendConfig> configs);
+  // `credentials`: how to reach the backends (libs/tls: mutual TLS from --tls_cert, --tls_key,
+  // --tls_ca); null is plaintext.
+  explicit Backends(std::vector<BackendConfig> configs,
+                    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
   ~Backends();  // stops the prober
 
   // Starts a unary call of `grpc_path` on the backend serving `service`. `request`,

@@ -30,6 +30,7 @@
 #include "libs/common/json_log.h"
 #include "libs/redis/redis_client.h"
 #include "libs/server/metrics.h"
+#include "libs/tls/tls_credentials.h"
 
 ABSL_FLAG(std::string, host, "127.0.0.1", "Address the HTTP server listens on.");
 ABSL_FLAG(int, port, 8080, "HTTP port (0: a free port, printed in the start-up log line).");
@@ -92,7 +93,13 @@ int Run() {
   }
   StaticFiles static_files(absl::GetFlag(FLAGS_web_root), api_prefixes);
 
-  Backends backends(configs);
+  // Mutual TLS to the services with --tls_cert, --tls_key, --tls_ca (libs/tls/tls_flags.h).
+  auto backend_credentials = tls::ChannelCredentials(tls::TlsFilesFromFlags());
+  if (!backend_credentials.ok()) {
+    LogJson({{"msg", "bad TLS configuration"}, {"error", backend_credentials.status().ToString()}});
+    return 1;
+  }
+  Backends backends(configs, *backend_credentials);
   backends.StartProbing(absl::Seconds(1));
   HttpMetrics http_metrics;
   server::MetricsRegistry registry;

@@ -15,7 +15,7 @@ MELTINGDOC_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   golang-github-gogo-googleapis-dev grpc-proto libabsl-dev
   libpqxx-dev postgresql postgresql-contrib libhiredis-dev redis-server
-  john-data libsodium-dev libboost-dev acl
+  john-data libsodium-dev libboost-dev acl openssl
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   wrk hyperfine chromium clang nginx-light
 )
@@ -223,9 +223,33 @@ free_port() {
   die "no free port found"
 }
 
+# With TLS_DIR set (up.sh --tls), the services speak mutual TLS only: call them as the operator,
+# with the certificates deploy/local/make_certs.sh made there.
+TLS_DIR=""
+
+# buf curl's connection flags for the services: the operator's certificate with TLS, HTTP/2
+# without TLS (one word per line, for mapfile).
+buf_curl_flags() {
+  if [ -n "$TLS_DIR" ]; then
+    printf '%s\n' --cacert "$TLS_DIR/ca.pem" --cert "$TLS_DIR/operator.pem" --key "$TLS_DIR/operator-key.pem"
+  else
+    printf '%s\n' --http2-prior-knowledge
+  fi
+}
+
+# service_url <port>: base URL of the service listening on 127.0.0.1:<port>.
+service_url() { if [ -n "$TLS_DIR" ]; then echo "https://127.0.0.1:$1"; else echo "http://127.0.0.1:$1"; fi; }
+
 health_status() {
-  "$BUF" curl --protocol grpc --http2-prior-knowledge --timeout 2s \
-    --data "{\"service\":\"$2\"}" "http://127.0.0.1:$1/grpc.health.v1.Health/Check" 2>/dev/null
+  local -a flags
+  mapfile -t flags < <(buf_curl_flags)
+  "$BUF" curl --protocol grpc "${flags[@]}" --timeout 2s --data "{\"service\":\"$2\"}" \
+    "$(service_url "$1")/grpc.health.v1.Health/Check" 2>/dev/null
+}
+
+# ensure_certs <dir>: a CA and a certificate per process in <dir> (kept when present).
+ensure_certs() {
+  "$MELTINGDOC_ROOT/deploy/local/make_certs.sh" "$1" >/dev/null
 }
 
 # wait_for_serving <port> <service name> <log file> [pid]: polls gRPC health (through

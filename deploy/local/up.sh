@@ -6,6 +6,8 @@
 #   deploy/local/up.sh             run in the foreground; Ctrl-C stops everything
 #   deploy/local/up.sh --detach    leave it running (pids in .local/run/); deploy/local/down.sh stops it
 #   deploy/local/up.sh --no-build  use the binaries already in build/
+#   deploy/local/up.sh --tls       mutual TLS between all processes, with the CA and certificates
+#                                  deploy/local/make_certs.sh keeps in .local/tls/
 #
 # Ports (environment overrides): MELTINGDOC_PG_PORT=15432, MELTINGDOC_REDIS_PORT=16379,
 # MELTINGDOC_<SVC>_GRPC_PORT=50051..50054, MELTINGDOC_<SVC>_METRICS_PORT=9101..9104 for
@@ -16,16 +18,19 @@ source "$(dirname "$0")/lib.sh"
 
 detach=false
 do_build=true
+tls=false
 for arg in "$@"; do
   case $arg in
     --detach) detach=true ;;
     --no-build) do_build=false ;;
-    -h | --help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    --tls) tls=true ;;
+    -h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) die "unknown argument: $arg (see --help)" ;;
   esac
 done
 
 stack_layout
+if $tls; then TLS_DIR="$LOCAL_DIR/tls"; fi
 GATEWAY_BIN="$BUILD_DIR/gateway/meltingdoc-gateway"
 
 service_name() {
@@ -76,6 +81,13 @@ start_detached() {
   echo $! >"$RUN_DIR/$name.pid"
 }
 
+# tls_env <prefix> <certificate name>: the variables giving one process its TLS files, one per line
+# (none without --tls). Paths only: the files stay in .local/tls.
+tls_env() {
+  [ -n "$TLS_DIR" ] || return 0
+  printf '%s\n' "${1}_TLS_CERT=$TLS_DIR/$2.pem" "${1}_TLS_KEY=$TLS_DIR/$2-key.pem" "${1}_TLS_CA=$TLS_DIR/ca.pem"
+}
+
 start_service() {
   local svc=$1
   local -a args=(--grpc_port="${GRPC_PORT[$svc]}" --metrics_port="${METRICS_PORT[$svc]}"
@@ -83,10 +95,13 @@ start_service() {
   local password url
   password=$(<"$SECRETS_DIR/$svc.pg_password")
   url="postgresql://$svc:$password@127.0.0.1:$PG_PORT/$DATABASE"
+  local -a tls_vars
+  mapfile -t tls_vars < <(tls_env "MELTINGDOC_${svc^^}" "$svc")
   # The database URL carries a password: environment, not argv. The signing key goes by
   # environment too, where a binary without that flag (yet) ignores it instead of refusing it.
   start_detached "$svc" env "MELTINGDOC_${svc^^}_PG_URL=$url" \
     "MELTINGDOC_IDENTITY_SIGNING_KEY_FILE=$KEYS_DIR/signing_key" \
+    "${tls_vars[@]}" \
     "$BUILD_DIR/services/$svc/meltingdoc-$svc" "${args[@]}"
 }
 
@@ -103,6 +118,7 @@ start_gateway() {
     vars+=("MELTINGDOC_GATEWAY_${svc^^}_ADDR=127.0.0.1:${GRPC_PORT[$svc]}")
   done
   [ -d "$MELTINGDOC_ROOT/gateway/web/dist" ] && vars+=("MELTINGDOC_GATEWAY_WEB_ROOT=$MELTINGDOC_ROOT/gateway/web/dist")
+  mapfile -t -O "${#vars[@]}" vars < <(tls_env MELTINGDOC_GATEWAY gateway)
   start_detached gateway env "${vars[@]}" "$GATEWAY_BIN"
 }
 
@@ -123,10 +139,14 @@ print_summary() {
   done
   printf '  %-12s 127.0.0.1:%s\n  %-12s 127.0.0.1:%s\n' postgresql "$PG_PORT" redis "$REDIS_PORT"
   [ -x "$GATEWAY_BIN" ] && printf '\n  web + HTTP API: http://127.0.0.1:%s/   (OpenAPI: /openapi.json, metrics: http://127.0.0.1:%s/metrics)\n' "$GATEWAY_PORT" "$GATEWAY_METRICS_PORT"
+  local flags url
+  flags=$(buf_curl_flags | tr '\n' ' ')
+  url=$(service_url "${GRPC_PORT[identity]}")
+  [ -n "$TLS_DIR" ] && printf '\nMutual TLS: CA and certificates in %s (operator.pem is yours)\n' "$TLS_DIR"
   printf '\nLogs: %s/<service>.log\nTry:\n' "$LOGS_DIR"
-  printf '  tests/node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:%s\n' "${GRPC_PORT[identity]}"
-  printf '  tests/node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge --data %s http://127.0.0.1:%s/grpc.health.v1.Health/Check\n' \
-    "'{\"service\":\"$(service_name identity)\"}'" "${GRPC_PORT[identity]}"
+  printf '  tests/node_modules/.bin/buf curl --protocol grpc %s--list-methods %s\n' "$flags" "$url"
+  printf '  tests/node_modules/.bin/buf curl --protocol grpc %s--data %s %s/grpc.health.v1.Health/Check\n' \
+    "$flags" "'{\"service\":\"$(service_name identity)\"}'" "$url"
 }
 
 refuse_if_running  # before the trap below, which would stop the running stack
@@ -158,6 +178,10 @@ create_database_and_bootstrap "$PG_DIR" "$PG_PORT" "$DATABASE"
 set_role_passwords
 start_redis "$REDIS_DIR" "$REDIS_PORT" yes
 ensure_keys
+if [ -n "$TLS_DIR" ]; then
+  log "mutual TLS: CA and certificates in $TLS_DIR"
+  ensure_certs "$TLS_DIR"
+fi
 
 ports=()
 for svc in "${MELTINGDOC_SERVICES[@]}"; do ports+=("${GRPC_PORT[$svc]}" "${METRICS_PORT[$svc]}"); done

@@ -12,6 +12,9 @@
 
 ABSL_FLAG(absl::Duration, startup_timeout, absl::Seconds(60),
           "How long to wait for PostgreSQL at start-up before giving up.");
+ABSL_FLAG(bool, migrate_only, false,
+          "Apply pending migrations and exit 0 (a deploy step, such as a Kubernetes Job), "
+          "without opening any port, connecting to Redis or reading keys.");
 
 namespace meltingdoc::runtime {
 
@@ -50,6 +53,10 @@ absl::Status ServiceRuntime::Init() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
+  if (absl::GetFlag(FLAGS_migrate_only)) {
+    migrate_only_ = true;
+    return absl::OkStatus();
+  }
 
   absl::StatusOr<redis::RedisOptions> redis_options = redis::ParseRedisAddress(absl::GetFlag(FLAGS_redis));
   if (!redis_options.ok()) return redis_options.status();
@@ -83,6 +90,7 @@ absl::Status ServiceRuntime::Init() {
 }
 
 int ServiceRuntime::Run() {
+  if (migrate_only_) return 0;
   if (absl::Status s = server_->Start(); !s.ok()) {
     LogJson({{"msg", absl::string_view("cannot start")}, {"error", absl::string_view(s.message())}});
     return 1;
@@ -101,6 +109,10 @@ int RunService(const ServiceSpec& spec, int argc, char** argv, const ServiceFact
              {"service", absl::string_view(spec.name)},
              {"error", absl::string_view(runtime.status().ToString())}});
     return 1;
+  }
+  if ((*runtime)->migrate_only()) {
+    LogJson({{"msg", absl::string_view("migrate only: done")}, {"service", absl::string_view(spec.name)}});
+    return 0;
   }
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services = make_services(**runtime);
   if (!services.ok()) {

@@ -39,6 +39,7 @@ struct ServiceSpec {
 class ServiceRuntime {
  public:
   // Parses flags, connects (waiting up to --startup_timeout for PostgreSQL), migrates.
+  // With --migrate_only it stops there (see migrate_only()).
   static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Create(const ServiceSpec& spec, int argc,
                                                                 char** argv);
   ~ServiceRuntime();
@@ -48,6 +49,8 @@ class ServiceRuntime {
   const auth::TokenVerifier& verifier() const { return *verifier_; }
   server::ServiceServer& server() { return *server_; }
   const ServiceSpec& spec() const { return spec_; }
+  // --migrate_only: migrations are applied, nothing else was set up; Run() returns 0 at once.
+  bool migrate_only() const { return migrate_only_; }
 
   // Starts serving and the relay; returns the exit code after SIGTERM/SIGINT and the drain.
   int Run();
@@ -63,6 +66,7 @@ class ServiceRuntime {
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<server::ServiceServer> server_;
   std::unique_ptr<outbox::OutboxRelay> relay_;
+  bool migrate_only_ = false;
 };
 
 // The services a binary serves, built once the runtime is ready; kept alive until the drain ends.

@@ -26,6 +26,8 @@ ServerConfig ServerConfigFromFlags(std::string name, std::string health_name) {
   c.executor_threads = std::max(1, absl::GetFlag(FLAGS_executor_threads));
   c.executor_queue = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_executor_queue)));
   c.drain_deadline = absl::GetFlag(FLAGS_drain_deadline);
+  c.health_port = absl::GetFlag(FLAGS_health_port);
+  c.tls = tls::TlsFilesFromFlags();
   return c;
 }
 
@@ -66,10 +68,13 @@ int ServiceServer::metrics_port() const {
 }
 
 absl::Status ServiceServer::Start() {
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      tls::ServerCredentials(config_.tls);
+  if (!credentials.ok()) return credentials.status();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(absl::StrCat(config_.host, ":", config_.grpc_port),
-                           grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.AddListeningPort(absl::StrCat(config_.host, ":", config_.grpc_port), *credentials,
+                           &grpc_port_);
   builder.RegisterService(&health_);
   for (grpc::Service* s : services_) builder.RegisterService(s);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
@@ -85,6 +90,19 @@ absl::Status ServiceServer::Start() {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config_.host, ":", config_.grpc_port));
   }
+  if (config_.health_port >= 0) {
+    // Health only: the kubelet's gRPC probe speaks neither TLS nor anything but Check. The
+    // same HealthService object answers on both servers (callback services may be shared).
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(absl::StrCat(config_.host, ":", config_.health_port),
+                                    grpc::InsecureServerCredentials(), &health_port_);
+    health_builder.RegisterService(&health_);
+    health_server_ = health_builder.BuildAndStart();
+    if (health_server_ == nullptr || health_port_ == 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", config_.host, ":", config_.health_port, " (health)"));
+    }
+  }
   if (config_.metrics_port >= 0) {
     auto metrics = MetricsHttpServer::Start(&metrics_, config_.host, config_.metrics_port);
     if (!metrics.ok()) return metrics.status();
@@ -95,7 +113,9 @@ absl::Status ServiceServer::Start() {
   LogJson({{"msg", absl::string_view("listening")},
            {"service", absl::string_view(config_.name)},
            {"grpc_port", static_cast<int64_t>(grpc_port_)},
-           {"metrics_port", static_cast<int64_t>(metrics_port())}});
+           {"metrics_port", static_cast<int64_t>(metrics_port())},
+           {"health_port", static_cast<int64_t>(health_port_)},
+           {"tls", config_.tls.enabled()}});
   return absl::OkStatus();
 }
 
@@ -154,6 +174,10 @@ int ServiceServer::WaitForShutdown() {
   if (server_ != nullptr) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.drain_deadline));
     server_->Wait();
+  }
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    health_server_->Wait();
   }
   executor_.Stop();
   metrics_server_.reset();

@@ -29,6 +29,7 @@
 #include "libs/server/executor.h"
 #include "libs/server/health_service.h"
 #include "libs/server/metrics.h"
+#include "libs/tls/tls_credentials.h"
 
 namespace meltingdoc::server {
 
@@ -38,6 +39,10 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   int grpc_port = 0;         // 0: pick a free port (tests)
   int metrics_port = 0;      // 0: pick a free port; -1: no metrics server
+  // A second, plaintext gRPC port serving only grpc.health.v1.Health (and reflection), for
+  // probes that cannot speak mutual TLS, such as the kubelet's gRPC probe. -1: none; 0: free.
+  int health_port = -1;
+  tls::TlsFiles tls;         // mutual TLS on grpc_port when enabled()
   int executor_threads = 8;
   size_t executor_queue = 256;
   absl::Duration drain_deadline = absl::Seconds(10);
@@ -45,7 +50,7 @@ struct ServerConfig {
 };
 
 // Reads the shared server flags (--grpc_host, --grpc_port, --metrics_port, --executor_threads,
-// --executor_queue, --drain_deadline).
+// --executor_queue, --drain_deadline, --health_port, --tls_cert, --tls_key, --tls_ca, --tls_refresh).
 ServerConfig ServerConfigFromFlags(std::string name, std::string health_name);
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it creates later, so that
@@ -71,6 +76,7 @@ class ServiceServer {
 
   absl::Status Start();
   int grpc_port() const { return grpc_port_; }
+  int health_port() const { return health_port_; }  // -1 when there is none
   int metrics_port() const;
 
   // Starts the drain from any thread (tests; the signal thread).
@@ -94,8 +100,10 @@ class ServiceServer {
   };
   std::vector<Probe> probes_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;
   std::unique_ptr<MetricsHttpServer> metrics_server_;
   int grpc_port_ = 0;
+  int health_port_ = -1;
   absl::Notification shutdown_requested_;
   std::thread probe_thread_;
   bool drained_ = false;

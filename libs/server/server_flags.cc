@@ -7,6 +7,9 @@
 ABSL_FLAG(std::string, grpc_host, "127.0.0.1", "Address the gRPC server binds to.");
 ABSL_FLAG(int, grpc_port, 0, "gRPC port; 0 picks a free one.");
 ABSL_FLAG(int, metrics_port, 0, "Port of the Prometheus /metrics endpoint; 0 picks a free one, -1 disables it.");
+ABSL_FLAG(int, health_port, -1,
+          "Plaintext gRPC port serving only health (and reflection), for probes that cannot speak "
+          "mutual TLS (the kubelet's); -1: none.");
 ABSL_FLAG(int, executor_threads, 8, "Threads running blocking work (database, Redis).");
 ABSL_FLAG(int, executor_queue, 256, "Calls that may wait for an executor thread; more are refused with RESOURCE_EXHAUSTED.");
 ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10), "On SIGTERM, how long in-flight calls get to finish.");

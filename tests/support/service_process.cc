@@ -42,7 +42,9 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   auto process = Subprocess::Start({binary}, env, sp->log_path_);
   if (!process.ok()) return process.status();
   sp->process_ = std::move(process).value();
-  sp->channel_ = grpc::CreateChannel(sp->address(), grpc::InsecureChannelCredentials());
+  sp->channel_ = grpc::CreateChannel(
+      sp->address(),
+      options.credentials != nullptr ? options.credentials : grpc::InsecureChannelCredentials());
   return sp;
 }
 

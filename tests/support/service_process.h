@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "tests/support/subprocess.h"
 
 namespace meltingdoc::testing {
@@ -19,6 +20,9 @@ struct ServiceProcessOptions {
   int redis_port = 0;
   std::string public_keys_file;
   std::map<std::string, std::string> extra_env;
+  // For channel() and WaitForHealth; null: plaintext. A service started with TLS flags in
+  // extra_env needs TLS credentials here.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
 };
 
 class ServiceProcess {
