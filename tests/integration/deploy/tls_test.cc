@@ -119,7 +119,8 @@ class TlsTest : public ::testing::Test {
     delete tokens_;
     delete db_;
     for (std::string* dir : {ca_, other_ca_}) {
-      if (dir != nullptr) RunCommand(absl::StrCat("rm -rf ", *dir, "/.."));
+      // MakeCerts made <tmp>/tls: remove <tmp> (rm refuses a path ending in "..").
+      if (dir != nullptr) RunCommand(absl::StrCat("rm -rf ", dir->substr(0, dir->rfind('/'))));
       delete dir;
     }
   }
