@@ -20,7 +20,7 @@ grpc::ServerUnaryReactor* IdentityServiceImpl::GetAccount(grpc::CallbackServerCo
 absl::Status IdentityServiceImpl::DoGetAccount(const grpc::ServerContextBase& context,
                                                const v1::GetAccountRequest& request,
                                                v1::GetAccountResponse& response) {
-  ASSIGN_OR_RETURN(const auth::Principal caller, runtime::Authenticate(context, *verifier_));
+  ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateLive(context));
   if (!IsValidUuid(request.account_id())) {
     return server::InvalidField("account_id", "must be a UUID (8-4-4-4-12 hexadecimal digits)");
   }

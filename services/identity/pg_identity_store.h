@@ -11,6 +11,62 @@ class PgIdentityStore final : public IdentityStore {
   explicit PgIdentityStore(pg::Pool* pool) : pool_(pool) {}
   absl::StatusOr<v1::Account> GetAccount(const std::string& account_id) override;
 
+  absl::StatusOr<bool> CreateAccount(const NewAccount& account) override;
+  absl::StatusOr<CodeOutcome> ConfirmEmail(const std::string& email, absl::string_view code,
+                                           absl::Time now) override;
+  absl::StatusOr<std::optional<std::string>> ReplaceEmailCode(
+      const std::string& email, const std::function<std::string(const std::string&)>& code_hash_for,
+      absl::Time now, absl::Time expires, absl::Time resend_after, int attempts) override;
+  absl::StatusOr<std::optional<LoginAccount>> FindLoginAccount(const std::string& email) override;
+  absl::StatusOr<LoginAccount> GetLoginAccountById(const std::string& account_id) override;
+  absl::Status SetPasswordHash(const std::string& account_id, const std::string& hash,
+                               absl::Time now) override;
+  absl::StatusOr<AccountClaims> CreateSession(const NewSession& session) override;
+  absl::StatusOr<RefreshResult> RotateRefreshToken(const std::string& old_hash,
+                                                   const std::string& new_hash, absl::Time now,
+                                                   absl::Time new_expires,
+                                                   const std::string& client_ip) override;
+  absl::StatusOr<std::optional<RevokedSession>> RevokeSession(const std::string& account_id,
+                                                             const std::string& session_id,
+                                                             const std::string& reason,
+                                                             absl::Time now) override;
+  absl::StatusOr<std::vector<RevokedSession>> ChangePassword(const std::string& account_id,
+                                                             const std::string& keep_session_id,
+                                                             const std::string& new_hash,
+                                                             absl::Time now) override;
+  absl::StatusOr<std::vector<SessionRow>> ListSessions(
+      const std::string& account_id, const std::optional<std::pair<int64_t, std::string>>& after,
+      int limit, absl::Time now) override;
+  absl::StatusOr<bool> IsSessionRevoked(const std::string& session_id) override;
+  absl::StatusOr<std::vector<RevokedSession>> RevokedSince(absl::Time since) override;
+  absl::Status PurgeRevokedBefore(absl::Time before) override;
+  absl::StatusOr<std::optional<TotpState>> GetTotp(const std::string& account_id) override;
+  absl::Status StartTotpEnrollment(const std::string& account_id, const std::string& secret,
+                                   absl::Time now) override;
+  absl::StatusOr<bool> ConfirmTotp(const std::string& account_id, int64_t step,
+                                   const std::vector<std::string>& recovery_hashes,
+                                   absl::Time now) override;
+  absl::StatusOr<bool> UseTotpStep(const std::string& account_id, int64_t step) override;
+  absl::StatusOr<bool> UseRecoveryCode(const std::string& account_id, const std::string& hash,
+                                       absl::Time now) override;
+  absl::Status RecordSecondFactorEvent(const std::string& account_id, const std::string& kind,
+                                       const std::string& client_ip, absl::Time now) override;
+  absl::Status CreateChallenge(const std::string& hash, const Challenge& challenge,
+                               absl::Time expires, int attempts) override;
+  absl::StatusOr<std::optional<Challenge>> TakeChallengeAttempt(const std::string& hash,
+                                                                absl::Time now) override;
+  absl::Status DeleteChallenge(const std::string& hash) override;
+  absl::StatusOr<std::vector<RevokedSession>> DeleteAccount(const std::string& account_id,
+                                                            const events::v1::Event& event,
+                                                            absl::Time now) override;
+
+  // ThrottleStore: the PostgreSQL fallback of the login throttling counters.
+  absl::StatusOr<FailureState> GetFailures(const std::string& key, absl::Time now) override;
+  absl::StatusOr<int64_t> RecordFailure(const std::string& key, absl::Time now,
+                                        absl::Time forget_at) override;
+  absl::Status ClearFailures(const std::string& key) override;
+  absl::StatusOr<int64_t> CountCheck(const std::string& key, int64_t window) override;
+
  private:
   pg::Pool* const pool_;
 };
