@@ -303,8 +303,9 @@ absl::Status IdentityServiceImpl::DoListSessions(const grpc::ServerContextBase& 
   const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   std::optional<std::pair<int64_t, std::string>> after;
   if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(const std::vector<std::string> keys,
-                     DecodePageToken(kSessionsPageKind, request.page_token(), 2));
+    absl::StatusOr<std::vector<std::string>> decoded = DecodePageToken(kSessionsPageKind, request.page_token(), 2);
+    if (!decoded.ok()) return server::InvalidField("page_token", "not a token of this list");
+    const std::vector<std::string>& keys = *decoded;
     int64_t micros = 0;
     if (!absl::SimpleAtoi(keys[0], &micros) || !IsValidUuid(keys[1])) {
       return server::InvalidField("page_token", "not a token of this list");
