@@ -58,6 +58,7 @@ absl::Status CheckDigits(const char* field, const std::string& code, size_t n) {
                                                       const v1::Name##Request* request,         \
                                                       v1::Name##Response* response) {           \
     return server::RunUnary(context, executor, [this, context, request, response] {             \
+      RETURN_IF_ERROR(Require(deps_.accounts, "accounts store"));                                \
       return Do##Name(*context, *request, *response);                                           \
     });                                                                                         \
   }
@@ -97,7 +98,7 @@ absl::Status IdentityServiceImpl::DoRegisterAccount(const grpc::ServerContextBas
   account.now = now;
   account.code_expires = now + deps_.email_code_ttl;
   account.code_attempts = kEmailCodeAttempts;
-  ASSIGN_OR_RETURN(const bool created, store_->CreateAccount(account));
+  ASSIGN_OR_RETURN(const bool created, deps_.accounts->CreateAccount(account));
   if (created) {
     SendOrLog(deps_.mail, CodeMail(email, code, deps_.email_code_ttl));
   } else {
@@ -116,7 +117,7 @@ absl::Status IdentityServiceImpl::DoConfirmEmail(const grpc::ServerContextBase&,
   RETURN_IF_ERROR(CheckEmail("email", request.email()));
   RETURN_IF_ERROR(CheckDigits("code", request.code(), 6));
   ASSIGN_OR_RETURN(const CodeOutcome outcome,
-                   store_->ConfirmEmail(NormalizeEmail(request.email()), request.code(), deps_.clock->Now()));
+                   deps_.accounts->ConfirmEmail(NormalizeEmail(request.email()), request.code(), deps_.clock->Now()));
   switch (outcome) {
     case CodeOutcome::kConfirmed:
       return absl::OkStatus();
@@ -139,7 +140,7 @@ absl::Status IdentityServiceImpl::DoResendConfirmationCode(const grpc::ServerCon
   const std::string code = NewEmailCode();
   const absl::Time now = deps_.clock->Now();
   ASSIGN_OR_RETURN(const std::optional<std::string> account_id,
-                   store_->ReplaceEmailCode(
+                   deps_.accounts->ReplaceEmailCode(
                        email, [&](const std::string& id) { return EmailCodeHash(id, code); }, now,
                        now + deps_.email_code_ttl, now - kResendInterval, kEmailCodeAttempts));
   if (account_id.has_value()) SendOrLog(deps_.mail, CodeMail(email, code, deps_.email_code_ttl));
@@ -153,7 +154,7 @@ absl::StatusOr<LoginAccount> IdentityServiceImpl::CheckCurrentPassword(const grp
   RETURN_IF_ERROR(Require(deps_.hasher, "password hasher"));
   RETURN_IF_ERROR(Require(deps_.throttle, "login throttle"));
   RETURN_IF_ERROR(CheckPasswordInput(field, password));
-  ASSIGN_OR_RETURN(LoginAccount account, store_->GetLoginAccountById(account_id));
+  ASSIGN_OR_RETURN(LoginAccount account, deps_.accounts->GetLoginAccountById(account_id));
   const std::string account_key = AccountThrottleKey(NormalizeEmail(account.email));
   const std::string ip_key = IpThrottleKey(ClientIpOf(context));
   // A stolen access token must not become a way to guess the password faster than a login.
@@ -180,7 +181,7 @@ absl::Status IdentityServiceImpl::DoChangePassword(const grpc::ServerContextBase
                       .status());
   ASSIGN_OR_RETURN(const std::string hash, deps_.hasher->Hash(request.new_password()));
   ASSIGN_OR_RETURN(const std::vector<RevokedSession> revoked,
-                   store_->ChangePassword(caller.account_id, caller.session_id, hash, deps_.clock->Now()));
+                   deps_.accounts->ChangePassword(caller.account_id, caller.session_id, hash, deps_.clock->Now()));
   MirrorRevocations(revoked);
   response.set_revoked_sessions(static_cast<int32_t>(revoked.size()));
   return absl::OkStatus();
@@ -189,10 +190,10 @@ absl::Status IdentityServiceImpl::DoChangePassword(const grpc::ServerContextBase
 absl::Status IdentityServiceImpl::DoEnrollTotp(const grpc::ServerContextBase& context, const v1::EnrollTotpRequest&,
                                                v1::EnrollTotpResponse& response) {
   ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateLive(context));
-  ASSIGN_OR_RETURN(const LoginAccount account, store_->GetLoginAccountById(caller.account_id));
+  ASSIGN_OR_RETURN(const LoginAccount account, deps_.accounts->GetLoginAccountById(caller.account_id));
   std::string secret(kTotpSecretBytes, '\0');
   randombytes_buf(secret.data(), secret.size());
-  RETURN_IF_ERROR(store_->StartTotpEnrollment(caller.account_id, secret, deps_.clock->Now()));
+  RETURN_IF_ERROR(deps_.accounts->StartTotpEnrollment(caller.account_id, secret, deps_.clock->Now()));
   response.set_secret(Base32Encode(secret));
   response.set_otpauth_uri(OtpauthUri(kTotpIssuer, account.email, secret));
   return absl::OkStatus();
@@ -203,7 +204,7 @@ absl::Status IdentityServiceImpl::DoConfirmTotp(const grpc::ServerContextBase& c
                                                 v1::ConfirmTotpResponse& response) {
   ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateLive(context));
   RETURN_IF_ERROR(CheckDigits("totp_code", request.totp_code(), kTotpDigits));
-  ASSIGN_OR_RETURN(const std::optional<TotpState> totp, store_->GetTotp(caller.account_id));
+  ASSIGN_OR_RETURN(const std::optional<TotpState> totp, deps_.accounts->GetTotp(caller.account_id));
   if (!totp.has_value()) return absl::FailedPreconditionError("no second factor being enrolled: call EnrollTotp first");
   if (totp->confirmed) return absl::FailedPreconditionError("a second factor is already active");
   const absl::Time now = deps_.clock->Now();
@@ -216,7 +217,7 @@ absl::Status IdentityServiceImpl::DoConfirmTotp(const grpc::ServerContextBase& c
   for (const std::string& code : codes) {
     hashes.push_back(SecretHash("recovery", absl::StrCat(caller.account_id, ":", NormalizeRecoveryCode(code))));
   }
-  ASSIGN_OR_RETURN(const bool confirmed, store_->ConfirmTotp(caller.account_id, *step, hashes, now));
+  ASSIGN_OR_RETURN(const bool confirmed, deps_.accounts->ConfirmTotp(caller.account_id, *step, hashes, now));
   if (!confirmed) return server::InvalidField("totp_code", "this code was already used: wait for the next one");
   for (const std::string& code : codes) response.add_recovery_codes(code);
   return absl::OkStatus();
@@ -256,7 +257,7 @@ absl::Status IdentityServiceImpl::DoDeleteAccount(const grpc::ServerContextBase&
   event.set_aggregate_version(std::numeric_limits<int64_t>::max());
   *event.mutable_occur_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
   event.mutable_account_deleted()->set_account_id(caller.account_id);
-  ASSIGN_OR_RETURN(const std::vector<RevokedSession> revoked, store_->DeleteAccount(caller.account_id, event, now));
+  ASSIGN_OR_RETURN(const std::vector<RevokedSession> revoked, deps_.accounts->DeleteAccount(caller.account_id, event, now));
   MirrorRevocations(revoked);
   LogJson({{"msg", "account deleted"}, {"account_id", caller.account_id},
            {"sessions_revoked", static_cast<int64_t>(revoked.size())}});

@@ -14,6 +14,7 @@
 #include "libs/common/clock.h"
 #include "libs/server/executor.h"
 #include "meltingdoc/identity/v1/identity_service.grpc.pb.h"
+#include "services/identity/accounts_store.h"
 #include "services/identity/identity_store.h"
 #include "services/identity/mail.h"
 #include "services/identity/password_hasher.h"
@@ -26,6 +27,9 @@ namespace meltingdoc::identity {
 // What the account and session RPCs need besides the store. Any missing piece makes the RPCs
 // that need it answer FAILED_PRECONDITION ("not configured"), never crash.
 struct AccountsDeps {
+  // Null only in handler tests of the other RPCs: then no session can be checked for
+  // revocation, and the account and session RPCs answer FAILED_PRECONDITION.
+  AccountsStore* accounts = nullptr;
   const auth::TokenSigner* signer = nullptr;           // --signing_key_file
   std::vector<v1::SigningKey> published_keys;          // GetSigningKeys
   server::BoundedExecutor* hash_executor = nullptr;    // password hashing

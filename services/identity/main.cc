@@ -70,6 +70,7 @@ absl::StatusOr<std::unique_ptr<IdentityParts>> BuildParts(runtime::ServiceRuntim
   auto parts = std::make_unique<IdentityParts>();
   AccountsDeps& deps = parts->deps;
   parts->store = std::make_unique<PgIdentityStore>(&rt.pool());
+  deps.accounts = parts->store.get();
 
   const absl::Duration access_ttl = absl::GetFlag(FLAGS_access_token_ttl);
   if (access_ttl <= absl::ZeroDuration() || access_ttl > absl::Minutes(15)) {

@@ -2,11 +2,12 @@
 #pragma once
 
 #include "libs/pg/pool.h"
+#include "services/identity/accounts_store.h"
 #include "services/identity/identity_store.h"
 
 namespace meltingdoc::identity {
 
-class PgIdentityStore final : public IdentityStore {
+class PgIdentityStore final : public IdentityStore, public AccountsStore {
  public:
   explicit PgIdentityStore(pg::Pool* pool) : pool_(pool) {}
   absl::StatusOr<v1::Account> GetAccount(const std::string& account_id) override;

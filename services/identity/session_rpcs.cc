@@ -48,6 +48,7 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
                                                       const v1::Name##Request* request,         \
                                                       v1::Name##Response* response) {           \
     return server::RunUnary(context, executor, [this, context, request, response] {             \
+      RETURN_IF_ERROR(Require(deps_.accounts, "accounts store"));                                \
       return Do##Name(*context, *request, *response);                                           \
     });                                                                                         \
   }
@@ -80,11 +81,11 @@ absl::StatusOr<auth::Principal> IdentityServiceImpl::AuthenticateLive(const grpc
   ASSIGN_OR_RETURN(auth::Principal caller, runtime::Authenticate(context, *verifier_));
   std::optional<bool> revoked;
   if (deps_.revocations != nullptr) revoked = deps_.revocations->IsRevoked(caller.session_id);
-  if (!revoked.has_value()) {
+  if (!revoked.has_value() && deps_.accounts != nullptr) {
     // The mirror cannot answer (Redis down or not yet resynced): PostgreSQL is the truth.
-    ASSIGN_OR_RETURN(revoked, store_->IsSessionRevoked(caller.session_id));
+    ASSIGN_OR_RETURN(revoked, deps_.accounts->IsSessionRevoked(caller.session_id));
   }
-  if (*revoked) return absl::UnauthenticatedError("this session has ended (signed out or revoked): sign in again");
+  if (revoked.value_or(false)) return absl::UnauthenticatedError("this session has ended (signed out or revoked): sign in again");
   return caller;
 }
 
@@ -131,7 +132,7 @@ absl::Status IdentityServiceImpl::IssueSession(const std::string& account_id,
   session.expires = now + deps_.refresh_ttl;
   session.client_ip = ClientIpOf(context);
   session.user_agent = CleanUserAgent(Metadata(context, "user-agent"));
-  ASSIGN_OR_RETURN(const AccountClaims claims, store_->CreateSession(session));
+  ASSIGN_OR_RETURN(const AccountClaims claims, deps_.accounts->CreateSession(session));
   return FillTokens(claims, session.session_id, refresh, tokens, enrollment_required);
 }
 
@@ -148,7 +149,7 @@ absl::Status IdentityServiceImpl::DoLogin(const grpc::ServerContextBase& context
   const std::string ip_key = IpThrottleKey(ip);
   RETURN_IF_ERROR(deps_.throttle->BeforePasswordCheck(account_key, ip_key));
 
-  ASSIGN_OR_RETURN(const std::optional<LoginAccount> account, store_->FindLoginAccount(email));
+  ASSIGN_OR_RETURN(const std::optional<LoginAccount> account, deps_.accounts->FindLoginAccount(email));
   bool ok = false;
   if (account.has_value() && !account->password_hash.empty()) {
     ok = deps_.hasher->Verify(account->password_hash, request.password());
@@ -169,7 +170,7 @@ absl::Status IdentityServiceImpl::DoLogin(const grpc::ServerContextBase& context
   if (account->second_factor) {
     const std::string challenge = NewOpaqueToken();
     Challenge c{account->account_id, ip, CleanUserAgent(Metadata(context, "user-agent"))};
-    RETURN_IF_ERROR(store_->CreateChallenge(SecretHash("challenge", challenge), c,
+    RETURN_IF_ERROR(deps_.accounts->CreateChallenge(SecretHash("challenge", challenge), c,
                                             deps_.clock->Now() + kChallengeTtl, kChallengeAttempts));
     response.set_second_factor_challenge(challenge);
     return absl::OkStatus();
@@ -186,20 +187,20 @@ absl::StatusOr<bool> IdentityServiceImpl::CheckSecondFactor(const std::string& a
                                                            const std::string& client_ip) {
   const absl::Time now = deps_.clock->Now();
   if (!totp_code.empty()) {
-    ASSIGN_OR_RETURN(const std::optional<TotpState> totp, store_->GetTotp(account_id));
+    ASSIGN_OR_RETURN(const std::optional<TotpState> totp, deps_.accounts->GetTotp(account_id));
     if (!totp.has_value() || !totp->confirmed) return false;
     const std::optional<int64_t> step = MatchTotp(totp->secret, totp_code, now, -1);
     if (!step.has_value()) {
-      RETURN_IF_ERROR(store_->RecordSecondFactorEvent(account_id, "totp_wrong", client_ip, now));
+      RETURN_IF_ERROR(deps_.accounts->RecordSecondFactorEvent(account_id, "totp_wrong", client_ip, now));
       return false;
     }
     // A right code for a step already used: someone replays an observed code.
     bool used = *step > totp->last_used_step;
     if (used) {
-      ASSIGN_OR_RETURN(used, store_->UseTotpStep(account_id, *step));
+      ASSIGN_OR_RETURN(used, deps_.accounts->UseTotpStep(account_id, *step));
     }
     if (!used) {
-      RETURN_IF_ERROR(store_->RecordSecondFactorEvent(account_id, "totp_replay", client_ip, now));
+      RETURN_IF_ERROR(deps_.accounts->RecordSecondFactorEvent(account_id, "totp_replay", client_ip, now));
       LogJson({{"msg", "TOTP code replay refused"}, {"account_id", account_id}});
       return false;
     }
@@ -207,8 +208,8 @@ absl::StatusOr<bool> IdentityServiceImpl::CheckSecondFactor(const std::string& a
   }
   const std::string hash =
       SecretHash("recovery", absl::StrCat(account_id, ":", NormalizeRecoveryCode(recovery_code)));
-  ASSIGN_OR_RETURN(const bool used, store_->UseRecoveryCode(account_id, hash, now));
-  RETURN_IF_ERROR(store_->RecordSecondFactorEvent(account_id, used ? "recovery_used" : "recovery_wrong",
+  ASSIGN_OR_RETURN(const bool used, deps_.accounts->UseRecoveryCode(account_id, hash, now));
+  RETURN_IF_ERROR(deps_.accounts->RecordSecondFactorEvent(account_id, used ? "recovery_used" : "recovery_wrong",
                                                   client_ip, now));
   return used;
 }
@@ -233,14 +234,14 @@ absl::Status IdentityServiceImpl::DoVerifySecondFactor(const grpc::ServerContext
   }
   const std::string challenge_hash = SecretHash("challenge", request.challenge());
   ASSIGN_OR_RETURN(const std::optional<Challenge> challenge,
-                   store_->TakeChallengeAttempt(challenge_hash, deps_.clock->Now()));
+                   deps_.accounts->TakeChallengeAttempt(challenge_hash, deps_.clock->Now()));
   if (!challenge.has_value()) {
     return absl::UnauthenticatedError("this sign-in has expired or had too many wrong codes: sign in again");
   }
   ASSIGN_OR_RETURN(const bool ok, CheckSecondFactor(challenge->account_id, request.totp_code(),
                                                     request.recovery_code(), ClientIpOf(context)));
   if (!ok) return absl::UnauthenticatedError("wrong or already used code");
-  RETURN_IF_ERROR(store_->DeleteChallenge(challenge_hash));
+  RETURN_IF_ERROR(deps_.accounts->DeleteChallenge(challenge_hash));
   return IssueSession(challenge->account_id, context, *response.mutable_tokens(), nullptr);
 }
 
@@ -253,7 +254,7 @@ absl::Status IdentityServiceImpl::DoRefresh(const grpc::ServerContextBase& conte
   const absl::Time now = deps_.clock->Now();
   const std::string next = NewOpaqueToken();
   ASSIGN_OR_RETURN(const RefreshResult r,
-                   store_->RotateRefreshToken(SecretHash("refresh", request.refresh_token()),
+                   deps_.accounts->RotateRefreshToken(SecretHash("refresh", request.refresh_token()),
                                               SecretHash("refresh", next), now, now + deps_.refresh_ttl,
                                               ClientIpOf(context)));
   switch (r.outcome) {
@@ -283,7 +284,7 @@ absl::Status IdentityServiceImpl::DoLogout(const grpc::ServerContextBase& contex
                                            v1::LogoutResponse&) {
   ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateLive(context));
   ASSIGN_OR_RETURN(const std::optional<RevokedSession> revoked,
-                   store_->RevokeSession(caller.account_id, caller.session_id, "logout", deps_.clock->Now()));
+                   deps_.accounts->RevokeSession(caller.account_id, caller.session_id, "logout", deps_.clock->Now()));
   if (revoked.has_value()) {
     MirrorRevocations({*revoked});
   } else {
@@ -313,7 +314,7 @@ absl::Status IdentityServiceImpl::DoListSessions(const grpc::ServerContextBase& 
     after.emplace(micros, keys[1]);
   }
   ASSIGN_OR_RETURN(std::vector<SessionRow> rows,
-                   store_->ListSessions(caller.account_id, after, page_size + 1, deps_.clock->Now()));
+                   deps_.accounts->ListSessions(caller.account_id, after, page_size + 1, deps_.clock->Now()));
   const bool more = rows.size() > static_cast<size_t>(page_size);
   if (more) rows.resize(page_size);
   for (const SessionRow& row : rows) {
@@ -341,7 +342,7 @@ absl::Status IdentityServiceImpl::DoRevokeSession(const grpc::ServerContextBase&
     return server::InvalidField("session_id", "must be a UUID (8-4-4-4-12 hexadecimal digits)");
   }
   ASSIGN_OR_RETURN(const std::optional<RevokedSession> revoked,
-                   store_->RevokeSession(caller.account_id, absl::AsciiStrToLower(request.session_id()),
+                   deps_.accounts->RevokeSession(caller.account_id, absl::AsciiStrToLower(request.session_id()),
                                          "revoked", deps_.clock->Now()));
   if (!revoked.has_value()) return absl::NotFoundError("no such live session of yours");
   MirrorRevocations({*revoked});
