@@ -15,7 +15,7 @@ MELTINGDOC_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   golang-github-gogo-googleapis-dev grpc-proto libabsl-dev
   libpqxx-dev postgresql postgresql-contrib libhiredis-dev redis-server
-  john-data libsodium-dev libboost-dev acl openssl
+  john-data libsodium-dev libboost-dev acl openssl libcurl4-openssl-dev libssl-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   wrk hyperfine chromium clang nginx-light
 )

@@ -101,6 +101,7 @@ start_service() {
   # environment too, where a binary without that flag (yet) ignores it instead of refusing it.
   start_detached "$svc" env "MELTINGDOC_${svc^^}_PG_URL=$url" \
     "MELTINGDOC_IDENTITY_SIGNING_KEY_FILE=$KEYS_DIR/signing_key" \
+    "MELTINGDOC_IDENTITY_MAIL_DIR=$LOCAL_DIR/mail" \
     "${tls_vars[@]}" \
     "$BUILD_DIR/services/$svc/meltingdoc-$svc" "${args[@]}"
 }

@@ -56,7 +56,8 @@ void GatewayStack::SetUpTestSuite() {
                                    // one bucket: keep the per-IP limit out of the way of
                                    // parallel suites (RateLimitsInRedis tests limits alone).
                                    .extra_env = {{"MELTINGDOC_GATEWAY_DEADLINE", "1s"},
-                                                 {"MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_IP", "100000/1m"}}});
+                                                 {"MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_IP", "100000/1m"},
+                                                 {"MELTINGDOC_GATEWAY_RATE_STRICT_PER_IP", "100000/1m"}}});
   ASSERT_TRUE(gw.ok()) << gw.status();
   gateway_ = std::move(gw).value().release();
   absl::Status ready = gateway_->WaitForReady(true);

@@ -72,6 +72,26 @@ const Expectation kExpectations[] = {
     {"meltingdoc.discussions.v1.DiscussionsService.GetUnreadCount", {401, 403, 200, 200, 200}},
     // Admins only.
     {"meltingdoc.search.v1.SearchService.GetIndexStats", {401, 403, 403, 403, 200}},
+    // Accounts and sessions (identity). No token needed: with the empty body "{}" these are
+    // bad input (or, without a signing key, FAILED_PRECONDITION), 400 for everybody.
+    {"meltingdoc.identity.v1.IdentityService.RegisterAccount", {400, 400, 400, 400, 400}},
+    {"meltingdoc.identity.v1.IdentityService.ConfirmEmail", {400, 400, 400, 400, 400}},
+    {"meltingdoc.identity.v1.IdentityService.ResendConfirmationCode", {400, 400, 400, 400, 400}},
+    {"meltingdoc.identity.v1.IdentityService.Login", {400, 400, 400, 400, 400}},
+    {"meltingdoc.identity.v1.IdentityService.VerifySecondFactor", {400, 400, 400, 400, 400}},
+    {"meltingdoc.identity.v1.IdentityService.Refresh", {400, 400, 400, 400, 400}},
+    // Public keys: anyone.
+    {"meltingdoc.identity.v1.IdentityService.GetSigningKeys", {200, 200, 200, 200, 200}},
+    // The caller's own session(s), any account: the session named by the path is not theirs (404);
+    // an empty ChangePassword/ConfirmTotp is bad input; EnrollTotp needs an existing account (404).
+    {"meltingdoc.identity.v1.IdentityService.Logout", {401, 200, 200, 200, 200}},
+    {"meltingdoc.identity.v1.IdentityService.ListSessions", {401, 200, 200, 200, 200}},
+    {"meltingdoc.identity.v1.IdentityService.RevokeSession", {401, 404, 404, 404, 404}},
+    {"meltingdoc.identity.v1.IdentityService.ChangePassword", {401, 400, 400, 400, 400}},
+    {"meltingdoc.identity.v1.IdentityService.EnrollTotp", {401, 404, 404, 404, 404}},
+    {"meltingdoc.identity.v1.IdentityService.ConfirmTotp", {401, 400, 400, 400, 400}},
+    // Only one's own account, whatever the role.
+    {"meltingdoc.identity.v1.IdentityService.DeleteAccount", {401, 403, 403, 403, 403}},
 };
 
 const Expectation* ExpectationFor(const std::string& rpc) {
