@@ -1,0 +1,105 @@
+import { api } from './client';
+
+export interface Space {
+  spaceId: string;
+  kind: 'SPACE_KIND_GENERAL' | 'SPACE_KIND_SPECIALTY' | 'SPACE_KIND_PRIVATE_GROUP' | string;
+  title: string;
+  specialtyCode?: string;
+}
+
+export interface CaseBody {
+  context?: string;
+  examination?: string;
+  investigations?: string;
+  question?: string;
+}
+
+export interface Case {
+  caseId: string;
+  spaceId: string;
+  authorId?: string;
+  title: string;
+  body?: CaseBody;
+  specialtyCodes?: string[];
+  competenceTags?: string[];
+  status?: 'CASE_STATUS_OPEN' | 'CASE_STATUS_RESOLVED' | string;
+  acceptedReplyId?: string;
+  replyCount?: number;
+  version?: string;
+  createTime?: string;
+  lastActivityTime?: string;
+  authorDeleted?: boolean;
+}
+
+export interface Reply {
+  replyId: string;
+  caseId: string;
+  parentReplyId?: string;
+  authorId?: string;
+  text: string;
+  helpfulCount?: number;
+  helpfulByCaller?: boolean;
+  accepted?: boolean;
+  createTime?: string;
+  authorDeleted?: boolean;
+}
+
+export interface Finding {
+  field: string;
+  startOffset?: number;
+  endOffset?: number;
+  category: string;
+  suggestion: string;
+}
+
+export interface Notification {
+  notificationId: string;
+  kind: string;
+  caseId: string;
+  replyId?: string;
+  actorId?: string;
+  read?: boolean;
+  createTime?: string;
+}
+
+export interface Report {
+  reportId: string;
+  caseId?: string;
+  replyId?: string;
+  reporterId?: string;
+  reason: string;
+  details?: string;
+  createTime?: string;
+}
+
+export const discussions = {
+  listSpaces: (pageToken?: string) =>
+    api<{ spaces?: Space[]; nextPageToken?: string }>('/v1/spaces', { query: { pageSize: 100, pageToken } }),
+  checkText: (text: string, field: string, signal?: AbortSignal) =>
+    api<{ findings?: Finding[] }>('/v1/patient-data:check', { body: { text, field }, signal }),
+  createCase: (c: Omit<Case, 'caseId'>, requestId: string) =>
+    api<{ case: Case }>('/v1/cases', { body: c, query: { requestId } }),
+  getCase: (caseId: string) => api<{ case: Case }>(`/v1/cases/${encodeURIComponent(caseId)}`),
+  listCases: (q: { spaceId?: string; authorId?: string; pageToken?: string; orderBy?: string }) =>
+    api<{ cases?: Case[]; nextPageToken?: string }>('/v1/cases', { query: { ...q, pageSize: 20 } }),
+  listReplies: (caseId: string) =>
+    api<{ replies?: Reply[]; nextPageToken?: string }>(`/v1/cases/${encodeURIComponent(caseId)}/replies`, {
+      query: { pageSize: 100 },
+    }),
+  addReply: (caseId: string, text: string, requestId: string, parentReplyId?: string) =>
+    api<{ reply: Reply }>(`/v1/cases/${encodeURIComponent(caseId)}/replies`, {
+      body: { text, requestId, parentReplyId },
+    }),
+  voteHelpful: (replyId: string, helpful: boolean) =>
+    api<{ reply: Reply }>(`/v1/replies/${encodeURIComponent(replyId)}:voteHelpful`, { body: { helpful } }),
+  accept: (replyId: string) => api<{ case: Case }>(`/v1/replies/${encodeURIComponent(replyId)}:accept`, { body: {} }),
+  follow: (caseId: string, on: boolean) =>
+    api<object>(`/v1/cases/${encodeURIComponent(caseId)}:${on ? 'follow' : 'unfollow'}`, { body: {} }),
+  unreadCount: () => api<{ unread?: string }>('/v1/notifications:unreadCount'),
+  listNotifications: () => api<{ notifications?: Notification[] }>('/v1/notifications', { query: { pageSize: 50 } }),
+  markRead: () => api<object>('/v1/notifications:markRead', { body: { upToId: '0' } }),
+  report: (r: { caseId?: string; replyId?: string; reason: string; details?: string }) =>
+    api<object>('/v1/reports', { body: r }),
+  listReports: () => api<{ reports?: Report[] }>('/v1/reports', { query: { pageSize: 100 } }),
+  hide: (r: { caseId?: string; replyId?: string; reason: string }) => api<object>('/v1/moderation:hide', { body: r }),
+};

@@ -1,0 +1,191 @@
+import { ComponentType } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { setSession } from './api/client';
+import { identity } from './api/identity';
+import { UnreadBadge } from './components/UnreadBadge';
+import { Alert, PageTitle } from './components/ui';
+import { t } from './i18n';
+import { Account } from './pages/Account';
+import { CaseEditor } from './pages/CaseEditor';
+import { CaseList } from './pages/CaseList';
+import { CasePage } from './pages/CasePage';
+import { Confirm } from './pages/Confirm';
+import { Login } from './pages/Login';
+import { Moderation } from './pages/Moderation';
+import { Notifications } from './pages/Notifications';
+import { SignUp } from './pages/SignUp';
+import { Spaces } from './pages/Spaces';
+import { isModerator, isVerified, useClaims } from './session';
+
+type Need = 'session' | 'verified' | 'moderator';
+
+/** Renders `page` when the caller may see it; otherwise the way there. */
+function guarded(page: ComponentType, need: Need): ComponentType {
+  return function Guarded() {
+    const claims = useClaims();
+    const { route, url } = useLocation();
+    useEffect(() => {
+      if (!claims) route(`/connexion?suite=${encodeURIComponent(url)}`, true);
+    }, [claims]);
+    if (!claims) return null;
+    if (need === 'verified' && !isVerified(claims)) {
+      return (
+        <section>
+          <PageTitle text={t.app.needVerified} />
+          <p>{t.account.pendingExplain}</p>
+          <p>
+            <a href="/compte">{t.nav.account}</a>
+          </p>
+        </section>
+      );
+    }
+    if (need === 'moderator' && !isModerator(claims)) {
+      return (
+        <section>
+          <PageTitle text={t.app.forbidden} />
+        </section>
+      );
+    }
+    const Page = page;
+    return <Page />;
+  };
+}
+
+function Home() {
+  const claims = useClaims();
+  const { route } = useLocation();
+  useEffect(() => {
+    route(!claims ? '/connexion' : isVerified(claims) ? '/espaces' : '/compte', true);
+  }, [claims]);
+  return null;
+}
+
+function NotFound() {
+  return (
+    <section>
+      <PageTitle text={t.app.notFoundTitle} />
+      <p>{t.app.notFoundText}</p>
+      <p>
+        <a href="/">{t.app.backHome}</a>
+      </p>
+    </section>
+  );
+}
+
+function Header() {
+  const claims = useClaims();
+  const { path, route } = useLocation();
+  const current = (p: string) => (path === p || (p !== '/' && path.startsWith(p + '/')) ? 'page' : undefined);
+  const logout = async () => {
+    try {
+      await identity.logout();
+    } catch {
+      // The session is dropped here whatever the server answered.
+    }
+    setSession(null);
+    route('/connexion');
+  };
+  return (
+    <header class="site-header">
+      <a class="skip-link" href="#main">
+        {t.app.skip}
+      </a>
+      <div class="header-inner">
+        <a class="brand" href="/">
+          {t.app.name}
+        </a>
+        <nav aria-label={t.app.mainNav}>
+          <ul>
+            {claims ? (
+              <>
+                {isVerified(claims) && (
+                  <>
+                    <li>
+                      <a href="/espaces" aria-current={current('/espaces')}>
+                        {t.nav.spaces}
+                      </a>
+                    </li>
+                    <li>
+                      <a href="/cas/nouveau" aria-current={current('/cas/nouveau')}>
+                        {t.nav.newCase}
+                      </a>
+                    </li>
+                    <li>
+                      <UnreadBadge path={path} />
+                    </li>
+                  </>
+                )}
+                {isModerator(claims) && (
+                  <li>
+                    <a href="/moderation" aria-current={current('/moderation')}>
+                      {t.nav.moderation}
+                    </a>
+                  </li>
+                )}
+                <li>
+                  <a href="/compte" aria-current={current('/compte')}>
+                    {t.nav.account}
+                  </a>
+                </li>
+                <li>
+                  <button type="button" class="link" onClick={logout}>
+                    {t.nav.logout}
+                  </button>
+                </li>
+              </>
+            ) : (
+              <>
+                <li>
+                  <a href="/connexion" aria-current={current('/connexion')}>
+                    {t.nav.login}
+                  </a>
+                </li>
+                <li>
+                  <a href="/inscription" aria-current={current('/inscription')}>
+                    {t.nav.signup}
+                  </a>
+                </li>
+              </>
+            )}
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+const SpacesPage = guarded(Spaces, 'verified');
+const CaseListPage = guarded(CaseList, 'verified');
+const CaseEditorPage = guarded(CaseEditor, 'verified');
+const CaseViewPage = guarded(CasePage, 'verified');
+const NotificationsPage = guarded(Notifications, 'verified');
+const ModerationPage = guarded(Moderation, 'moderator');
+const AccountPage = guarded(Account, 'session');
+
+export function App() {
+  return (
+    <LocationProvider>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <noscript>
+          <Alert>{t.app.error}</Alert>
+        </noscript>
+        <Router>
+          <Route path="/" component={Home} />
+          <Route path="/inscription" component={SignUp} />
+          <Route path="/confirmation" component={Confirm} />
+          <Route path="/connexion" component={Login} />
+          <Route path="/compte" component={AccountPage} />
+          <Route path="/espaces" component={SpacesPage} />
+          <Route path="/espaces/:id" component={CaseListPage} />
+          <Route path="/cas/nouveau" component={CaseEditorPage} />
+          <Route path="/cas/:id" component={CaseViewPage} />
+          <Route path="/notifications" component={NotificationsPage} />
+          <Route path="/moderation" component={ModerationPage} />
+          <Route default component={NotFound} />
+        </Router>
+      </main>
+    </LocationProvider>
+  );
+}
