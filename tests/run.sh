@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every MeltingDoc test: installs missing packages (as root) and node tools, builds
-# (Release, in build/), starts a throwaway PostgreSQL (trust auth on 127.0.0.1, superuser
-# `postgres`, fsync off) and Redis on free ports, runs CTest (labels unit, integration, e2e),
+# Runs every MeltingDoc test: installs missing packages (as root) and node tools, builds the
+# web client (gateway/web/dist) and the tree (Release, in build/), starts a throwaway
+# PostgreSQL (trust auth on 127.0.0.1, superuser `postgres`, fsync off) and Redis on free
+# ports, runs CTest (labels unit, integration, e2e, browser),
 # prints a summary per label and stops what it started, even on failure or Ctrl-C.
 # Fails when any test fails, times out, or is skipped (a skipped test is a test that did
 # not prove anything).
@@ -89,6 +90,7 @@ summarize() {
 
 ensure_packages
 npm_install
+web_build
 build "$BUILD_DIR"
 
 pg_port=$(free_port)

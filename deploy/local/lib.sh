@@ -60,6 +60,24 @@ npm_install() {
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# web_build: the web client (gateway/web, issue #8): `npm ci` there when node_modules is absent
+# or older than the lock file, then `npm run build` (type check + Vite) into gateway/web/dist when
+# dist is missing or older than a source. The gateway serves dist (--web_root).
+web_build() {
+  local dir="$MELTINGDOC_ROOT/gateway/web"
+  local stamp="$dir/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+    log "npm ci in gateway/web/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ -f "$dir/dist/index.html" ] && [ -z "$(find "$dir/src" "$dir/index.html" "$dir/package.json" \
+    "$dir/package-lock.json" "$dir/vite.config.ts" "$dir/tsconfig.json" -newer "$dir/dist/index.html" -print -quit)" ]; then
+    return 0
+  fi
+  log "building the web client into gateway/web/dist"
+  (cd "$dir" && npm run --silent build) || die "the web client did not build: (cd gateway/web && npm run build)"
+}
+
 # build <build dir>: Release build of the whole tree.
 build() {
   local dir=$1

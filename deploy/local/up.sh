@@ -108,7 +108,7 @@ start_service() {
 
 # The gateway is configured by environment only (MELTINGDOC_GATEWAY_<FLAG>, see
 # gateway/main.cc); variables that name no flag are ignored. The web client is served from
-# gateway/web/dist once it is built (issue #8).
+# gateway/web/dist (built by web_build).
 start_gateway() {
   local svc
   local -a vars=("MELTINGDOC_GATEWAY_PORT=$GATEWAY_PORT"
@@ -168,7 +168,7 @@ trap 'if $stack_up; then exit 0; else exit 130; fi' INT TERM
 
 ensure_packages
 npm_install
-if $do_build; then build "$BUILD_DIR"; fi
+if $do_build; then web_build; build "$BUILD_DIR"; fi
 for svc in "${MELTINGDOC_SERVICES[@]}"; do
   [ -x "$BUILD_DIR/services/$svc/meltingdoc-$svc" ] || die "missing $BUILD_DIR/services/$svc/meltingdoc-$svc: build first"
 done
