@@ -145,6 +145,8 @@ try {
   await pb.locator('.space-list a').first().click();
   await pb.getByRole('link', { name: 'Douleur thoracique atypique à 45 ans' }).click();
   await pb.waitForURL('**' + caseUrl);
+  await pb.getByRole('button', { name: 'Suivre ce cas' }).click();
+  await pb.getByText('Vous suivez ce cas').waitFor();
   await pb.getByLabel('Votre réponse').fill('Je proposerais un ECG, une troponine hs à H0 et H3, puis un coroscanner selon le risque.');
   await pb.getByRole('button', { name: 'Répondre' }).click();
   await pb.locator('.reply').first().waitFor();
@@ -170,7 +172,7 @@ try {
   await pa.getByText('Ce cas est résolu').waitFor();
   await snap(pa, 'case-resolved');
 
-  step('B marks... and sees the accepted answer');
+  step('B is notified of the accepted answer');
   await pb.getByRole('link', { name: /^Notifications/ }).click();
   await pb.getByText('Une réponse a été acceptée').waitFor();
 

@@ -29,12 +29,15 @@ export function UnreadBadge({ path }: { path: string }) {
     };
   }, [path]);
   return (
-    <a href="/notifications" aria-label={unread ? t.nav.notificationsUnread(unread) : t.nav.notifications} aria-current={path === '/notifications' ? 'page' : undefined}>
+    <a href="/notifications" aria-current={path === '/notifications' ? 'page' : undefined}>
       {t.nav.notifications}
       {unread > 0 && (
-        <span class="count" aria-hidden="true" id="unread-count">
-          {unread}
-        </span>
+        <>
+          <span class="count" id="unread-count">
+            {unread}
+          </span>
+          <span class="sr-only">{t.nav.unreadSuffix(unread)}</span>
+        </>
       )}
     </a>
   );

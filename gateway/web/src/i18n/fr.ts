@@ -21,7 +21,7 @@ export const fr = {
     spaces: 'Espaces',
     newCase: 'Nouveau cas',
     notifications: 'Notifications',
-    notificationsUnread: (n: number) => (n === 1 ? 'Notifications, 1 non lue' : `Notifications, ${n} non lues`),
+    unreadSuffix: (n: number) => (n === 1 ? ' non lue' : ' non lues'),
     account: 'Mon compte',
     verification: 'Vérification',
     moderation: 'Modération',

@@ -121,7 +121,7 @@ export function CaseEditor() {
         <div class="publish-bar" role="status">
           {flagged > 0 ? <p class="blocked">{t.editor.findingsTitle(flagged)}</p> : null}
         </div>
-        <button type="submit" class="primary" disabled={busy} aria-disabled={flagged > 0 ? 'true' : undefined}>
+        <button type="submit" class="primary" disabled={busy}>
           {busy ? t.editor.publishing : t.editor.publish}
         </button>
       </form>

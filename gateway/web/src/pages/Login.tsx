@@ -14,7 +14,9 @@ export function Login() {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
-  const done = (enrollmentRequired: boolean) => route(enrollmentRequired ? '/compte?totp=requis' : '/');
+  // Back to the page that asked for a session (a local path only: never an open redirect).
+  const next = query.suite && /^\/(?!\/)/.test(query.suite) ? query.suite : '/';
+  const done = (enrollmentRequired: boolean) => route(enrollmentRequired ? '/compte?totp=requis' : next);
 
   const submit = async (e: Event) => {
     e.preventDefault();
