@@ -74,14 +74,19 @@ std::vector<PhiFinding> FindPatientData(std::string_view text) {
     if (NextToName(text, room, a.findings)) a.findings.push_back(room);
   }
 
-  // Outermost first at each start; a finding inside another is dropped.
+  // Outermost first at each start; a finding inside another is dropped, and one that starts
+  // inside another but ends past it (two e-mail matches sharing characters, say) extends it:
+  // the writer sees each piece of text in one finding, never two overlapping highlights.
   std::sort(a.findings.begin(), a.findings.end(), [](const RawFinding& x, const RawFinding& y) {
     return x.begin != y.begin ? x.begin < y.begin : x.end > y.end;
   });
   std::vector<RawFinding> kept;
   kept.reserve(a.findings.size());
   for (const RawFinding& f : a.findings) {
-    if (!kept.empty() && f.end <= kept.back().end) continue;
+    if (!kept.empty() && f.begin < kept.back().end) {
+      kept.back().end = std::max(kept.back().end, f.end);
+      continue;
+    }
     kept.push_back(f);
   }
 

@@ -68,7 +68,10 @@ struct Analysis {
 
   std::string_view TokenText(const Token& t) const { return text.substr(t.begin, t.end - t.begin); }
   std::string_view TokenText(size_t i) const { return TokenText(tokens[i]); }
-  bool Adjacent(size_t i, size_t j) const { return tokens[i].end == tokens[j].begin; }
+  // False past the last token, like the predicates below: detectors look ahead freely.
+  bool Adjacent(size_t i, size_t j) const {
+    return i < tokens.size() && j < tokens.size() && tokens[i].end == tokens[j].begin;
+  }
   bool IsPunct(size_t i, char c) const {
     return i < tokens.size() && tokens[i].kind == TokenKind::kPunct && tokens[i].end == tokens[i].begin + 1 &&
            text[tokens[i].begin] == c;

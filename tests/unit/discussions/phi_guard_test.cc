@@ -134,6 +134,12 @@ TEST(PhiGuardEmailTest, AddressesAreFoundWithoutTheFullStop) {
   EXPECT_THAT(Found("Le @ de la messagerie et l'adresse a@b ne sont pas des e-mails."), IsEmpty());
 }
 
+// Found by the phi_guard fuzzer: two e-mail matches sharing "c.fr" were reported as two
+// overlapping findings; the writer must see one highlight covering both.
+TEST(PhiGuardEmailTest, OverlappingMatchesBecomeOneFinding) {
+  EXPECT_THAT(Found("écrire à a.b@c.fr@d.fr merci"), ElementsAre("EMAIL:a.b@c.fr@d.fr"));
+}
+
 TEST(PhiGuardIbanTest, ChecksumValidatedIbans) {
   EXPECT_TRUE(IsValidIban("FR7630006000011234567890189"));
   EXPECT_FALSE(IsValidIban("FR7630006000011234567890188"));
