@@ -13,6 +13,7 @@
 #include "gateway/suite_services.h"
 #include "libs/common/uuid.h"
 #include "tests/e2e/gateway/gateway_fixture.h"
+#include "tests/e2e/gateway/route_paths.h"
 
 namespace meltingdoc::testing {
 namespace {
@@ -101,27 +102,6 @@ const Expectation* ExpectationFor(const std::string& rpc) {
   return nullptr;
 }
 
-// A request path for the route: every variable gets a fresh UUID ("**" variables too).
-std::string PathFor(const gateway::Route& route) {
-  std::string out;
-  const auto& segments = route.path.segments();
-  for (size_t i = 0; i < segments.size(); ++i) {
-    const gateway::PathTemplate::Variable* var = nullptr;
-    for (const auto& v : route.path.variables()) {
-      if (v.first == i) var = &v;
-    }
-    if (var != nullptr) {
-      absl::StrAppend(&out, "/", NewUuid());
-      i = var->end - 1;
-      continue;
-    }
-    const auto& s = segments[i];
-    absl::StrAppend(&out, "/", s.kind == gateway::PathTemplate::Kind::kLiteral ? s.literal : NewUuid());
-  }
-  if (!route.path.verb().empty()) absl::StrAppend(&out, ":", route.path.verb());
-  return out;
-}
-
 class RouteMatrixTest : public GatewayStack {};
 
 TEST_F(RouteMatrixTest, EveryRouteAnswersEveryCallerAsDocumented) {
@@ -147,7 +127,7 @@ TEST_F(RouteMatrixTest, EveryRouteAnswersEveryCallerAsDocumented) {
       }
       HttpCall call;
       call.method = route.http_method;
-      call.target = PathFor(route);
+      call.target = RoutePath(route, [] { return NewUuid(); });
       if (!token.empty()) call.headers.emplace_back("Authorization", "Bearer " + token);
       if (!route.body.empty()) {
         call.headers.emplace_back("Content-Type", "application/json");
