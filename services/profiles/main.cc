@@ -1,11 +1,63 @@
-// The profiles service: the detailed medical profile and the professional network (schema profiles).
+// The profiles service: the detailed medical profile and the professional network (schema
+// profiles). Publishes ProfileChanged/ProfileDeleted (outbox → meltingdoc.profiles) and
+// consumes identity's stream (meltingdoc.identity) for AccountVerified and AccountDeleted.
+#include <unistd.h>
+
+#include "absl/flags/flag.h"
+#include "libs/outbox/consumer.h"
 #include "libs/outbox/outbox_migrations.h"
 #include "libs/runtime/service_runtime.h"
-#include "services/profiles/profiles_service.h"
+#include "libs/server/server_flags.h"
 #include "services/profiles/pg_profiles_store.h"
+#include "services/profiles/profiles_service.h"
+
+ABSL_FLAG(std::string, identity_consumer_name, "",
+          "This instance's name in the consumer group of identity's stream; stable across restarts "
+          "(default: the host name).");
 
 // Generated from migrations/*.sql (cmake/embed_migrations.cmake).
 const std::vector<meltingdoc::pg::Migration>& ProfilesMigrations();
+
+namespace meltingdoc::profiles {
+namespace {
+
+std::string ConsumerName() {
+  std::string name = absl::GetFlag(FLAGS_identity_consumer_name);
+  if (!name.empty()) return name;
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) == 0 && host[0] != '\0') return host;
+  return "profiles";
+}
+
+// What the handlers use, built before them (base-from-member) so it outlives them.
+struct ProfilesParts {
+  ProfilesParts(runtime::ServiceRuntime& rt, const redis::RedisOptions& redis_options)
+      : store(&rt.pool()),
+        consumer_redis(redis_options),
+        consumer(&rt.pool(), &consumer_redis,
+                 outbox::ConsumerOptions{.stream = "meltingdoc.identity",
+                                         .group = "profiles",
+                                         .consumer_name = ConsumerName()},
+                 [this](pqxx::transaction_base& txn, const events::v1::Event& event) {
+                   return store.ApplyIdentityEvent(txn, event);
+                 }) {}
+  PgProfilesStore store;
+  redis::RedisClient consumer_redis;  // XREADGROUP BLOCK holds it: not shared
+  outbox::StreamConsumer consumer;
+};
+
+class ProfilesServer : private ProfilesParts, public ProfilesServiceImpl {
+ public:
+  ProfilesServer(runtime::ServiceRuntime& rt, const redis::RedisOptions& redis_options)
+      : ProfilesParts(rt, redis_options),
+        ProfilesServiceImpl(&store, &rt.verifier(), &rt.server().executor()) {
+    consumer.Start();
+  }
+  ~ProfilesServer() override { consumer.Stop(); }
+};
+
+}  // namespace
+}  // namespace meltingdoc::profiles
 
 int main(int argc, char** argv) {
   const meltingdoc::runtime::ServiceSpec spec{
@@ -13,9 +65,20 @@ int main(int argc, char** argv) {
       .health_name = meltingdoc::profiles::v1::ProfilesService::service_full_name(),
       .default_grpc_port = 50052,
       .default_metrics_port = 9102,
-      .migrations = {{"service", &ProfilesMigrations()}, {"outbox", &OutboxMigrations()}},
+      .migrations = {{"service", &ProfilesMigrations()},
+                     {"outbox", &OutboxMigrations()},
+                     {"inbox", &InboxMigrations()}},
       .publishes_events = true,
   };
-  return meltingdoc::runtime::RunStoreBackedService<meltingdoc::profiles::ProfilesServiceImpl,
-                                                    meltingdoc::profiles::PgProfilesStore>(spec, argc, argv);
+  return meltingdoc::runtime::RunService(
+      spec, argc, argv,
+      [](meltingdoc::runtime::ServiceRuntime& rt)
+          -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
+        absl::StatusOr<meltingdoc::redis::RedisOptions> redis_options =
+            meltingdoc::redis::ParseRedisAddress(absl::GetFlag(FLAGS_redis));
+        if (!redis_options.ok()) return redis_options.status();
+        std::vector<std::unique_ptr<grpc::Service>> services;
+        services.push_back(std::make_unique<meltingdoc::profiles::ProfilesServer>(rt, *redis_options));
+        return services;
+      });
 }
