@@ -33,6 +33,27 @@ const Expectation kExpectations[] = {
     {"meltingdoc.identity.v1.IdentityService.GetAccount", {401, 403, 403, 404, 404}},
     // Verified doctors read any profile; others only their own.
     {"meltingdoc.profiles.v1.ProfilesService.GetProfile", {401, 403, 404, 404, 404}},
+    // Anyone signed in has a "my profile" once verified (none exists here).
+    {"meltingdoc.profiles.v1.ProfilesService.GetMyProfile", {401, 404, 404, 404, 404}},
+    // Verified doctors; "{}" names no id.
+    {"meltingdoc.profiles.v1.ProfilesService.BatchGetProfiles", {401, 403, 400, 400, 400}},
+    // The doctor only: the path names someone else.
+    {"meltingdoc.profiles.v1.ProfilesService.UpdateProfile", {401, 403, 403, 403, 403}},
+    // Reference data: anyone signed in.
+    {"meltingdoc.profiles.v1.ProfilesService.ListSpecialties", {401, 200, 200, 200, 200}},
+    {"meltingdoc.profiles.v1.ProfilesService.ListCompetences", {401, 200, 200, 200, 200}},
+    // Admins (search's Reindex).
+    {"meltingdoc.profiles.v1.ProfilesService.ExportProfiles", {401, 403, 403, 403, 200}},
+    // The network: verified doctors; "{}" names no colleague.
+    {"meltingdoc.profiles.v1.ProfilesService.RequestConnection", {401, 403, 400, 400, 400}},
+    {"meltingdoc.profiles.v1.ProfilesService.RespondToConnection", {401, 403, 400, 400, 400}},
+    {"meltingdoc.profiles.v1.ProfilesService.WithdrawConnectionRequest", {401, 403, 400, 400, 400}},
+    {"meltingdoc.profiles.v1.ProfilesService.RemoveConnection", {401, 403, 404, 404, 404}},
+    {"meltingdoc.profiles.v1.ProfilesService.ListConnections", {401, 403, 200, 200, 200}},
+    {"meltingdoc.profiles.v1.ProfilesService.ListConnectionRequests", {401, 403, 200, 200, 200}},
+    {"meltingdoc.profiles.v1.ProfilesService.ListSuggestedColleagues", {401, 403, 200, 200, 200}},
+    {"meltingdoc.profiles.v1.ProfilesService.EndorseCompetence", {401, 403, 400, 400, 400}},
+    {"meltingdoc.profiles.v1.ProfilesService.RetractEndorsement", {401, 403, 404, 404, 404}},
     // Verified doctors.
     {"meltingdoc.discussions.v1.DiscussionsService.ListSpaces", {401, 403, 200, 200, 200}},
     // Discussions: verified doctors only (moderators and admins are verified doctors too).
