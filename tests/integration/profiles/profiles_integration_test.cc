@@ -220,7 +220,7 @@ TEST_F(ProfilesIntegrationTest, AccountVerifiedCreatesTheProfileOnceAndInOrder) 
   EXPECT_EQ(p.given_name(), "Claire");
   EXPECT_EQ(p.family_name(), "Martin");
   EXPECT_EQ(p.specialty_code(), "SM26");
-  EXPECT_EQ(p.specialty_label(), "Qualifié en médecine générale") << "label from the taxonomy when identity sends none";
+  EXPECT_EQ(p.specialty_label(), "Qualifié en Médecine générale") << "label from the taxonomy when identity sends none";
   EXPECT_EQ(p.version(), 1);
   EXPECT_EQ(p.etag(), "\"1\"");
 
