@@ -81,8 +81,18 @@ const Row kRows[] = {
     // ---- sessions: the path names a session of nobody here; another's session is covered by
     // tests/integration/identity_accounts/sessions_test.cc (RevokeSession of another account is 404).
     {"meltingdoc.identity.v1.IdentityService.RevokeSession", "{}", {401, 404, 404, 404, 404, 404}},
-    // ---- profiles (account_id -> O) ----
+    // ---- profiles (profile_id -> O). O has no profile here (profiles creates one from
+    // identity's AccountVerified, which test tokens skip), so these rows prove that nobody but
+    // O gets past authorization, and that one cannot endorse or disconnect oneself; the
+    // effects on real profiles are in tests/integration/profiles. ----
     {"meltingdoc.profiles.v1.ProfilesService.GetProfile", "", {401, 403, 404, 404, 404, 404}},
+    {"meltingdoc.profiles.v1.ProfilesService.UpdateProfile",
+     R"({"profile":{"profileId":"{owner}","bio":"Neuro-oncologue, RCP hebdomadaire."},"updateMask":"bio"})",
+     {401, 403, 403, 403, 403, 404}},
+    {"meltingdoc.profiles.v1.ProfilesService.RemoveConnection", "", {401, 403, 404, 404, 404, 400}},
+    {"meltingdoc.profiles.v1.ProfilesService.EndorseCompetence", R"({"competenceKey":"free:neuro-oncologie"})",
+     {401, 403, 404, 404, 404, 400}},
+    {"meltingdoc.profiles.v1.ProfilesService.RetractEndorsement", "", {401, 403, 404, 404, 404, 400}},
 };
 
 const Row* RowFor(const std::string& rpc) {
@@ -198,6 +208,8 @@ class OwnershipMatrixTest : public GatewayStack {
       if (field == "space_id") return w.group;
       if (field == "invitation_id") return w.invitation;
       if (field == "account_id") return w.owner.id;
+      if (field == "profile_id" || field == "profile.profile_id") return w.owner.id;
+      if (field == "competence_key") return "free:neuro-oncologie";
       return NewUuid();
     });
   }
@@ -207,6 +219,7 @@ class OwnershipMatrixTest : public GatewayStack {
                                           {"{reply}", w.reply},
                                           {"{space}", w.group},
                                           {"{public_case}", w.public_case},
+                                          {"{owner}", w.owner.id},
                                           {"{fresh}", NewUuid()}});
   }
 
