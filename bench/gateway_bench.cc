@@ -211,6 +211,9 @@ int Run() {
   if (!inserted.ok()) return std::fprintf(stderr, "insert: %s\n", inserted.status().ToString().c_str()), 1;
   const std::string token = tokens.VerifiedDoctor(NewUuid());
 
+  // identity is not part of this bench: stand in for its revocation mirror (complete, nothing
+  // revoked), so that the gateway's per-session check takes its normal path through Redis.
+  testing::RunCommand(absl::StrCat("redis-cli -p ", (*redis)->port(), " SET meltingdoc:revoked:ready 1"));
   const int io_threads = absl::GetFlag(FLAGS_io_threads);
   auto gateway = testing::GatewayProcess::Start(
       {.backends = {{"profiles", (*profiles)->address()}},

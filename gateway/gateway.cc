@@ -15,6 +15,8 @@
 #include "libs/common/uuid.h"
 #include "libs/server/grpc_status.h"
 #include "gateway/transcoder.h"
+#include "gateway/web_session.h"
+#include "meltingdoc/identity/v1/identity_service.pb.h"
 
 namespace meltingdoc::gateway {
 namespace {
@@ -66,7 +68,78 @@ bool IsJsonContentType(absl::string_view value) {
   return true;
 }
 
+constexpr char kLoginMethod[] = "meltingdoc.identity.v1.IdentityService.Login";
+constexpr char kVerifyMethod[] = "meltingdoc.identity.v1.IdentityService.VerifySecondFactor";
+constexpr char kRefreshMethod[] = "meltingdoc.identity.v1.IdentityService.Refresh";
+constexpr char kLogoutMethod[] = "meltingdoc.identity.v1.IdentityService.Logout";
+constexpr char kRevokeSessionMethod[] = "meltingdoc.identity.v1.IdentityService.RevokeSession";
+constexpr char kDeleteAccountMethod[] = "meltingdoc.identity.v1.IdentityService.DeleteAccount";
+constexpr char kIdentityService[] = "meltingdoc.identity.v1.IdentityService";
+constexpr char kWebSessionsPrefix[] = "/v1/web/sessions:";
+
+// Every value of header `name` (lower case).
+std::vector<absl::string_view> HeaderValues(const HttpRequest& request, absl::string_view name) {
+  std::vector<absl::string_view> out;
+  for (const auto& [k, v] : request.headers) {
+    if (k == name) out.push_back(v);
+  }
+  return out;
+}
+
+bool IsSafeMethod(absl::string_view method) { return method == "GET" || method == "HEAD" || method == "OPTIONS"; }
+
+const Route* FindRouteOf(const RouteTable& table, absl::string_view method_full_name) {
+  for (const Route& r : table.routes()) {
+    if (r.method->full_name() == method_full_name && r.http_method == "POST") return &r;
+  }
+  return nullptr;
+}
+
+// The SessionTokens of a LoginResponse / VerifySecondFactorResponse / RefreshResponse, or null.
+identity::v1::SessionTokens* MutableTokens(google::protobuf::Message* response) {
+  const google::protobuf::FieldDescriptor* f = response->GetDescriptor()->FindFieldByName("tokens");
+  if (f == nullptr || f->message_type() != identity::v1::SessionTokens::descriptor()) return nullptr;
+  if (!response->GetReflection()->HasField(*response, f)) return nullptr;
+  return dynamic_cast<identity::v1::SessionTokens*>(response->GetReflection()->MutableMessage(response, f));
+}
+
+void ClearSessionCookies(HttpResponse* r) {
+  r->AddHeader("Set-Cookie", ClearCookie(kAccessCookie, true));
+  r->AddHeader("Set-Cookie", ClearCookie(kRefreshCookie, true));
+  r->AddHeader("Set-Cookie", ClearCookie(kCsrfCookie, false));
+}
+
 }  // namespace
+
+RevocationChecker::Probe IdentitySessionProbe(Backends* backends, absl::Duration deadline) {
+  return [backends, deadline](const std::string& token, const std::string& account_id,
+                              std::function<void(SessionState)> done) {
+    struct Call {
+      grpc::ClientContext context;
+      identity::v1::GetAccountRequest request;
+      identity::v1::GetAccountResponse response;
+    };
+    auto call = std::make_shared<Call>();
+    call->request.set_account_id(account_id);
+    call->context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    call->context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    backends->Call(kIdentityService, "/meltingdoc.identity.v1.IdentityService/GetAccount", &call->context,
+                   &call->request, &call->response, [call, done = std::move(done)](grpc::Status status) {
+                     switch (status.error_code()) {
+                       // Authenticated: the session is live (NOT_FOUND: a token of no stored
+                       // account, which only tests make).
+                       case grpc::StatusCode::OK:
+                       case grpc::StatusCode::NOT_FOUND:
+                       case grpc::StatusCode::PERMISSION_DENIED:
+                         return done(SessionState::kLive);
+                       case grpc::StatusCode::UNAUTHENTICATED:
+                         return done(SessionState::kRevoked);
+                       default:
+                         return done(SessionState::kUnknown);
+                     }
+                   });
+  };
+}
 
 void AddSecurityHeaders(HttpResponse* r) {
   r->SetHeader("Content-Security-Policy", kContentSecurityPolicy);
@@ -79,21 +152,36 @@ void AddSecurityHeaders(HttpResponse* r) {
   r->SetHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
 }
 
+enum class Gateway::Web { kNone, kLogin, kVerify, kRefresh, kLogout };
+
 struct Gateway::Exchange {
   HttpRequest request;
   Respond respond;
   absl::Time start;
   std::string request_id;
   std::string traceparent;
+  std::string client_ip;
   std::string route_label = "unmatched";
   bool quiet = false;  // health probes are counted, not logged
+  Web web = Web::kNone;
+  // Authentication: the verified principal (absent for anonymous calls), the token, the
+  // authorization metadata for the backend, and whether the token came from the cookie.
+  std::optional<auth::Principal> principal;
+  std::string token;
+  std::string authorization;
+  bool cookie_auth = false;
   // Backend call state, alive until the call completes.
   grpc::ClientContext context;
   std::unique_ptr<google::protobuf::Message> rpc_request;
   std::unique_ptr<google::protobuf::Message> rpc_response;
 };
 
-Gateway::Gateway(GatewayOptions options, Parts parts) : options_(options), parts_(std::move(parts)) {}
+Gateway::Gateway(GatewayOptions options, Parts parts) : options_(options), parts_(std::move(parts)) {
+  login_route_ = FindRouteOf(*parts_.routes, kLoginMethod);
+  verify_route_ = FindRouteOf(*parts_.routes, kVerifyMethod);
+  refresh_route_ = FindRouteOf(*parts_.routes, kRefreshMethod);
+  logout_route_ = FindRouteOf(*parts_.routes, kLogoutMethod);
+}
 
 HttpResponse Gateway::EarlyError(int status, absl::string_view detail) {
   const std::string request_id = NewUuid();
@@ -127,6 +215,7 @@ void Gateway::Finish(const std::shared_ptr<Exchange>& ex, HttpResponse response)
              {"status", response.status},
              {"latency_ms", absl::ToDoubleMilliseconds(latency)},
              {"bytes", static_cast<long>(response.body.size())},
+             {"client_ip", absl::string_view(ex->client_ip)},
              {"request_id", absl::string_view(ex->request_id)}});
   }
   ex->respond(std::move(response));
@@ -139,6 +228,8 @@ void Gateway::FinishProblem(const std::shared_ptr<Exchange>& ex, const Problem& 
   r.SetHeader("Content-Type", "application/problem+json");
   r.SetHeader("Cache-Control", "no-store");
   if (problem.status == 401) r.SetHeader("WWW-Authenticate", "Bearer realm=\"meltingdoc\"");
+  // A browser whose refresh was refused has no session left: let it forget the cookies.
+  if (problem.status == 401 && (ex->web == Web::kRefresh || ex->web == Web::kLogout)) ClearSessionCookies(&r);
   Finish(ex, std::move(r));
 }
 
@@ -157,6 +248,13 @@ void Gateway::Handle(HttpRequest request, Respond respond) {
     ex->traceparent = std::string(*tp);
   } else {
     ex->traceparent = NewTraceparent();
+  }
+  if (parts_.trusted_proxies.empty()) {
+    ex->client_ip = ClientIp(ex->request.remote_address, "", parts_.trusted_proxies);
+  } else {
+    ex->client_ip = ClientIp(ex->request.remote_address,
+                             absl::StrJoin(HeaderValues(ex->request, "x-forwarded-for"), ","),
+                             parts_.trusted_proxies);
   }
   const std::string& path = ex->request.path;
   const std::string& method = ex->request.method;
@@ -192,12 +290,15 @@ void Gateway::Handle(HttpRequest request, Respond respond) {
     r.body = parts_.openapi_json;
     return Finish(ex, std::move(r));
   }
+  if (absl::StartsWith(path, kWebSessionsPrefix)) {
+    return HandleWeb(ex, absl::string_view(path).substr(sizeof(kWebSessionsPrefix) - 1));
+  }
 
   RouteTable::Lookup lookup = parts_.routes->Find(method, path);
   switch (lookup.outcome) {
     case RouteTable::Outcome::kMatched:
       ex->route_label = lookup.route->label;
-      return HandleApi(ex, lookup);
+      return HandleApi(ex, lookup.route, std::move(lookup.bindings));
     case RouteTable::Outcome::kMethodNotAllowed: {
       ex->route_label = "method_not_allowed";
       HttpResponse r;
@@ -224,8 +325,42 @@ void Gateway::Handle(HttpRequest request, Respond respond) {
   FinishProblem(ex, GatewayProblem(404, "not-found", "No resource at this path.", ex->request_id));
 }
 
-void Gateway::HandleApi(std::shared_ptr<Exchange> ex, const RouteTable::Lookup& lookup) {
-  const Route& route = *lookup.route;
+void Gateway::HandleWeb(std::shared_ptr<Exchange> ex, absl::string_view verb) {
+  const Route* route = nullptr;
+  if (verb == "login") {
+    ex->web = Web::kLogin;
+    route = login_route_;
+  } else if (verb == "verifySecondFactor") {
+    ex->web = Web::kVerify;
+    route = verify_route_;
+  } else if (verb == "refresh") {
+    ex->web = Web::kRefresh;
+    route = refresh_route_;
+  } else if (verb == "logout") {
+    ex->web = Web::kLogout;
+    route = logout_route_;
+  }
+  if (route == nullptr) {
+    ex->web = Web::kNone;
+    ex->route_label = "not_found";
+    return FinishProblem(ex, GatewayProblem(404, "not-found", "No resource at this path.", ex->request_id));
+  }
+  ex->route_label = absl::StrCat("POST ", kWebSessionsPrefix, verb);
+  if (ex->request.method != "POST") {
+    HttpResponse r;
+    r.status = 405;
+    r.body = ProblemJson(GatewayProblem(405, "method-not-allowed",
+                                        absl::StrCat(ex->request.method, " is not allowed here; allowed: POST."),
+                                        ex->request_id));
+    r.SetHeader("Content-Type", "application/problem+json");
+    r.SetHeader("Cache-Control", "no-store");
+    r.SetHeader("Allow", "POST");
+    return Finish(ex, std::move(r));
+  }
+  HandleApi(std::move(ex), route, {});
+}
+
+void Gateway::HandleApi(std::shared_ptr<Exchange> ex, const Route* route, PathTemplate::Bindings bindings) {
   const HttpRequest& req = ex->request;
 
   // A body must be JSON; a route without a body mapping gets a 400 from the transcoder.
@@ -238,25 +373,85 @@ void Gateway::HandleApi(std::shared_ptr<Exchange> ex, const RouteTable::Lookup& 
     }
   }
 
-  std::string authorization;
-  std::string account;
+  // Authentication: the Authorization header (API clients) wins over the access cookie
+  // (browsers). Signing in needs no token, so the web login routes ignore a stale cookie.
+  const std::vector<absl::string_view> cookies = HeaderValues(req, "cookie");
   if (auto header = req.Header("authorization"); header.has_value()) {
     auto token = BearerAuth::TokenFromHeader(*header);
     if (!token.ok()) return FinishProblem(ex, ProblemFromStatus(token.status(), ex->request_id));
-    auto principal = parts_.auth->Verify(*token);
-    if (!principal.ok()) return FinishProblem(ex, ProblemFromStatus(principal.status(), ex->request_id));
-    authorization = std::string(*header);
-    account = principal->account_id;
+    ex->token = std::string(*token);
+  } else if (ex->web == Web::kNone || ex->web == Web::kLogout) {
+    if (auto cookie = FindCookie(cookies, kAccessCookie); cookie.has_value() && !cookie->empty()) {
+      ex->token = *std::move(cookie);
+      ex->cookie_auth = true;
+    }
+  }
+  if (!ex->token.empty()) {
+    auto principal = parts_.auth->Verify(ex->token);
+    if (principal.ok()) {
+      ex->principal = *std::move(principal);
+      ex->authorization = absl::StrCat("Bearer ", ex->token);
+    } else if (ex->web == Web::kLogout && ex->cookie_auth) {
+      ex->token.clear();  // an expired access cookie: logout goes through the refresh cookie
+    } else {
+      return FinishProblem(ex, ProblemFromStatus(principal.status(), ex->request_id));
+    }
   }
 
-  if (parts_.rate_limiter == nullptr) {
-    return Forward(std::move(ex), lookup.route, lookup.bindings, std::move(authorization));
+  // CSRF: whatever the browser sends by itself (cookies) must not be enough to change
+  // anything. Origin for every web session route; the double-submit token wherever a cookie
+  // authenticates or is spent (refresh, logout).
+  const bool needs_csrf_token = (ex->cookie_auth && !IsSafeMethod(req.method)) || ex->web == Web::kRefresh ||
+                                ex->web == Web::kLogout;
+  if (needs_csrf_token || ex->web != Web::kNone) {
+    if (!OriginAllowed(req.Header("origin"), req.Header("host"), parts_.allowed_origins)) {
+      return FinishProblem(ex, GatewayProblem(403, "csrf-origin",
+                                              "This request must come from the MeltingDoc web client (Origin refused).",
+                                              ex->request_id));
+    }
+    if (needs_csrf_token && !CsrfTokenMatches(FindCookie(cookies, kCsrfCookie), req.Header(kCsrfHeader))) {
+      return FinishProblem(ex, GatewayProblem(403, "csrf-token",
+                                              "X-CSRF-Token must repeat the __Host-md_csrf cookie.",
+                                              ex->request_id));
+    }
   }
-  const RateClass rate_class = ClassifyMethod(route.method->name(), parts_.strict_methods);
-  const Route* route_ptr = lookup.route;
+
+  if (parts_.revocation == nullptr || !ex->principal.has_value()) {
+    return RateLimitThenForward(std::move(ex), route, std::move(bindings));
+  }
+  parts_.revocation->Check(*ex->principal, ex->token,
+                           [this, ex, route, bindings = std::move(bindings)](SessionState state) mutable {
+                             switch (state) {
+                               case SessionState::kLive:
+                                 return RateLimitThenForward(std::move(ex), route, std::move(bindings));
+                               case SessionState::kRevoked:
+                                 return FinishProblem(
+                                     ex, GatewayProblem(401, "session-revoked",
+                                                        "This session has ended (signed out). Sign in again.",
+                                                        ex->request_id));
+                               case SessionState::kUnknown:
+                                 break;
+                             }
+                             // Fail closed: without an answer a revoked session could read.
+                             HttpResponse r;
+                             r.status = 503;
+                             r.body = ProblemJson(GatewayProblem(
+                                 503, "session-check-unavailable",
+                                 "Your session cannot be checked for a moment. Try again shortly.", ex->request_id));
+                             r.SetHeader("Content-Type", "application/problem+json");
+                             r.SetHeader("Cache-Control", "no-store");
+                             r.SetHeader("Retry-After", "5");
+                             Finish(ex, std::move(r));
+                           });
+}
+
+void Gateway::RateLimitThenForward(std::shared_ptr<Exchange> ex, const Route* route, PathTemplate::Bindings bindings) {
+  if (parts_.rate_limiter == nullptr) return Forward(std::move(ex), route, std::move(bindings));
+  const RateClass rate_class = ClassifyMethod(route->method->name(), parts_.strict_methods);
+  const std::string account = ex->principal.has_value() ? ex->principal->account_id : "";
   parts_.rate_limiter->Check(
-      rate_class, req.remote_address, account,
-      [this, ex, route_ptr, bindings = lookup.bindings, authorization, rate_class](RateDecision d) mutable {
+      rate_class, ex->client_ip, account,
+      [this, ex, route, bindings = std::move(bindings), rate_class](RateDecision d) mutable {
         switch (d.outcome) {
           case RateDecision::Outcome::kAllow:
             break;
@@ -286,14 +481,14 @@ void Gateway::HandleApi(std::shared_ptr<Exchange> ex, const RouteTable::Lookup& 
             }
             break;
         }
-        Forward(std::move(ex), route_ptr, std::move(bindings), std::move(authorization));
+        Forward(std::move(ex), route, std::move(bindings));
       });
 }
 
-void Gateway::Forward(std::shared_ptr<Exchange> ex, const Route* route_ptr, PathTemplate::Bindings bindings,
-                      std::string authorization) {
+void Gateway::Forward(std::shared_ptr<Exchange> ex, const Route* route_ptr, PathTemplate::Bindings bindings) {
   const Route& route = *route_ptr;
   const HttpRequest& req = ex->request;
+  if (ex->web == Web::kLogout && ex->authorization.empty()) return WebLogoutViaRefresh(std::move(ex));
   const google::protobuf::Message* prototype =
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(route.method->input_type());
   const google::protobuf::Message* response_prototype =
@@ -306,11 +501,23 @@ void Gateway::Forward(std::shared_ptr<Exchange> ex, const Route* route_ptr, Path
   if (absl::Status s = BuildRequest(route, bindings, req.query, req.body, ex->rpc_request.get()); !s.ok()) {
     return FinishProblem(ex, ProblemFromStatus(s, ex->request_id));
   }
+  if (ex->web == Web::kRefresh) {
+    // The browser's refresh token is the cookie, never the body.
+    auto* refresh = dynamic_cast<identity::v1::RefreshRequest*>(ex->rpc_request.get());
+    auto cookie = FindCookie(HeaderValues(req, "cookie"), kRefreshCookie);
+    if (refresh == nullptr || !cookie.has_value() || cookie->empty()) {
+      return FinishProblem(ex, GatewayProblem(401, "no-session", "No session cookie: sign in.", ex->request_id));
+    }
+    refresh->set_refresh_token(*cookie);
+  }
 
   ex->context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
-  if (!authorization.empty()) ex->context.AddMetadata("authorization", authorization);
+  if (!ex->authorization.empty()) ex->context.AddMetadata("authorization", ex->authorization);
   ex->context.AddMetadata("x-request-id", ex->request_id);
   ex->context.AddMetadata("traceparent", ex->traceparent);
+  // The client as this gateway established it (never the client's own X-Forwarded-For):
+  // identity throttles logins per client IP and records it on sessions.
+  ex->context.AddMetadata("x-forwarded-for", ex->client_ip);
   if (auto ts = req.Header("tracestate"); ts.has_value() && ts->size() <= 512) {
     ex->context.AddMetadata("tracestate", std::string(*ts));
   }
@@ -320,14 +527,93 @@ void Gateway::Forward(std::shared_ptr<Exchange> ex, const Route* route_ptr, Path
                             return FinishProblem(ex, ProblemFromStatus(server::FromGrpcStatus(status),
                                                                        ex->request_id));
                           }
-                          auto json = ResponseToJson(*route_ptr, *ex->rpc_response);
-                          if (!json.ok()) return FinishProblem(ex, ProblemFromStatus(json.status(), ex->request_id));
-                          HttpResponse r;
-                          r.SetHeader("Content-Type", "application/json");
-                          r.SetHeader("Cache-Control", "no-store");
-                          r.body = *std::move(json);
-                          Finish(ex, std::move(r));
+                          FinishOk(ex, route_ptr);
                         });
+}
+
+void Gateway::FinishOk(const std::shared_ptr<Exchange>& ex, const Route* route) {
+  HttpResponse r;
+  const std::string& method = route->method->full_name();
+  // Sessions this gateway saw end are refused here at once, whatever Redis says.
+  if (parts_.revocation != nullptr && ex->principal.has_value()) {
+    if (method == kLogoutMethod || method == kDeleteAccountMethod) {
+      parts_.revocation->MarkRevoked(ex->principal->session_id);
+    } else if (method == kRevokeSessionMethod) {
+      const auto* revoke = dynamic_cast<const identity::v1::RevokeSessionRequest*>(ex->rpc_request.get());
+      if (revoke != nullptr) parts_.revocation->MarkRevoked(absl::AsciiStrToLower(revoke->session_id()));
+    }
+  }
+  if (ex->web == Web::kLogin || ex->web == Web::kVerify || ex->web == Web::kRefresh) {
+    if (identity::v1::SessionTokens* tokens = MutableTokens(ex->rpc_response.get())) {
+      const absl::Time now = absl::Now();
+      const absl::Duration access_left =
+          absl::Seconds(tokens->access_token_expire_time().seconds()) - (now - absl::UnixEpoch());
+      const absl::Duration refresh_left =
+          absl::Seconds(tokens->refresh_token_expire_time().seconds()) - (now - absl::UnixEpoch());
+      // A new sign-in gets a new CSRF token; a refresh keeps the page's one.
+      std::optional<std::string> csrf;
+      if (ex->web != Web::kLogin) csrf = FindCookie(HeaderValues(ex->request, "cookie"), kCsrfCookie);
+      if (!csrf.has_value() || csrf->size() != 43) csrf = NewCsrfToken();
+      r.AddHeader("Set-Cookie", SetCookie(kAccessCookie, tokens->access_token(), access_left, true));
+      r.AddHeader("Set-Cookie", SetCookie(kRefreshCookie, tokens->refresh_token(), refresh_left, true));
+      r.AddHeader("Set-Cookie", SetCookie(kCsrfCookie, *csrf, refresh_left, false));
+      // The page must never hold the tokens: they live in HttpOnly cookies only.
+      tokens->clear_access_token();
+      tokens->clear_refresh_token();
+    }
+  } else if (method == kLogoutMethod && (ex->web == Web::kLogout || ex->cookie_auth)) {
+    ClearSessionCookies(&r);
+  }
+  auto json = ResponseToJson(*route, *ex->rpc_response);
+  if (!json.ok()) return FinishProblem(ex, ProblemFromStatus(json.status(), ex->request_id));
+  r.SetHeader("Content-Type", "application/json");
+  r.SetHeader("Cache-Control", "no-store");
+  r.body = *std::move(json);
+  Finish(ex, std::move(r));
+}
+
+void Gateway::WebLogoutViaRefresh(std::shared_ptr<Exchange> ex) {
+  auto cookie = FindCookie(HeaderValues(ex->request, "cookie"), kRefreshCookie);
+  if (!cookie.has_value() || cookie->empty()) {
+    // Nothing left to revoke: the browser only has to forget what it holds.
+    HttpResponse r;
+    ClearSessionCookies(&r);
+    r.SetHeader("Content-Type", "application/json");
+    r.SetHeader("Cache-Control", "no-store");
+    r.body = "{}";
+    return Finish(ex, std::move(r));
+  }
+  struct Call {
+    grpc::ClientContext context;
+    identity::v1::RefreshRequest request;
+    identity::v1::RefreshResponse response;
+  };
+  auto call = std::make_shared<Call>();
+  call->request.set_refresh_token(*cookie);
+  call->context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
+  call->context.AddMetadata("x-request-id", ex->request_id);
+  call->context.AddMetadata("traceparent", ex->traceparent);
+  call->context.AddMetadata("x-forwarded-for", ex->client_ip);
+  parts_.backends->Call(
+      kIdentityService, refresh_route_->grpc_path, &call->context, &call->request, &call->response,
+      [this, ex, call](grpc::Status status) mutable {
+        if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+          HttpResponse r;  // the session already ended
+          ClearSessionCookies(&r);
+          r.SetHeader("Content-Type", "application/json");
+          r.SetHeader("Cache-Control", "no-store");
+          r.body = "{}";
+          return Finish(ex, std::move(r));
+        }
+        if (!status.ok()) {
+          return FinishProblem(ex, ProblemFromStatus(server::FromGrpcStatus(status), ex->request_id));
+        }
+        ex->token = call->response.tokens().access_token();
+        ex->authorization = absl::StrCat("Bearer ", ex->token);
+        auto principal = parts_.auth->Verify(ex->token);
+        if (principal.ok()) ex->principal = *std::move(principal);
+        Forward(std::move(ex), logout_route_, {});
+      });
 }
 
 }  // namespace meltingdoc::gateway

@@ -43,6 +43,8 @@ struct HttpResponse {
   bool close = false;  // close the connection after this response
 
   void SetHeader(std::string name, std::string value);
+  // Another header of that name (Set-Cookie).
+  void AddHeader(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };
 
 using Respond = std::function<void(HttpResponse)>;

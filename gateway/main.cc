@@ -22,6 +22,8 @@
 #include "gateway/http_server.h"
 #include "gateway/openapi.h"
 #include "gateway/rate_limiter.h"
+#include "gateway/revocation_check.h"
+#include "gateway/client_ip.h"
 #include "gateway/route_table.h"
 #include "gateway/static_files.h"
 #include "gateway/suite_services.h"
@@ -55,6 +57,18 @@ ABSL_FLAG(std::vector<std::string>, strict_methods,
           std::vector<std::string>({"login", "register", "verif", "code", "password", "totp"}),
           "RPC name fragments (case-insensitive) whose routes get the strict rate limits and fail "
           "closed when Redis is down.");
+ABSL_FLAG(bool, revocation_check, true,
+          "Refuse access tokens of revoked sessions (identity's Redis mirror, identity itself when "
+          "Redis cannot answer; neither answering: 503).");
+ABSL_FLAG(absl::Duration, revocation_cache, absl::Seconds(1),
+          "How long a session found live is not asked about again (how late another gateway's or "
+          "identity's revocation can be noticed).");
+ABSL_FLAG(std::vector<std::string>, trusted_proxies, std::vector<std::string>(),
+          "Addresses or networks (10.0.0.0/8, fd00::/8) of the proxies in front of the gateway whose "
+          "X-Forwarded-For is believed; empty: the TCP peer is the client.");
+ABSL_FLAG(std::vector<std::string>, allowed_origins, std::vector<std::string>(),
+          "Origins (https://meltingdoc.fr) accepted on cookie-authenticated writes and /v1/web/sessions:*; "
+          "empty: the origin whose host is the request's Host.");
 ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10),
           "On SIGTERM, how long in-flight requests get to finish.");
 
@@ -105,6 +119,28 @@ int Run() {
   server::MetricsRegistry registry;
   registry.AddCollector([&http_metrics](std::string* out) { http_metrics.Render(out); });
 
+  auto trusted_proxies = ParseTrustedProxies(absl::GetFlag(FLAGS_trusted_proxies));
+  if (!trusted_proxies.ok()) {
+    LogJson({{"msg", "bad flag"}, {"flag", "trusted_proxies"}, {"error", trusted_proxies.status().ToString()}});
+    return 1;
+  }
+  auto redis_options = redis::ParseRedisAddress(absl::GetFlag(FLAGS_redis));
+  if (!redis_options.ok()) {
+    LogJson({{"msg", "bad flag"}, {"flag", "redis"}, {"error", redis_options.status().ToString()}});
+    return 1;
+  }
+  // A rate-limit or revocation check must be fast or not happen: short timeouts, then the
+  // documented fallback.
+  redis_options->connect_timeout = absl::Milliseconds(100);
+  redis_options->command_timeout = absl::Milliseconds(100);
+  std::unique_ptr<RevocationChecker> revocation;
+  if (absl::GetFlag(FLAGS_revocation_check)) {
+    RevocationChecker::Options o;
+    o.live_cache = absl::GetFlag(FLAGS_revocation_cache);
+    revocation = std::make_unique<RevocationChecker>(o, *redis_options, IdentitySessionProbe(&backends, absl::Seconds(1)),
+                                                     &Clock::Real());
+  }
+
   std::unique_ptr<RateLimiter> rate_limiter;
   std::vector<std::string> strict_methods;
   if (absl::GetFlag(FLAGS_rate_limit)) {
@@ -124,14 +160,6 @@ int Run() {
       }
       *specs[i].second = *limit;
     }
-    auto redis_options = redis::ParseRedisAddress(absl::GetFlag(FLAGS_redis));
-    if (!redis_options.ok()) {
-      LogJson({{"msg", "bad flag"}, {"flag", "redis"}, {"error", redis_options.status().ToString()}});
-      return 1;
-    }
-    // A rate-limit check must be fast or not happen: short timeouts, then fail open/closed.
-    redis_options->connect_timeout = absl::Milliseconds(100);
-    redis_options->command_timeout = absl::Milliseconds(100);
     rate_limiter = std::make_unique<RateLimiter>(config, *redis_options);
     for (const std::string& m : absl::GetFlag(FLAGS_strict_methods)) strict_methods.push_back(absl::AsciiStrToLower(m));
   }
@@ -145,7 +173,10 @@ int Run() {
                             .static_files = &static_files,
                             .openapi_json = *std::move(openapi),
                             .rate_limiter = rate_limiter.get(),
-                            .strict_methods = strict_methods});
+                            .strict_methods = strict_methods,
+                            .revocation = revocation.get(),
+                            .trusted_proxies = *std::move(trusted_proxies),
+                            .allowed_origins = absl::GetFlag(FLAGS_allowed_origins)});
 
   HttpServerOptions http_options;
   http_options.host = absl::GetFlag(FLAGS_host);

@@ -20,13 +20,15 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/auth/revocation_keys.h"
 #include "libs/common/clock.h"
 #include "libs/redis/redis_client.h"
 
 namespace meltingdoc::identity {
 
-inline constexpr char kRevokedKeyPrefix[] = "meltingdoc:revoked:";
-inline constexpr char kRevokedReadyKey[] = "meltingdoc:revoked:ready";
+// The key names are shared with the other readers of the mirror (the gateway).
+using auth::kRevokedKeyPrefix;
+using auth::kRevokedReadyKey;
 
 struct RevokedSession {
   std::string session_id;

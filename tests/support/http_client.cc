@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace meltingdoc::testing {
@@ -23,6 +24,7 @@ struct HttpConnection::Impl {
   asio::io_context io;
   beast::tcp_stream stream{io};
   beast::flat_buffer buffer;
+  int port = 0;
 };
 
 HttpConnection::HttpConnection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -37,14 +39,22 @@ absl::StatusOr<std::unique_ptr<HttpConnection>> HttpConnection::Open(int port) {
   impl->stream.expires_after(std::chrono::seconds(5));
   impl->stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)), ec);
   if (ec) return absl::UnavailableError(absl::StrCat("connect 127.0.0.1:", port, ": ", ec.message()));
+  impl->port = port;
   return std::unique_ptr<HttpConnection>(new HttpConnection(std::move(impl)));
 }
 
 absl::StatusOr<HttpResult> HttpConnection::Send(const HttpCall& call) {
   http::request<http::string_body> req(http::string_to_verb(call.method), call.target, 11);
   if (req.method() == http::verb::unknown) req.method_string(call.method);
-  req.set(http::field::host, "127.0.0.1");
-  for (const auto& [k, v] : call.headers) req.insert(k, v);
+  // As curl and browsers write it; a Host in call.headers replaces it.
+  req.set(http::field::host, absl::StrCat("127.0.0.1:", impl_->port));
+  for (const auto& [k, v] : call.headers) {
+    if (absl::EqualsIgnoreCase(k, "host")) {
+      req.set(http::field::host, v);
+    } else {
+      req.insert(k, v);
+    }
+  }
   if (!call.body.empty() || call.method == "POST" || call.method == "PUT" || call.method == "PATCH") {
     req.body() = call.body;
     req.prepare_payload();

@@ -16,6 +16,8 @@ TestTokens* GatewayStack::tokens_ = nullptr;
 std::map<std::string, ServiceProcess*> GatewayStack::services_;
 GatewayProcess* GatewayStack::gateway_ = nullptr;
 std::string GatewayStack::web_root_;
+std::string GatewayStack::identity_mail_dir_;
+std::string GatewayStack::keys_dir_;
 
 namespace {
 void WriteFile(const std::string& path, const std::string& text) {
@@ -30,12 +32,28 @@ void GatewayStack::SetUpTestSuite() {
   ASSERT_TRUE(db.ok()) << db.status();
   db_ = std::move(db).value().release();
   tokens_ = new TestTokens();
+  char keys[] = "/tmp/meltingdoc-gwkeys-XXXXXX";
+  char mail[] = "/tmp/meltingdoc-gwmail-XXXXXX";
+  ASSERT_NE(::mkdtemp(keys), nullptr);
+  ASSERT_NE(::mkdtemp(mail), nullptr);
+  keys_dir_ = keys;
+  identity_mail_dir_ = mail;
+  CommandResult gen = RunCommand(absl::StrCat(BinaryDir(), "/libs/auth/meltingdoc-keygen --kid=identity-e2e --out_dir=",
+                                              keys_dir_));
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
+  gen = RunCommand(absl::StrCat("cat ", tokens_->public_keys_file(), " ", keys_dir_, "/public_keys > ", PublicKeysFile()));
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
   for (const char* name : {"identity", "profiles", "discussions", "search"}) {
+    std::map<std::string, std::string> env;
+    if (std::string(name) == "identity") {
+      env = {{"MELTINGDOC_IDENTITY_SIGNING_KEY_FILE", keys_dir_ + "/signing_key"},
+             {"MELTINGDOC_IDENTITY_MAIL_DIR", identity_mail_dir_}};
+    }
     auto sp = ServiceProcess::Start({.service = name,
                                      .pg_url = db_->Url(name),
                                      .redis_port = SharedRedisPort(),
-                                     .public_keys_file = tokens_->public_keys_file(),
-                                     .extra_env = {}});
+                                     .public_keys_file = PublicKeysFile(),
+                                     .extra_env = env});
     ASSERT_TRUE(sp.ok()) << sp.status();
     services_[name] = std::move(sp).value().release();
   }
@@ -49,7 +67,7 @@ void GatewayStack::SetUpTestSuite() {
   WriteFile(web_root_ + "/app-4f3a9c2b.js", "console.log('meltingdoc');");
   WriteFile(web_root_ + "/robots.txt", "User-agent: *\nDisallow: /\n");
   auto gw = GatewayProcess::Start({.backends = BackendAddresses(),
-                                   .public_keys_file = tokens_->public_keys_file(),
+                                   .public_keys_file = PublicKeysFile(),
                                    .redis_port = SharedRedisPort(),
                                    .web_root = web_root_,
                                    // Every test gateway on the shared Redis counts 127.0.0.1 in
@@ -74,6 +92,8 @@ void GatewayStack::TearDownTestSuite() {
   delete db_;
   db_ = nullptr;
   if (!web_root_.empty()) RunCommand("rm -rf " + web_root_);
+  if (!keys_dir_.empty()) RunCommand("rm -rf " + keys_dir_);
+  if (!identity_mail_dir_.empty()) RunCommand("rm -rf " + identity_mail_dir_);
 }
 
 void GatewayStack::SetUp() {

@@ -26,12 +26,18 @@ class GatewayStack : public ::testing::Test {
   static int port() { return gateway_->port(); }
   static ServiceProcess& Service(const std::string& name) { return *services_.at(name); }
   static std::map<std::string, std::string> BackendAddresses();
+  // The public keys of both TestTokens and identity's signing key.
+  static std::string PublicKeysFile() { return keys_dir_ + "/all_public_keys"; }
 
   // Parses a JSON body (fails the test when it is not JSON).
   static google::protobuf::Struct Json(const std::string& body);
   // The `errors[].field` values of a problem body, joined by ",".
   static std::string ProblemFields(const std::string& body);
 
+  // Identity signs real tokens (its own key, also in the key file every process reads beside
+  // the TestTokens key) and writes its mails as .eml files here.
+  static std::string identity_mail_dir_;
+  static std::string keys_dir_;
   static ScratchDatabase* db_;
   static TestTokens* tokens_;
   static std::map<std::string, ServiceProcess*> services_;

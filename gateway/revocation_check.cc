@@ -1,0 +1,114 @@
+#include "gateway/revocation_check.h"
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "libs/auth/revocation_keys.h"
+#include "libs/server/executor.h"
+
+namespace meltingdoc::gateway {
+
+struct RevocationChecker::Impl : std::enable_shared_from_this<Impl> {
+  Options options;
+  Probe probe;
+  const Clock* clock;
+  server::BoundedExecutor executor;
+  absl::Mutex mu;
+  std::vector<std::unique_ptr<redis::RedisClient>> idle ABSL_GUARDED_BY(mu);
+  // session id -> until when the answer holds
+  absl::flat_hash_map<std::string, absl::Time> revoked ABSL_GUARDED_BY(mu);
+  absl::flat_hash_map<std::string, absl::Time> live ABSL_GUARDED_BY(mu);
+
+  Impl(Options o, const redis::RedisOptions& r, Probe p, const Clock* c)
+      : options(o), probe(std::move(p)), clock(c), executor(o.threads, /*max_queue=*/1024) {
+    for (int i = 0; i < o.threads; ++i) idle.push_back(std::make_unique<redis::RedisClient>(r));
+  }
+
+  std::optional<SessionState> FromMemory(const std::string& sid) {
+    const absl::Time now = clock->Now();
+    absl::MutexLock lock(&mu);
+    if (auto it = revoked.find(sid); it != revoked.end()) {
+      if (it->second > now) return SessionState::kRevoked;
+      revoked.erase(it);
+    }
+    if (auto it = live.find(sid); it != live.end()) {
+      if (it->second > now) return SessionState::kLive;
+      live.erase(it);
+    }
+    return std::nullopt;
+  }
+
+  void Remember(const std::string& sid, SessionState state) {
+    const absl::Time now = clock->Now();
+    absl::MutexLock lock(&mu);
+    if (state == SessionState::kRevoked) {
+      if (revoked.size() >= options.max_remembered) {
+        absl::erase_if(revoked, [now](const auto& kv) { return kv.second <= now; });
+        if (revoked.size() >= options.max_remembered) revoked.clear();  // Redis still knows them
+      }
+      revoked[sid] = now + options.remember_revoked;
+      live.erase(sid);
+    } else if (state == SessionState::kLive && options.live_cache > absl::ZeroDuration()) {
+      if (live.size() >= options.max_remembered) live.clear();
+      live[sid] = now + options.live_cache;
+    }
+  }
+
+  // true/false from a complete mirror, nullopt when it cannot answer.
+  std::optional<bool> AskRedis(const std::string& sid) {
+    std::unique_ptr<redis::RedisClient> client;
+    {
+      absl::MutexLock lock(&mu);
+      client = std::move(idle.back());
+      idle.pop_back();
+    }
+    auto reply = client->Command({"MGET", auth::kRevokedReadyKey, absl::StrCat(auth::kRevokedKeyPrefix, sid)});
+    {
+      absl::MutexLock lock(&mu);
+      idle.push_back(std::move(client));
+    }
+    if (!reply.ok() || reply->type != redis::RedisReply::Type::kArray || reply->elements.size() != 2 ||
+        reply->elements[0].type == redis::RedisReply::Type::kNil) {
+      return std::nullopt;
+    }
+    return reply->elements[1].type != redis::RedisReply::Type::kNil;
+  }
+
+  void AskIdentity(const std::string& sid, const std::string& token, const std::string& account,
+                   std::shared_ptr<std::function<void(SessionState)>> done) {
+    probe(token, account, [self = shared_from_this(), sid, done](SessionState state) {
+      self->Remember(sid, state);
+      (*done)(state);
+    });
+  }
+};
+
+RevocationChecker::RevocationChecker(Options options, redis::RedisOptions redis, Probe probe, const Clock* clock)
+    : impl_(std::make_shared<Impl>(options, redis, std::move(probe), clock)) {}
+
+RevocationChecker::~RevocationChecker() { impl_->executor.Stop(); }
+
+void RevocationChecker::Check(const auth::Principal& principal, const std::string& token,
+                              std::function<void(SessionState)> done) {
+  const std::string& sid = principal.session_id;
+  if (auto known = impl_->FromMemory(sid)) return done(*known);
+  auto shared_done = std::make_shared<std::function<void(SessionState)>>(std::move(done));
+  std::shared_ptr<Impl> impl = impl_;
+  const std::string account = principal.account_id;
+  if (!impl->executor.TrySubmit([impl, sid, token, account, shared_done] {
+        std::optional<bool> revoked = impl->AskRedis(sid);
+        if (!revoked.has_value()) return impl->AskIdentity(sid, token, account, shared_done);
+        const SessionState state = *revoked ? SessionState::kRevoked : SessionState::kLive;
+        impl->Remember(sid, state);
+        (*shared_done)(state);
+      })) {
+    impl->AskIdentity(sid, token, account, shared_done);
+  }
+}
+
+void RevocationChecker::MarkRevoked(const std::string& session_id) {
+  impl_->Remember(session_id, SessionState::kRevoked);
+}
+
+}  // namespace meltingdoc::gateway
