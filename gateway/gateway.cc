@@ -518,6 +518,11 @@ void Gateway::Forward(std::shared_ptr<Exchange> ex, const Route* route_ptr, Path
   // The client as this gateway established it (never the client's own X-Forwarded-For):
   // identity throttles logins per client IP and records it on sessions.
   ex->context.AddMetadata("x-forwarded-for", ex->client_ip);
+  // identity shows it in ListSessions ("Firefox on a laptop") so the user can recognize and
+  // revoke a session. Not as `user-agent`: gRPC replaces that with its own.
+  if (auto ua = req.Header("user-agent"); ua.has_value() && ua->size() <= 512 && IsValidUtf8(*ua)) {
+    ex->context.AddMetadata("x-client-user-agent", std::string(*ua));
+  }
   if (auto ts = req.Header("tracestate"); ts.has_value() && ts->size() <= 512) {
     ex->context.AddMetadata("tracestate", std::string(*ts));
   }

@@ -107,6 +107,8 @@ class IdentityServiceImpl : public v1::IdentityService::CallbackService {
                                                     const std::string& password);
   void MirrorRevocations(const std::vector<RevokedSession>& revoked);
   std::string ClientIpOf(const grpc::ServerContextBase& context) const;
+  // The end user's user agent: the gateway's x-client-user-agent, else the gRPC caller's.
+  std::string UserAgentOf(const grpc::ServerContextBase& context) const;
   absl::Status Require(const void* dep, const char* what) const;
   server::BoundedExecutor& HashExecutor() {
     return deps_.hash_executor != nullptr ? *deps_.hash_executor : *executor_;

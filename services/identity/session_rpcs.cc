@@ -73,6 +73,16 @@ std::string IdentityServiceImpl::ClientIpOf(const grpc::ServerContextBase& conte
   return ClientIp(Metadata(context, "x-forwarded-for"), context.peer(), deps_.trust_forwarded_for);
 }
 
+std::string IdentityServiceImpl::UserAgentOf(const grpc::ServerContextBase& context) const {
+  // gRPC replaces a caller's `user-agent` with its own, so the gateway forwards the HTTP
+  // client's as x-client-user-agent (trusted like x-forwarded-for).
+  if (deps_.trust_forwarded_for) {
+    const auto forwarded = Metadata(context, "x-client-user-agent");
+    if (!forwarded.empty()) return CleanUserAgent(forwarded);
+  }
+  return CleanUserAgent(Metadata(context, "user-agent"));
+}
+
 void IdentityServiceImpl::MirrorRevocations(const std::vector<RevokedSession>& revoked) {
   if (deps_.revocations != nullptr && !revoked.empty()) deps_.revocations->Add(revoked);
 }
@@ -131,7 +141,7 @@ absl::Status IdentityServiceImpl::IssueSession(const std::string& account_id,
   session.now = now;
   session.expires = now + deps_.refresh_ttl;
   session.client_ip = ClientIpOf(context);
-  session.user_agent = CleanUserAgent(Metadata(context, "user-agent"));
+  session.user_agent = UserAgentOf(context);
   ASSIGN_OR_RETURN(const AccountClaims claims, deps_.accounts->CreateSession(session));
   return FillTokens(claims, session.session_id, refresh, tokens, enrollment_required);
 }
@@ -169,7 +179,7 @@ absl::Status IdentityServiceImpl::DoLogin(const grpc::ServerContextBase& context
 
   if (account->second_factor) {
     const std::string challenge = NewOpaqueToken();
-    Challenge c{account->account_id, ip, CleanUserAgent(Metadata(context, "user-agent"))};
+    Challenge c{account->account_id, ip, UserAgentOf(context)};
     RETURN_IF_ERROR(deps_.accounts->CreateChallenge(SecretHash("challenge", challenge), c,
                                             deps_.clock->Now() + kChallengeTtl, kChallengeAttempts));
     response.set_second_factor_challenge(challenge);

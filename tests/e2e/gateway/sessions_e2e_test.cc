@@ -332,8 +332,12 @@ TEST_F(SessionsE2eTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
   ASSERT_TRUE((*proxied)->WaitForReady(true).ok());
   // Behind a trusted proxy (127.0.0.1) and one of its internal hops: the client is what the
   // first untrusted hop from the right says; the spoofed leftmost entry is ignored.
-  token = BearerLogin(email, {{"X-Forwarded-For", "192.0.2.66, 203.0.113.78, 10.1.2.3"}}, (*proxied)->port());
+  token = BearerLogin(email, {{"X-Forwarded-For", "192.0.2.66, 203.0.113.78, 10.1.2.3"}, {"User-Agent", "Firefox/140.0"}},
+                      (*proxied)->port());
   EXPECT_EQ(client_ips(token, (*proxied)->port()), "203.0.113.78");
+  // The browser's user agent reached identity too (ListSessions shows it).
+  HttpResult sessions = Send("GET", "/v1/sessions", "", Bearer(token), (*proxied)->port());
+  EXPECT_THAT(sessions.body, HasSubstr("\"userAgent\":\"Firefox/140.0"));
   EXPECT_THAT((*proxied)->ReadLog(), HasSubstr("\"client_ip\":\"203.0.113.78\""));
 }
 
