@@ -538,6 +538,7 @@ void Gateway::Forward(std::shared_ptr<Exchange> ex, const Route* route_ptr, Path
 
 void Gateway::FinishOk(const std::shared_ptr<Exchange>& ex, const Route* route) {
   HttpResponse r;
+  std::string claims;
   const std::string& method = route->method->full_name();
   // Sessions this gateway saw end are refused here at once, whatever Redis says.
   if (parts_.revocation != nullptr && ex->principal.has_value()) {
@@ -562,6 +563,13 @@ void Gateway::FinishOk(const std::shared_ptr<Exchange>& ex, const Route* route) 
       r.AddHeader("Set-Cookie", SetCookie(kAccessCookie, tokens->access_token(), access_left, true));
       r.AddHeader("Set-Cookie", SetCookie(kRefreshCookie, tokens->refresh_token(), refresh_left, true));
       r.AddHeader("Set-Cookie", SetCookie(kCsrfCookie, *csrf, refresh_left, false));
+      // The page cannot read the access token, so it gets the claims it shows (who, which
+      // session, role, verification status, expiry) as `claims`, the token's own spelling.
+      if (auto p = parts_.auth->Verify(tokens->access_token()); p.ok()) {
+        claims = absl::StrCat("{\"sub\":\"", p->account_id, "\",\"sid\":\"", p->session_id, "\",\"role\":\"",
+                              auth::RoleName(p->role), "\",\"vst\":\"", auth::VerificationStatusName(p->status),
+                              "\",\"exp\":", absl::ToUnixSeconds(p->expires), "}");
+      }
       // The page must never hold the tokens: they live in HttpOnly cookies only.
       tokens->clear_access_token();
       tokens->clear_refresh_token();
@@ -571,6 +579,10 @@ void Gateway::FinishOk(const std::shared_ptr<Exchange>& ex, const Route* route) 
   }
   auto json = ResponseToJson(*route, *ex->rpc_response);
   if (!json.ok()) return FinishProblem(ex, ProblemFromStatus(json.status(), ex->request_id));
+  if (!claims.empty() && json->size() >= 2 && json->back() == '}') {
+    json->pop_back();
+    absl::StrAppend(&*json, json->size() > 1 ? "," : "", "\"claims\":", claims, "}");
+  }
   r.SetHeader("Content-Type", "application/json");
   r.SetHeader("Cache-Control", "no-store");
   r.body = *std::move(json);

@@ -147,6 +147,13 @@ TEST_F(SessionsE2eTest, BrowserLoginSetsHostCookiesAndNeverShowsTheTokens) {
   EXPECT_EQ(tokens.at("accessToken").string_value(), "");
   EXPECT_EQ(tokens.at("refreshToken").string_value(), "");
   EXPECT_FALSE(tokens.at("sessionId").string_value().empty());
+  // What the page shows comes as `claims` (it cannot read the token).
+  const auto& claims = body.fields().at("claims").struct_value().fields();
+  EXPECT_EQ(claims.at("sub").string_value(), AccountIdOf(email));
+  EXPECT_EQ(claims.at("sid").string_value(), tokens.at("sessionId").string_value());
+  EXPECT_EQ(claims.at("vst").string_value(), "verified");
+  EXPECT_EQ(claims.at("role").string_value(), "doctor");
+  EXPECT_GT(claims.at("exp").number_value(), absl::ToUnixSeconds(absl::Now()));
   // Access cookie lifetime = the access token's (<= 15 min); refresh cookie much longer.
   EXPECT_THAT(b.attributes["__Host-md_at"], ::testing::MatchesRegex(".*Max-Age=([1-8][0-9]{0,2}|900);.*"));
 
