@@ -254,9 +254,44 @@ absl::StatusOr<std::string> BuildOpenApi(const RouteTable& routes) {
         ",\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":",
         response_schema,
         "}}},\"default\":{\"description\":\"An error (RFC 9457)\",\"content\":{\"application/problem+json\":"
-        "{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}}}},\"security\":[{\"bearer\":[]},{}]}");
+        "{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}}}},\"security\":[{\"bearer\":[]},{\"cookie\":[]},{}]}");
     ++binding_count[method];
     paths[OpenApiPath(r.path)].push_back(op);
+  }
+  // The browser flavour of identity's session RPCs (gateway.cc, HandleWeb): same request
+  // JSON, tokens as __Host- cookies instead of in the body.
+  const std::pair<const char*, const char*> web_sessions[] = {
+      {"login", "meltingdoc.identity.v1.IdentityService.Login"},
+      {"verifySecondFactor", "meltingdoc.identity.v1.IdentityService.VerifySecondFactor"},
+      {"refresh", "meltingdoc.identity.v1.IdentityService.Refresh"},
+      {"logout", "meltingdoc.identity.v1.IdentityService.Logout"}};
+  for (const auto& [verb, rpc] : web_sessions) {
+    const google::protobuf::MethodDescriptor* method = nullptr;
+    for (const Route& r : routes.routes()) {
+      if (r.method->full_name() == rpc) method = r.method;
+    }
+    if (method == nullptr) continue;
+    const bool spends_cookie = std::string(verb) == "refresh" || std::string(verb) == "logout";
+    const std::string request_schema =
+        std::string(verb) == "refresh" ? "{\"type\":\"object\",\"description\":\"{}: the refresh token is the cookie.\"}"
+                                       : w.MessageRef(method->input_type());
+    paths[absl::StrCat("/v1/web/sessions:", verb)].push_back(absl::StrCat(
+        "\"post\":{\"operationId\":", JsonQuote(absl::StrCat("WebSessions_", method->name())),
+        ",\"tags\":[\"WebSessions\"],\"description\":",
+        JsonQuote(absl::StrCat(
+            "For browsers: calls ", method->name(),
+            " and sets the tokens as cookies __Host-md_at and __Host-md_rt (HttpOnly, Secure, SameSite=Strict) "
+            "and __Host-md_csrf (readable); tokens in the body are empty and `claims` (sub, sid, role, vst, exp) "
+            "is added. Needs an Origin of this site",
+            spends_cookie ? " and X-CSRF-Token equal to the __Host-md_csrf cookie" : "",
+            ". Cookie-authenticated writes elsewhere need the same two headers.")),
+        ",\"parameters\":[],\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":",
+        request_schema,
+        "}}},\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":",
+        w.MessageRef(method->output_type()),
+        "}}},\"default\":{\"description\":\"An error (RFC 9457)\",\"content\":{\"application/problem+json\":"
+        "{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}}}},\"security\":[",
+        spends_cookie ? "{\"cookie\":[]}" : "{}", "]}"));
   }
   std::vector<std::string> path_entries;
   for (const auto& [path, ops] : paths) {
@@ -275,7 +310,8 @@ absl::StatusOr<std::string> BuildOpenApi(const RouteTable& routes) {
       "\"paths\":{",
       absl::StrJoin(path_entries, ","), "},\"components\":{\"schemas\":{", problem_schema,
       schemas.empty() ? "" : ",", schemas,
-      "},\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\",\"bearerFormat\":\"JWT\"}}}}");
+      "},\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\",\"bearerFormat\":\"JWT\"},"
+      "\"cookie\":{\"type\":\"apiKey\",\"in\":\"cookie\",\"name\":\"__Host-md_at\"}}}}");
 }
 
 }  // namespace meltingdoc::gateway

@@ -391,6 +391,20 @@ TEST_F(SessionsE2eTest, DoctorsJourneyThroughTheGateway) {
   EXPECT_EQ(r.status, 401) << r.body;
 }
 
+TEST_F(SessionsE2eTest, OpenApiDescribesTheBrowserSessionRoutes) {
+  HttpResult r = Send("GET", "/openapi.json", "", {});
+  ASSERT_EQ(r.status, 200);
+  google::protobuf::Struct doc = Json(r.body);
+  const auto& paths = doc.fields().at("paths").struct_value().fields();
+  for (const char* verb : {"login", "verifySecondFactor", "refresh", "logout"}) {
+    ASSERT_TRUE(paths.count(absl::StrCat("/v1/web/sessions:", verb))) << verb;
+  }
+  const auto& login = paths.at("/v1/web/sessions:login").struct_value().fields().at("post").struct_value().fields();
+  EXPECT_EQ(login.at("operationId").string_value(), "WebSessions_Login");
+  EXPECT_THAT(login.at("description").string_value(), HasSubstr("__Host-md_csrf"));
+  EXPECT_THAT(r.body, HasSubstr("\"in\":\"cookie\",\"name\":\"__Host-md_at\""));
+}
+
 // Signing out with an expired (here: missing) access cookie still ends the session: the
 // gateway spends the refresh cookie to get a token for Logout.
 TEST_F(SessionsE2eTest, LogoutWithOnlyTheRefreshCookieEndsTheSession) {
