@@ -350,7 +350,9 @@ TEST_F(SessionsE2eTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
 
 // The doctor's journey with a plain HTTP client acting as the browser, as far as main goes:
 // register → confirm (code from the mail) → (verified) → sign in (cookies) → own account →
-// spaces → write a case (CSRF) → read it → sign out → the old cookie is refused.
+// spaces → write a case (CSRF) → read it → a colleague replies → notification → accept →
+// sign out → the old cookie is refused. (RPPS verification, the profile it creates and
+// search are not on main yet.)
 TEST_F(SessionsE2eTest, DoctorsJourneyThroughTheGateway) {
   const std::string email = NewEmail("journey");
   RegisterConfirmed(email, /*verified=*/false);
@@ -377,6 +379,26 @@ TEST_F(SessionsE2eTest, DoctorsJourneyThroughTheGateway) {
   r = BrowserSend(b, "GET", "/v1/cases/" + case_id, "", false);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_THAT(r.body, HasSubstr("Douleur thoracique atypique"));
+
+  // A colleague (an API client with a Bearer token) answers; the author sees the reply and a
+  // notification, and accepts the answer (a cookie write: CSRF token again).
+  const std::string colleague_email = NewEmail("colleague");
+  RegisterConfirmed(colleague_email);
+  const std::string colleague = BearerLogin(colleague_email);
+  r = Send("POST", "/v1/cases/" + case_id + "/replies", R"({"text":"Coroscanner, puis avis cardiologique."})",
+           Bearer(colleague));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string reply_id = Json(r.body).fields().at("reply").struct_value().fields().at("replyId").string_value();
+  r = BrowserSend(b, "GET", "/v1/notifications:unreadCount", "", false);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("\"unread\":\"1\""));  // int64 as a string
+  r = BrowserSend(b, "GET", "/v1/cases/" + case_id + "/replies", "", false);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("Coroscanner"));
+  r = BrowserSend(b, "POST", "/v1/replies/" + reply_id + ":accept", "{}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = BrowserSend(b, "GET", "/v1/cases/" + case_id, "", false);
+  EXPECT_THAT(r.body, HasSubstr("CASE_STATUS_RESOLVED"));
 
   const Browser signed_in = b;
   r = BrowserSend(b, "POST", "/v1/web/sessions:logout", "{}");
