@@ -1,13 +1,24 @@
 #include "services/identity/identity_service.h"
 
+#include "absl/flags/flag.h"
 #include "absl/strings/match.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/uuid.h"
 #include "libs/runtime/authenticate.h"
 #include "libs/server/field_errors.h"
 #include "libs/server/unary_call.h"
+#include "services/identity/identity_flags.h"
 
 namespace meltingdoc::identity {
+
+IdentityServiceImpl::IdentityServiceImpl(IdentityStore* store, const auth::TokenVerifier* verifier,
+                                         server::BoundedExecutor* executor, AccountsDeps deps)
+    : store_(store),
+      verifier_(verifier),
+      executor_(executor),
+      deps_(std::move(deps)),
+      register_dir_(absl::GetFlag(FLAGS_register_dir)),
+      max_rejected_percent_(absl::GetFlag(FLAGS_register_max_rejected_percent)) {}
 
 grpc::ServerUnaryReactor* IdentityServiceImpl::GetAccount(grpc::CallbackServerContext* context,
                                                           const v1::GetAccountRequest* request,

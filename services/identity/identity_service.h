@@ -2,11 +2,16 @@
 // store, map errors. Blocking work runs on the server's executor (libs/server/unary_call.h);
 // RPCs that hash a password run on the separate, smaller hashing executor instead, so that a
 // flood of logins cannot take the threads (or the memory) that other calls need.
+//
+// The handlers are spread by subject: identity_service.cc (GetAccount), account_rpcs.cc,
+// session_rpcs.cc, register_rpcs.cc (ImportRegister), verification_rpcs.cc (GetMe and the
+// verification and moderation RPCs).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libs/auth/principal.h"
 #include "libs/auth/token_signer.h"
@@ -23,6 +28,13 @@
 #include "services/identity/throttle_store.h"
 
 namespace meltingdoc::identity {
+
+// Limits of the verification RPCs (documented in identity_service.proto).
+inline constexpr int kDefaultPendingPageSize = 50;
+inline constexpr int kMaxPendingPageSize = 200;
+inline constexpr size_t kMinDecisionReasonChars = 3;
+inline constexpr size_t kMaxDecisionReasonChars = 1000;
+inline constexpr size_t kMaxRegisterPathLength = 1024;
 
 // What the account and session RPCs need besides the store. Any missing piece makes the RPCs
 // that need it answer FAILED_PRECONDITION ("not configured"), never crash.
@@ -50,9 +62,9 @@ struct AccountsDeps {
 
 class IdentityServiceImpl : public v1::IdentityService::CallbackService {
  public:
+  // Also reads --register_dir and --register_max_rejected_percent (identity_flags.h).
   IdentityServiceImpl(IdentityStore* store, const auth::TokenVerifier* verifier,
-                      server::BoundedExecutor* executor, AccountsDeps deps = {})
-      : store_(store), verifier_(verifier), executor_(executor), deps_(std::move(deps)) {}
+                      server::BoundedExecutor* executor, AccountsDeps deps = {});
 
   grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* context,
                                        const v1::GetAccountRequest* request,
@@ -83,6 +95,12 @@ class IdentityServiceImpl : public v1::IdentityService::CallbackService {
   MELTINGDOC_IDENTITY_RPC(Logout)
   MELTINGDOC_IDENTITY_RPC(ListSessions)
   MELTINGDOC_IDENTITY_RPC(RevokeSession)
+  // --- Register and verification (register_rpcs.cc, verification_rpcs.cc) ---
+  MELTINGDOC_IDENTITY_RPC(ImportRegister)
+  MELTINGDOC_IDENTITY_RPC(GetMe)
+  MELTINGDOC_IDENTITY_RPC(StartVerification)
+  MELTINGDOC_IDENTITY_RPC(ListPendingVerifications)
+  MELTINGDOC_IDENTITY_RPC(DecideVerification)
 #undef MELTINGDOC_IDENTITY_RPC
 
   // The caller of an authenticated call: a valid access token of a session that is not
@@ -118,6 +136,10 @@ class IdentityServiceImpl : public v1::IdentityService::CallbackService {
   const auth::TokenVerifier* const verifier_;
   server::BoundedExecutor* const executor_;
   const AccountsDeps deps_;
+  const std::string register_dir_;
+  const double max_rejected_percent_;
+  // One import at a time in this process (the store's advisory lock covers other processes).
+  absl::Mutex import_mu_;
 };
 
 }  // namespace meltingdoc::identity

@@ -2,18 +2,64 @@
 // (authorization, validation) is unit-tested with a fake; the real one is PgIdentityStore.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "meltingdoc/identity/v1/identity_service.pb.h"
+#include "services/identity/register_parser.h"
 
 namespace meltingdoc::identity {
+
+// A position in the moderation queue (keyset: creation time, then id).
+struct VerificationCursor {
+  int64_t created_micros = 0;
+  std::string verification_id;
+};
+
+struct VerificationPage {
+  std::vector<v1::Verification> verifications;
+  std::optional<VerificationCursor> next;  // set when there may be more
+};
+
+struct MeView {
+  v1::Account account;
+  std::optional<v1::Verification> verification;
+  std::optional<v1::RegisterEntry> register_entry;
+};
 
 class IdentityStore {
  public:
   virtual ~IdentityStore() = default;
   // NOT_FOUND when there is no such account.
   virtual absl::StatusOr<v1::Account> GetAccount(const std::string& account_id) = 0;
+
+  // --- Register ---
+  // Loads `snapshot` beside the current register and swaps it in, in one transaction, and
+  // records `report` (import_id, source and times set by the caller). ABORTED when another
+  // import holds the lock. Nothing changes on failure.
+  virtual absl::Status ReplaceRegister(const RegisterSnapshot& snapshot, const v1::RegisterImport& report,
+                                       const std::string& imported_by) = 0;
+  // The current register's entry for a number; nullopt when absent.
+  virtual absl::StatusOr<std::optional<v1::RegisterEntry>> LookupRegister(const std::string& identifier) = 0;
+
+  // --- Verification ---
+  // Decides a request automatically (verification_rules.h) and records it; binds the number
+  // and publishes AccountVerified when verified. NOT_FOUND: no account; FAILED_PRECONDITION:
+  // the account is not PENDING_VERIFICATION.
+  virtual absl::StatusOr<v1::Verification> StartVerification(const std::string& account_id,
+                                                              const std::string& identifier,
+                                                              v1::IdentifierType type) = 0;
+  virtual absl::StatusOr<MeView> GetMe(const std::string& account_id) = 0;
+  virtual absl::StatusOr<VerificationPage> ListPendingVerifications(
+      int page_size, const std::optional<VerificationCursor>& after) = 0;
+  // NOT_FOUND: no such request; FAILED_PRECONDITION: not waiting for review, or (approve)
+  // the number is held by another account; PERMISSION_DENIED: the moderator's own account.
+  virtual absl::StatusOr<v1::Verification> DecideVerification(const std::string& verification_id,
+                                                              const std::string& moderator_id,
+                                                              bool approve, const std::string& reason) = 0;
 };
 
 }  // namespace meltingdoc::identity

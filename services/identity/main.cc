@@ -1,4 +1,7 @@
 // The identity service: accounts, RPPS verification, sessions (schema identity).
+//   meltingdoc-identity [flags]                          serve
+//   meltingdoc-identity import-register <file> [flags]   load a register extract, print the report
+#include <cstring>
 #include <map>
 #include <thread>
 
@@ -15,6 +18,7 @@
 #include "libs/server/server_flags.h"
 #include "services/identity/identity_service.h"
 #include "services/identity/pg_identity_store.h"
+#include "services/identity/register_command.h"
 
 ABSL_FLAG(std::string, signing_key_file, "",
           "Ed25519 signing key written by meltingdoc-keygen. Without it, Login, Refresh and "
@@ -196,6 +200,9 @@ int main(int argc, char** argv) {
       .migrations = {{"service", &IdentityMigrations()}, {"outbox", &OutboxMigrations()}},
       .publishes_events = true,
   };
+  if (argc >= 2 && std::strcmp(argv[1], "import-register") == 0) {
+    return meltingdoc::identity::RunImportRegisterCommand(spec.migrations, argc, argv);
+  }
   return meltingdoc::runtime::RunService(
       spec, argc, argv,
       [](meltingdoc::runtime::ServiceRuntime& rt)

@@ -1,11 +1,22 @@
-// IdentityStore over PostgreSQL (schema identity). All of the service's SQL is here.
+// IdentityStore and AccountsStore over PostgreSQL (schema identity). All of the service's SQL
+// is in its two halves: pg_identity_store.cc (accounts, sessions, throttling fallback) and
+// pg_register_store.cc (register import and lookups, verification and moderation).
 #pragma once
 
 #include "libs/pg/pool.h"
 #include "services/identity/accounts_store.h"
 #include "services/identity/identity_store.h"
 
+namespace pqxx {
+class transaction_base;
+}
+
 namespace meltingdoc::identity {
+
+// The account `account_id` (locked FOR UPDATE when asked); NOT_FOUND when there is none.
+// Shared by both halves of the store.
+absl::StatusOr<v1::Account> ReadAccount(pqxx::transaction_base& txn, const std::string& account_id,
+                                        bool for_update);
 
 class PgIdentityStore final : public IdentityStore, public AccountsStore {
  public:
@@ -67,6 +78,21 @@ class PgIdentityStore final : public IdentityStore, public AccountsStore {
                                         absl::Time forget_at) override;
   absl::Status ClearFailures(const std::string& key) override;
   absl::StatusOr<int64_t> CountCheck(const std::string& key, int64_t window) override;
+
+  // Register and verification (pg_register_store.cc).
+  absl::Status ReplaceRegister(const RegisterSnapshot& snapshot, const v1::RegisterImport& report,
+                               const std::string& imported_by) override;
+  absl::StatusOr<std::optional<v1::RegisterEntry>> LookupRegister(const std::string& identifier) override;
+
+  absl::StatusOr<v1::Verification> StartVerification(const std::string& account_id,
+                                                     const std::string& identifier,
+                                                     v1::IdentifierType type) override;
+  absl::StatusOr<MeView> GetMe(const std::string& account_id) override;
+  absl::StatusOr<VerificationPage> ListPendingVerifications(
+      int page_size, const std::optional<VerificationCursor>& after) override;
+  absl::StatusOr<v1::Verification> DecideVerification(const std::string& verification_id,
+                                                      const std::string& moderator_id, bool approve,
+                                                      const std::string& reason) override;
 
  private:
   pg::Pool* const pool_;

@@ -22,6 +22,26 @@ class FakeIdentityStore : public IdentityStore {
     a.set_account_id(account_id);
     return a;
   }
+  // The register and verification methods are exercised against PostgreSQL
+  // (tests/integration/identity_register); the handlers tested here do not call them.
+  absl::Status ReplaceRegister(const RegisterSnapshot&, const v1::RegisterImport&, const std::string&) override {
+    return absl::UnimplementedError("not used here");
+  }
+  absl::StatusOr<std::optional<v1::RegisterEntry>> LookupRegister(const std::string&) override {
+    return absl::UnimplementedError("not used here");
+  }
+  absl::StatusOr<v1::Verification> StartVerification(const std::string&, const std::string&,
+                                                     v1::IdentifierType) override {
+    return absl::UnimplementedError("not used here");
+  }
+  absl::StatusOr<MeView> GetMe(const std::string&) override { return absl::UnimplementedError("not used here"); }
+  absl::StatusOr<VerificationPage> ListPendingVerifications(int, const std::optional<VerificationCursor>&) override {
+    return absl::UnimplementedError("not used here");
+  }
+  absl::StatusOr<v1::Verification> DecideVerification(const std::string&, const std::string&, bool,
+                                                      const std::string&) override {
+    return absl::UnimplementedError("not used here");
+  }
   int calls = 0;
   std::string last_account_id;
   absl::StatusOr<v1::Account> result = [] {
