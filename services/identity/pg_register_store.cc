@@ -410,7 +410,7 @@ absl::StatusOr<v1::Verification> PgIdentityStore::StartVerification(const std::s
         txn.exec_params(
             "INSERT INTO verification_requests (verification_id, account_id, identifier,"
             " identifier_type, state, reasons, register_entry, decided_at)"
-            " VALUES ($1::uuid, $2::uuid, $3, $4, $5, string_to_array(nullif($6, ''), ','),"
+            " VALUES ($1::uuid, $2::uuid, $3, $4, $5, coalesce(string_to_array(nullif($6, ''), ','), '{}'),"
             " nullif($7, '')::jsonb, CASE WHEN $5 = 'needs_review' THEN NULL ELSE now() END)",
             verification_id, account_id, identifier,
             type == v1::IDENTIFIER_TYPE_RPPS ? "rpps" : "adeli", state,
