@@ -93,8 +93,9 @@ absl::Status IdentityServiceImpl::DoListPendingVerifications(const grpc::ServerC
   const int page_size = request.page_size() == 0 ? kDefaultPendingPageSize : request.page_size();
   std::optional<VerificationCursor> after;
   if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(const std::vector<std::string> keys,
-                     DecodePageToken(kPendingPageKind, request.page_token(), 2));
+    absl::StatusOr<std::vector<std::string>> decoded = DecodePageToken(kPendingPageKind, request.page_token(), 2);
+    if (!decoded.ok()) return server::InvalidField("page_token", decoded.status().message());
+    const std::vector<std::string>& keys = *decoded;
     VerificationCursor cursor;
     if (!absl::SimpleAtoi(keys[0], &cursor.created_micros) || !IsValidUuid(keys[1])) {
       return server::InvalidField("page_token", "is not a token returned by this list");
