@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -488,7 +489,7 @@ absl::StatusOr<v1::Verification> PgIdentityStore::DecideVerification(const std::
             verification_id);
         if (owner.empty()) return absl::NotFoundError("verification not found");
         const std::string account_id = owner[0][0].as<std::string>();
-        if (account_id == moderator_id) {
+        if (absl::EqualsIgnoreCase(account_id, moderator_id)) {
           return absl::PermissionDeniedError("a moderator may not decide on their own verification");
         }
         // Account first, then request: the same lock order as StartVerification.
