@@ -31,6 +31,16 @@ struct Expectation {
 const Expectation kExpectations[] = {
     // Own account, or moderators and admins.
     {"meltingdoc.identity.v1.IdentityService.GetAccount", {401, 403, 403, 404, 404}},
+    // Any signed-in account, for itself (the unknown account of the test is 404).
+    {"meltingdoc.identity.v1.IdentityService.GetMe", {401, 404, 404, 404, 404}},
+    // Any signed-in account, for itself; the empty body is then refused (rpps or adeli needed).
+    {"meltingdoc.identity.v1.IdentityService.StartVerification", {401, 400, 400, 400, 400}},
+    // Moderators and admins.
+    {"meltingdoc.identity.v1.IdentityService.ListPendingVerifications", {401, 403, 403, 200, 200}},
+    // Moderators and admins; the empty body is then refused (decision and reason needed).
+    {"meltingdoc.identity.v1.IdentityService.DecideVerification", {401, 403, 403, 400, 400}},
+    // Admins only; the empty body is then refused (path needed).
+    {"meltingdoc.identity.v1.IdentityService.ImportRegister", {401, 403, 403, 403, 400}},
     // Verified doctors read any profile; others only their own.
     {"meltingdoc.profiles.v1.ProfilesService.GetProfile", {401, 403, 404, 404, 404}},
     // Anyone signed in has a "my profile" once verified (none exists here).
