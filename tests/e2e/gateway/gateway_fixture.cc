@@ -71,8 +71,10 @@ void GatewayStack::SetUpTestSuite() {
                                    .redis_port = SharedRedisPort(),
                                    .web_root = web_root_,
                                    // Every test gateway on the shared Redis counts 127.0.0.1 in
-                                   // one bucket: keep the per-IP limit out of the way of
-                                   // parallel suites (RateLimitsInRedis tests limits alone).
+                                   // one bucket: keep the per-IP limits out of the way of
+                                   // parallel suites (RateLimitsInRedis tests limits alone),
+                                   // the strict one too (the route matrix alone calls each
+                                   // strict route, e.g. the *Verification* ones, 5 times).
                                    .extra_env = {{"MELTINGDOC_GATEWAY_DEADLINE", "1s"},
                                                  {"MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_IP", "100000/1m"},
                                                  {"MELTINGDOC_GATEWAY_RATE_STRICT_PER_IP", "100000/1m"}}});
