@@ -81,6 +81,12 @@ const Row kRows[] = {
     // ---- sessions: the path names a session of nobody here; another's session is covered by
     // tests/integration/identity_accounts/sessions_test.cc (RevokeSession of another account is 404).
     {"meltingdoc.identity.v1.IdentityService.RevokeSession", "{}", {401, 404, 404, 404, 404, 404}},
+    // ---- verification requests: the path names a request of nobody here (the decisions on
+    // real requests, a moderator's own included, are in tests/integration/identity_register).
+    // Moderators only; a moderator with a real body reaches "not found".
+    {"meltingdoc.identity.v1.IdentityService.DecideVerification",
+     R"({"decision":"DECISION_APPROVE","reason":"Inscrit au tableau de l'Ordre, vérifié par téléphone"})",
+     {401, 403, 403, 403, 404, 403}},
     // ---- profiles (profile_id -> O). O has no profile here (profiles creates one from
     // identity's AccountVerified, which test tokens skip), so these rows prove that nobody but
     // O gets past authorization, and that one cannot endorse or disconnect oneself; the
