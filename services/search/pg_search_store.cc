@@ -1,10 +1,141 @@
 #include "services/search/pg_search_store.h"
 
+#include <algorithm>
+
 #include <pqxx/pqxx>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/search/ranking.h"
+#include "services/search/snippet.h"
+#include "services/search/sql_params.h"
+#include "services/search/text_fold.h"
 
 namespace meltingdoc::search {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr char kSeparator[] = "\x1f";
+// Sort value of a doctor without coordinates when sorting by distance: after everyone else.
+constexpr double kUnknownDistance = 1e9;
+constexpr int kFacetLimit = 20;
+// Candidates read from the lexicon per word before the exact one-edit check.
+constexpr int kTypoCandidates = 30;
+
+std::vector<std::string> SplitField(const pqxx::field& f) {
+  if (f.is_null()) return {};
+  return absl::StrSplit(f.as<std::string>(), kSeparator, absl::SkipEmpty());
+}
+
+// Adds one-typo alternatives to the words of `query` that are not in the lexicon of `scope`.
+void AddTypoAlternatives(pqxx::transaction_base& txn, const char* scope, ParsedQuery& query) {
+  std::vector<std::string> words;
+  for (const QueryTerm& t : query.terms) {
+    if (t.word.size() >= kMinTypoWordLength) words.push_back(t.word);
+  }
+  if (words.empty()) return;
+  // pg_trgm's default similarity threshold (0.3) misses some one-letter typos in 5-letter
+  // words; the exact edit-distance check below removes what this lets through.
+  txn.exec("SET LOCAL pg_trgm.similarity_threshold = 0.2");
+  SqlParams p;
+  const std::string s = p.Text(scope);
+  const pqxx::result rows = p.Exec(
+      txn,
+      absl::StrCat(
+          "SELECT t.word, "
+          "EXISTS (SELECT 1 FROM lexicon l WHERE l.scope = ", s, "::\"char\" AND l.word = t.word), "
+          "EXISTS (SELECT 1 FROM lexicon l WHERE l.scope = ", s, "::\"char\" "
+          "AND l.word ~>=~ t.word AND l.word ~<~ (t.word || '{')), "
+          "array_to_string(ARRAY(SELECT l.word FROM lexicon l WHERE l.scope = ", s,
+          "::\"char\" AND l.word % t.word ORDER BY similarity(l.word, t.word) DESC, l.word LIMIT ",
+          kTypoCandidates, "), ' ') FROM unnest(", p.TextArray(words), ") AS t(word)"));
+  for (const pqxx::row& r : rows) {
+    const std::string word = r[0].as<std::string>();
+    for (QueryTerm& t : query.terms) {
+      if (t.word != word) continue;
+      if (!WantsTypoAlternatives(t, r[1].as<bool>(), r[2].as<bool>())) continue;
+      const std::vector<std::string> candidates =
+          absl::StrSplit(r[3].as<std::string>(), ' ', absl::SkipEmpty());
+      t.alternatives = PickTypoAlternatives(word, candidates);
+    }
+  }
+}
+
+// The WHERE clause shared by the doctors page and its facets.
+std::string DoctorFilter(SqlParams& p, const DoctorQuery& q, const std::string& tsquery_all) {
+  std::vector<std::string> where = {"NOT d.deleted"};
+  if (!tsquery_all.empty()) {
+    where.push_back(absl::StrCat("d.document @@ to_tsquery('fr', ", p.Text(tsquery_all), ")"));
+  }
+  if (!q.specialty_codes.empty()) {
+    where.push_back(absl::StrCat("d.specialty_code = ANY(", p.TextArray(q.specialty_codes), ")"));
+  }
+  // A competence is named by its taxonomy code or by its label (free-text competences have
+  // no code); the index keeps both forms.
+  for (const std::string& c : q.competence_keys) {
+    where.push_back(absl::StrCat("d.competence_keys && ",
+                                 p.TextArray({c, "label:" + FoldedKey(c)})));
+  }
+  if (!q.languages.empty()) {
+    where.push_back(absl::StrCat("d.languages && ", p.TextArray(q.languages)));
+  }
+  if (q.accepting_referrals) where.push_back("d.accepting_referrals");
+  if (q.origin.has_value() && q.radius_km > 0) {
+    const BoundingBox box = BoxAround(q.origin->latitude, q.origin->longitude, q.radius_km);
+    where.push_back(absl::StrCat(
+        "EXISTS (SELECT 1 FROM doctor_places pl WHERE pl.profile_id = d.profile_id "
+        "AND pl.latitude BETWEEN ", p.Double(box.min_lat), " AND ", p.Double(box.max_lat),
+        " AND pl.longitude BETWEEN ", p.Double(box.min_lon), " AND ", p.Double(box.max_lon),
+        " AND haversine_km(", p.Double(q.origin->latitude), ", ", p.Double(q.origin->longitude),
+        ", pl.latitude, pl.longitude) <= ", p.Double(q.radius_km), ")"));
+  }
+  return absl::StrJoin(where, " AND ");
+}
+
+void ReadFacets(pqxx::transaction_base& txn, const DoctorQuery& q, const std::string& tsquery_all,
+                DoctorPage& page) {
+  SqlParams p;
+  const std::string where = DoctorFilter(p, q, tsquery_all);
+  const pqxx::result rows = p.Exec(
+      txn,
+      absl::StrCat(
+          "WITH m AS MATERIALIZED (SELECT d.profile_id, d.specialty_code, d.specialty_label "
+          "FROM doctors d WHERE ", where, ") "
+          "(SELECT 't', '', '', count(*) FROM m) UNION ALL "
+          "(SELECT 's', specialty_code, max(specialty_label), count(*) FROM m "
+          " WHERE specialty_code <> '' GROUP BY specialty_code ORDER BY 4 DESC, 2 LIMIT ",
+          kFacetLimit, ") UNION ALL "
+          "(SELECT 'c', dc.competence_key, max(dc.label), count(DISTINCT dc.profile_id) "
+          " FROM m JOIN doctor_competences dc ON dc.profile_id = m.profile_id "
+          " GROUP BY dc.competence_key ORDER BY 4 DESC, 2 LIMIT ", kFacetLimit, ") UNION ALL "
+          "(SELECT 'p', pl.commune_key, max(pl.commune), count(DISTINCT pl.profile_id) "
+          " FROM m JOIN doctor_places pl ON pl.profile_id = m.profile_id "
+          " WHERE pl.commune_key <> '' GROUP BY pl.commune_key ORDER BY 4 DESC, 2 LIMIT ",
+          kFacetLimit, ")"));
+  for (const pqxx::row& r : rows) {
+    const std::string kind = r[0].as<std::string>();
+    if (kind == "t") {
+      page.total = r[3].as<int64_t>();
+      continue;
+    }
+    v1::FacetCount f;
+    f.set_value(r[1].as<std::string>());
+    f.set_label(r[2].as<std::string>());
+    f.set_count(r[3].as<int64_t>());
+    if (kind == "s") page.specialty_facets.push_back(std::move(f));
+    if (kind == "c") page.competence_facets.push_back(std::move(f));
+    if (kind == "p") page.commune_facets.push_back(std::move(f));
+  }
+}
+
+google::protobuf::Timestamp MicrosToTimestamp(const pqxx::field& f) {
+  return TimeUtil::MicrosecondsToTimestamp(f.is_null() ? 0 : f.as<int64_t>());
+}
+
+}  // namespace
 
 absl::StatusOr<std::vector<v1::StreamStats>> PgSearchStore::StreamStats() {
   return pg::ReadOneStatement<std::vector<v1::StreamStats>>(
@@ -21,6 +152,257 @@ absl::StatusOr<std::vector<v1::StreamStats>> PgSearchStore::StreamStats() {
               google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(r[2].as<int64_t>());
         }
         return stats;
+      });
+}
+
+absl::StatusOr<std::pair<int64_t, int64_t>> PgSearchStore::IndexedCounts() {
+  return pg::InTransaction<std::pair<int64_t, int64_t>>(
+      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
+        const pqxx::row r = txn.exec1(
+            "SELECT (SELECT count(*) FROM doctors WHERE NOT deleted), "
+            "(SELECT count(*) FROM cases WHERE NOT deleted AND NOT hidden)");
+        return std::make_pair(r[0].as<int64_t>(), r[1].as<int64_t>());
+      });
+}
+
+absl::StatusOr<std::optional<GeoPoint>> PgSearchStore::ResolvePlace(const std::string& place) {
+  return pg::InTransaction<std::optional<GeoPoint>>(
+      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::optional<GeoPoint>> {
+        SqlParams p;
+        const pqxx::result r = p.Exec(
+            txn, absl::StrCat("SELECT avg(pl.latitude), avg(pl.longitude) FROM doctor_places pl "
+                              "JOIN doctors d ON d.profile_id = pl.profile_id "
+                              "WHERE NOT d.deleted AND pl.latitude IS NOT NULL AND "
+                              "(pl.postcode = ", p.Text(place), " OR pl.commune_key = ",
+                              p.Text(FoldedKey(place)), ")"));
+        if (r.empty() || r[0][0].is_null()) return std::optional<GeoPoint>();
+        return std::optional<GeoPoint>(GeoPoint{r[0][0].as<double>(), r[0][1].as<double>()});
+      });
+}
+
+absl::StatusOr<DoctorPage> PgSearchStore::SearchDoctors(DoctorQuery q) {
+  return pg::InTransaction<DoctorPage>(
+      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<DoctorPage> {
+        AddTypoAlternatives(txn, "d", q.text);
+        const std::string all = ToTsQueryAll(q.text);
+        const std::string any = ToTsQueryAny(q.text);
+        const bool has_text = !all.empty();
+
+        SqlParams p;
+        const std::string where = DoctorFilter(p, q, all);
+        const std::string rank =
+            has_text ? absl::StrCat("ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', d.document, to_tsquery('fr', ",
+                                    p.Text(all), "))::float8")
+                     : "NULL::float8";
+        std::string km = "NULL::float8";
+        double proximity_km = 0;
+        if (q.origin.has_value()) {
+          km = absl::StrCat("(SELECT min(haversine_km(", p.Double(q.origin->latitude), ", ",
+                            p.Double(q.origin->longitude),
+                            ", pl.latitude, pl.longitude)) FROM doctor_places pl "
+                            "WHERE pl.profile_id = d.profile_id AND pl.latitude IS NOT NULL)");
+          proximity_km = q.radius_km > 0 ? q.radius_km : kDefaultProximityKm;
+        }
+        const std::string matched =
+            has_text ? absl::StrCat(
+                           "LEFT JOIN LATERAL (SELECT string_agg(dc.label, E'\\x1f' ORDER BY "
+                           "dc.ordinal) AS labels, sum(dc.endorsement_count)::int AS n "
+                           "FROM doctor_competences dc WHERE dc.profile_id = m.profile_id AND "
+                           "dc.document @@ to_tsquery('fr', ", p.Text(any), ")) e ON true")
+                     : "LEFT JOIN LATERAL (SELECT NULL::text AS labels, NULL::int AS n) e ON true";
+        const std::string endorsements =
+            has_text ? "coalesce(e.n, 0)" : "m.endorsement_total";
+        const bool by_distance = q.order == DoctorOrder::kDistance && q.origin.has_value();
+        const std::string sort_value =
+            by_distance ? absl::StrCat("coalesce(km, ", kUnknownDistance, ")") : "score";
+        std::string keyset = "true";
+        if (q.after.has_value()) {
+          const std::string v = p.Double(q.after->sort_value);
+          const std::string id = p.Uuid(q.after->id);
+          keyset = by_distance ? absl::StrCat("(", sort_value, " > ", v, " OR (", sort_value,
+                                              " = ", v, " AND profile_id > ", id, "))")
+                               : absl::StrCat("(score < ", v, " OR (score = ", v,
+                                              " AND profile_id > ", id, "))");
+        }
+        const std::string order = by_distance ? absl::StrCat(sort_value, ", profile_id")
+                                              : "score DESC, profile_id";
+        const std::string sql = absl::StrCat(
+            "WITH m AS (SELECT d.profile_id, d.display_name, d.specialty_code, d.specialty_label, "
+            "d.headline, array_to_string(d.languages, E'\\x1f') AS languages, "
+            "d.accepting_referrals, d.endorsement_total, ", rank, " AS text_rank, ", km,
+            " AS km FROM doctors d WHERE ", where, "), "
+            "r AS (SELECT m.*, e.labels, ", endorsements, " AS endorsements, "
+            "doctor_score(m.text_rank, ", endorsements, ", m.km, ", p.Double(proximity_km),
+            ") AS score FROM m ", matched, ") "
+            "SELECT top.*, (SELECT string_agg(DISTINCT pl.commune, E'\\x1f') FROM doctor_places pl "
+            "WHERE pl.profile_id = top.profile_id AND pl.commune <> '') AS communes "
+            "FROM (SELECT r.*, ", sort_value, " AS sort_value FROM r WHERE ", keyset,
+            " ORDER BY ", order, " LIMIT ", p.Int(q.limit + 1), ") top ORDER BY ", order);
+        const pqxx::result rows = p.Exec(txn, sql);
+
+        DoctorPage page;
+        for (const pqxx::row& r : rows) {
+          if (static_cast<int>(page.hits.size()) == q.limit) {
+            const pqxx::row& last = rows[q.limit - 1];
+            page.next = Cursor{last["sort_value"].as<double>(),
+                               last["profile_id"].as<std::string>()};
+            break;
+          }
+          v1::DoctorHit& h = page.hits.emplace_back();
+          h.set_profile_id(r["profile_id"].as<std::string>());
+          h.set_display_name(r["display_name"].as<std::string>());
+          h.set_specialty_code(r["specialty_code"].as<std::string>());
+          h.set_specialty_label(r["specialty_label"].as<std::string>());
+          h.set_headline(r["headline"].as<std::string>());
+          for (std::string& l : SplitField(r["labels"])) h.add_matched_competences(std::move(l));
+          for (std::string& l : SplitField(r["languages"])) h.add_languages(std::move(l));
+          h.set_accepting_referrals(r["accepting_referrals"].as<bool>());
+          for (std::string& c : SplitField(r["communes"])) h.add_communes(std::move(c));
+          if (!r["km"].is_null()) h.set_distance_km(r["km"].as<double>());
+          h.set_score(r["score"].as<double>());
+          h.set_endorsement_count(r["endorsements"].is_null() ? 0 : r["endorsements"].as<int>());
+        }
+        if (q.include_facets && !q.after.has_value()) ReadFacets(txn, q, all, page);
+        return page;
+      });
+}
+
+absl::StatusOr<CasePage> PgSearchStore::SearchCases(CaseQuery q) {
+  return pg::InTransaction<CasePage>(
+      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<CasePage> {
+        AddTypoAlternatives(txn, "c", q.text);
+        const std::string all = ToTsQueryAll(q.text);
+        const bool has_text = !all.empty();
+        SqlParams p;
+        const std::string tsq = has_text ? absl::StrCat("to_tsquery('fr', ", p.Text(all), ")") : "";
+        std::vector<std::string> where = {
+            "NOT c.deleted", "NOT c.hidden", "NOT coalesce(s.deleted, false)",
+            // A private group's cases are read by its members only.
+            absl::StrCat("(NOT (c.private_group OR coalesce(s.private_group, false)) OR EXISTS "
+                         "(SELECT 1 FROM space_members sm WHERE sm.space_id = c.space_id AND "
+                         "sm.account_id = ", p.Uuid(q.caller_account_id), "))")};
+        if (has_text) where.push_back(absl::StrCat("c.document @@ ", tsq));
+        if (!q.space_ids.empty()) {
+          where.push_back(absl::StrCat("c.space_id = ANY(", p.TextArray(q.space_ids), "::uuid[])"));
+        }
+        if (!q.tags.empty()) where.push_back(absl::StrCat("c.tags @> ", p.TextArray(q.tags)));
+        if (q.resolved.has_value()) {
+          where.push_back(absl::StrCat("c.resolved = ", p.Bool(*q.resolved)));
+        }
+        if (q.start_time.has_value()) {
+          where.push_back(absl::StrCat("c.create_time >= to_timestamp(",
+                                       p.Double(absl::ToDoubleSeconds(*q.start_time - absl::UnixEpoch())), ")"));
+        }
+        if (q.end_time.has_value()) {
+          where.push_back(absl::StrCat("c.create_time < to_timestamp(",
+                                       p.Double(absl::ToDoubleSeconds(*q.end_time - absl::UnixEpoch())), ")"));
+        }
+        const bool by_relevance = q.order == CaseOrder::kRelevance && has_text;
+        const std::string score =
+            has_text ? absl::StrCat("ts_rank_cd(c.document, ", tsq, ")::float8") : "0::float8";
+        const std::string sort_value =
+            by_relevance ? "score" : "coalesce(create_micros, 0)::float8";
+        std::string keyset = "true";
+        if (q.after.has_value()) {
+          const std::string v = p.Double(q.after->sort_value);
+          const std::string id = p.Uuid(q.after->id);
+          keyset = absl::StrCat("(", sort_value, " < ", v, " OR (", sort_value, " = ", v,
+                                " AND case_id > ", id, "))");
+        }
+        const std::string order = absl::StrCat(sort_value, " DESC, case_id");
+        std::string snippet = "left(top.body, 240)";
+        if (has_text) {
+          snippet = absl::StrCat(
+              "ts_headline('fr', top.title || E'\\n' || top.body || E'\\n' || top.replies_text, ",
+              tsq, ", ",
+              p.Text("StartSel=\"\x01\", StopSel=\"\x02\", MaxFragments=2, MaxWords=18, "
+                     "MinWords=6, FragmentDelimiter=\" … \""),
+              ")");
+        }
+        const std::string sql = absl::StrCat(
+            "SELECT top.case_id, top.space_id, top.title, array_to_string(top.tags, E'\\x1f') AS tags, "
+            "top.resolved, top.reply_count, top.create_micros, "
+            "(extract(epoch FROM top.last_activity_time) * 1000000)::int8 AS activity_micros, "
+            "top.score, top.sort_value, ", snippet, " AS snippet FROM ("
+            "SELECT x.*, ", sort_value, " AS sort_value FROM ("
+            "SELECT c.*, (extract(epoch FROM c.create_time) * 1000000)::int8 AS create_micros, ",
+            score, " AS score FROM cases c LEFT JOIN spaces s ON s.space_id = c.space_id WHERE ",
+            absl::StrJoin(where, " AND "), ") x WHERE ", keyset, " ORDER BY ", order, " LIMIT ",
+            p.Int(q.limit + 1), ") top ORDER BY ", order);
+        const pqxx::result rows = p.Exec(txn, sql);
+        CasePage page;
+        for (const pqxx::row& r : rows) {
+          if (static_cast<int>(page.hits.size()) == q.limit) {
+            const pqxx::row& last = rows[q.limit - 1];
+            page.next = Cursor{last["sort_value"].as<double>(), last["case_id"].as<std::string>()};
+            break;
+          }
+          v1::CaseHit& h = page.hits.emplace_back();
+          h.set_case_id(r["case_id"].as<std::string>());
+          if (!r["space_id"].is_null()) h.set_space_id(r["space_id"].as<std::string>());
+          h.set_title(r["title"].as<std::string>());
+          const Snippet s = ParseMarkedSnippet(r["snippet"].is_null() ? "" : r["snippet"].as<std::string>());
+          h.set_snippet(s.text);
+          for (const auto& [start, end] : s.highlights) {
+            v1::Highlight* hl = h.add_highlights();
+            hl->set_start(start);
+            hl->set_end(end);
+          }
+          for (std::string& t : SplitField(r["tags"])) h.add_tags(std::move(t));
+          h.set_resolved(r["resolved"].as<bool>());
+          h.set_reply_count(r["reply_count"].as<int>());
+          *h.mutable_create_time() = MicrosToTimestamp(r["create_micros"]);
+          *h.mutable_last_activity_time() = MicrosToTimestamp(r["activity_micros"]);
+          h.set_score(r["score"].as<double>());
+        }
+        return page;
+      });
+}
+
+absl::StatusOr<std::vector<v1::Suggestion>> PgSearchStore::Suggest(
+    const std::string& key, int limit, const std::vector<std::string>& kinds) {
+  return pg::InTransaction<std::vector<v1::Suggestion>>(
+      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<v1::Suggestion>> {
+        static const std::vector<std::string> kAllKinds = {"specialty", "competence", "commune",
+                                                           "doctor"};
+        SqlParams p;
+        const std::string k = p.Text(key);
+        const std::string n = p.Int(limit);
+        std::vector<std::string> branches;
+        for (const std::string& kind : kinds.empty() ? kAllKinds : kinds) {
+          const std::string kd = p.Text(kind);
+          // Entries starting with what was typed, in key order (an index range scan).
+          branches.push_back(absl::StrCat(
+              "(SELECT kind, key, label, value, detail, 0 AS rank FROM suggestions WHERE kind = ",
+              kd, " AND key ~>=~ ", k, " AND key ~<~ (", k, " || '{') ORDER BY kind, key LIMIT ",
+              n, ")"));
+          // Then entries with a later word starting with it (trigram index; 3+ characters).
+          if (key.size() >= 3) {
+            branches.push_back(absl::StrCat(
+                "(SELECT kind, key, label, value, detail, 1 AS rank FROM suggestions WHERE kind = ",
+                kd, " AND key LIKE ('% ' || ", k, " || '%') LIMIT ", n, ")"));
+          }
+        }
+        const pqxx::result rows = p.Exec(
+            txn, absl::StrCat(
+                     "SELECT DISTINCT ON (rank, kord, length(key), label, value) kind, label, "
+                     "value, detail FROM (SELECT u.*, CASE kind WHEN 'specialty' THEN 0 WHEN "
+                     "'competence' THEN 1 WHEN 'commune' THEN 2 ELSE 3 END AS kord FROM (",
+                     absl::StrJoin(branches, " UNION ALL "), ") u) v "
+                     "ORDER BY rank, kord, length(key), label, value LIMIT ", n));
+        std::vector<v1::Suggestion> out;
+        for (const pqxx::row& r : rows) {
+          v1::Suggestion& s = out.emplace_back();
+          const std::string kind = r[0].as<std::string>();
+          s.set_kind(kind == "specialty"    ? v1::SUGGESTION_KIND_SPECIALTY
+                     : kind == "competence" ? v1::SUGGESTION_KIND_COMPETENCE
+                     : kind == "commune"    ? v1::SUGGESTION_KIND_COMMUNE
+                                            : v1::SUGGESTION_KIND_DOCTOR);
+          s.set_text(r[1].as<std::string>());
+          s.set_value(r[2].as<std::string>());
+          s.set_detail(r[3].as<std::string>());
+        }
+        return out;
       });
 }
 

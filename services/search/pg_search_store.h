@@ -1,4 +1,5 @@
-// SearchStore over PostgreSQL (schema search). All of the service's SQL is here.
+// SearchStore over PostgreSQL (schema search): every read of the index. The writes, from
+// events, are in pg_index_store.h.
 #pragma once
 
 #include "libs/pg/pool.h"
@@ -10,6 +11,12 @@ class PgSearchStore final : public SearchStore {
  public:
   explicit PgSearchStore(pg::Pool* pool) : pool_(pool) {}
   absl::StatusOr<std::vector<v1::StreamStats>> StreamStats() override;
+  absl::StatusOr<std::pair<int64_t, int64_t>> IndexedCounts() override;
+  absl::StatusOr<std::optional<GeoPoint>> ResolvePlace(const std::string& place) override;
+  absl::StatusOr<DoctorPage> SearchDoctors(DoctorQuery query) override;
+  absl::StatusOr<CasePage> SearchCases(CaseQuery query) override;
+  absl::StatusOr<std::vector<v1::Suggestion>> Suggest(
+      const std::string& key, int limit, const std::vector<std::string>& kinds) override;
 
  private:
   pg::Pool* const pool_;

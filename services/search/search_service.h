@@ -9,6 +9,14 @@
 
 namespace meltingdoc::search {
 
+inline constexpr int kDefaultPageSize = 20;
+inline constexpr int kMaxPageSize = 50;
+inline constexpr int kMaxSuggestions = 10;
+inline constexpr size_t kMaxSuggestPrefixCodePoints = 100;
+inline constexpr int kMaxFilterValues = 20;
+inline constexpr size_t kMaxFilterValueLength = 200;
+inline constexpr double kMaxRadiusKm = 1000;
+
 class SearchServiceImpl : public v1::SearchService::CallbackService {
  public:
   SearchServiceImpl(SearchStore* store, const auth::TokenVerifier* verifier,
@@ -18,9 +26,26 @@ class SearchServiceImpl : public v1::SearchService::CallbackService {
   grpc::ServerUnaryReactor* GetIndexStats(grpc::CallbackServerContext* context,
                                           const v1::GetIndexStatsRequest* request,
                                           v1::GetIndexStatsResponse* response) override;
+  grpc::ServerUnaryReactor* SearchDoctors(grpc::CallbackServerContext* context,
+                                          const v1::SearchDoctorsRequest* request,
+                                          v1::SearchDoctorsResponse* response) override;
+  grpc::ServerUnaryReactor* SearchCases(grpc::CallbackServerContext* context,
+                                        const v1::SearchCasesRequest* request,
+                                        v1::SearchCasesResponse* response) override;
+  grpc::ServerUnaryReactor* Suggest(grpc::CallbackServerContext* context,
+                                    const v1::SuggestRequest* request,
+                                    v1::SuggestResponse* response) override;
 
   absl::Status DoGetIndexStats(const grpc::ServerContextBase& context,
                                v1::GetIndexStatsResponse& response);
+  absl::Status DoSearchDoctors(const grpc::ServerContextBase& context,
+                               const v1::SearchDoctorsRequest& request,
+                               v1::SearchDoctorsResponse& response);
+  absl::Status DoSearchCases(const grpc::ServerContextBase& context,
+                             const v1::SearchCasesRequest& request,
+                             v1::SearchCasesResponse& response);
+  absl::Status DoSuggest(const grpc::ServerContextBase& context, const v1::SuggestRequest& request,
+                         v1::SuggestResponse& response);
 
  private:
   SearchStore* const store_;

@@ -1,0 +1,28 @@
+// Writes the search index (schema search) from events: all of the indexing SQL.
+//
+// Each Apply* runs inside the StreamConsumer's transaction (which also records the event in
+// processed_events, so a redelivered event is never applied twice). Per-aggregate order is
+// kept here: the indexed row is locked and an event whose aggregate_version is not newer than
+// the row's is ignored, so an older event delivered late never overwrites a newer state.
+// Deletions keep a tombstone row (version, no text) for the same reason.
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "meltingdoc/events/v1/event.pb.h"
+
+namespace pqxx {
+class transaction_base;
+}  // namespace pqxx
+
+namespace meltingdoc::search {
+
+enum class ApplyResult { kApplied, kStale, kIgnored };
+
+// Applies one event to the index. kStale: an equal or newer version is already indexed;
+// kIgnored: not an event the index uses, or malformed (ids that are not UUIDs) — nothing
+// written, and retrying cannot help, so it is not an error.
+absl::StatusOr<ApplyResult> ApplyEvent(pqxx::transaction_base& txn,
+                                       const events::v1::Event& event);
+
+}  // namespace meltingdoc::search
