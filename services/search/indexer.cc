@@ -5,7 +5,9 @@
 
 #include "absl/strings/match.h"
 #include "google/protobuf/util/time_util.h"
+#include "libs/common/json_log.h"
 #include "libs/common/status_macros.h"
+#include "libs/pg/errors.h"
 #include "services/search/pg_index_store.h"
 
 namespace meltingdoc::search {
@@ -64,8 +66,22 @@ absl::StatusOr<int> Indexer::PollOnce() {
 }
 
 absl::Status Indexer::Handle(pqxx::transaction_base& txn, const events::v1::Event& event) {
-  ASSIGN_OR_RETURN(const ApplyResult result, ApplyEvent(txn, event));
-  (void)result;  // stale and ignored events are consumed too: nothing to retry
+  absl::StatusOr<ApplyResult> result;
+  try {
+    result = ApplyEvent(txn, event);
+  } catch (const std::exception& e) {
+    result = pg::StatusFromException(e);
+  }
+  if (!result.ok()) {
+    // The mapped message names the SQLSTATE and constraint, never statement parameters (which
+    // hold case text).
+    LogJson({{"component", "search_indexer"}, {"msg", "event not indexed"},
+             {"event_id", event.event_id()},
+             {"code", absl::StatusCodeToString(result.status().code())},
+             {"error", std::string(result.status().message())}});
+    return result.status();
+  }
+  // Stale and ignored events are consumed too: retrying them cannot change anything.
   ++applied_;
   if (event.has_occur_time()) {
     const int64_t occur =

@@ -248,10 +248,10 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   }
   for (const auto& pl : pc.places()) add("commune", pl.commune(), FoldedKey(pl.commune()), pl.departement());
   {
-    SqlParams p;
-    const std::string i = p.Text(id);
-    p.Exec(txn, absl::StrCat("DELETE FROM suggestions WHERE kind = 'doctor' AND value = ", i));
+    SqlParams d;
+    d.Exec(txn, absl::StrCat("DELETE FROM suggestions WHERE kind = 'doctor' AND value = ", d.Text(id)));
     if (!kinds.empty()) {
+      SqlParams p;
       p.Exec(txn, absl::StrCat(
                       "INSERT INTO suggestions (kind, key, label, value, detail) "
                       "SELECT DISTINCT ON (kind, value, key) kind, key, label, value, detail "
@@ -276,11 +276,11 @@ absl::StatusOr<ApplyResult> ApplyProfileDeleted(pqxx::transaction_base& txn, con
   }
   SqlParams p;
   const std::string i = p.Uuid(id);
-  const std::string v = p.Int(event.aggregate_version());
-  const std::string t = OccurTime(p, event);
-  p.Exec(txn, absl::StrCat(
-                  "INSERT INTO doctors (profile_id, version, deleted, occur_time) VALUES (", i, ", ",
-                  v, ", true, ", t, ") ON CONFLICT (profile_id) DO UPDATE SET "
+  SqlParams u;
+  u.Exec(txn, absl::StrCat(
+                  "INSERT INTO doctors (profile_id, version, deleted, occur_time) VALUES (",
+                  u.Uuid(id), ", ", u.Int(event.aggregate_version()), ", true, ",
+                  OccurTime(u, event), ") ON CONFLICT (profile_id) DO UPDATE SET "
                   "version = EXCLUDED.version, deleted = true, display_name = '', "
                   "specialty_code = '', specialty_label = '', headline = '', languages = '{}', "
                   "accepting_referrals = false, competence_keys = '{}', endorsement_total = 0, "
@@ -304,23 +304,25 @@ absl::StatusOr<ApplyResult> ApplySpaceChanged(pqxx::transaction_base& txn, const
   const std::string i = p.Uuid(id);
   const pqxx::result r =
       p.Exec(txn, absl::StrCat("SELECT version FROM spaces WHERE space_id = ", i, " FOR UPDATE"));
+  SqlParams u;
   if (!r.empty() && r[0][0].as<int64_t>() >= event.aggregate_version()) return ApplyResult::kStale;
   std::vector<std::string> members;
   for (const std::string& m : sc.member_account_ids()) {
     if (IsValidUuid(m)) members.push_back(m);
   }
-  p.Exec(txn, absl::StrCat(
-                  "INSERT INTO spaces (space_id, version, private_group, deleted) VALUES (", i,
-                  ", ", p.Int(event.aggregate_version()), ", ",
-                  p.Bool(sc.private_group() || sc.kind() == "private_group"), ", ",
-                  p.Bool(sc.deleted()),
+  u.Exec(txn, absl::StrCat(
+                  "INSERT INTO spaces (space_id, version, private_group, deleted) VALUES (",
+                  u.Uuid(id), ", ", u.Int(event.aggregate_version()), ", ",
+                  u.Bool(sc.private_group() || sc.kind() == "private_group"), ", ",
+                  u.Bool(sc.deleted()),
                   ") ON CONFLICT (space_id) DO UPDATE SET version = EXCLUDED.version, "
                   "private_group = EXCLUDED.private_group, deleted = EXCLUDED.deleted"));
   p.Exec(txn, absl::StrCat("DELETE FROM space_members WHERE space_id = ", i));
   if (!members.empty()) {
-    p.Exec(txn, absl::StrCat("INSERT INTO space_members (space_id, account_id) "
-                             "SELECT DISTINCT ", i, ", m::uuid FROM unnest(",
-                             p.TextArray(members), ") AS m"));
+    SqlParams m;
+    m.Exec(txn, absl::StrCat("INSERT INTO space_members (space_id, account_id) "
+                             "SELECT DISTINCT ", m.Uuid(id), ", m::uuid FROM unnest(",
+                             m.TextArray(members), ") AS m"));
   }
   return ApplyResult::kApplied;
 }
@@ -400,9 +402,10 @@ absl::StatusOr<ApplyResult> ApplyCaseDeleted(pqxx::transaction_base& txn, const 
   }
   SqlParams p;
   const std::string i = p.Uuid(id);
-  p.Exec(txn, absl::StrCat(
-                  "INSERT INTO cases (case_id, version, deleted, occur_time) VALUES (", i, ", ",
-                  p.Int(event.aggregate_version()), ", true, ", OccurTime(p, event),
+  SqlParams u;
+  u.Exec(txn, absl::StrCat(
+                  "INSERT INTO cases (case_id, version, deleted, occur_time) VALUES (", u.Uuid(id),
+                  ", ", u.Int(event.aggregate_version()), ", true, ", OccurTime(u, event),
                   ") ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, "
                   "deleted = true, title = '', body = '', replies_text = '', tags = '{}', "
                   "words = '{}', document = ''::tsvector, occur_time = EXCLUDED.occur_time, "
