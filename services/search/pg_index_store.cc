@@ -183,14 +183,14 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
         "setweight(to_tsvector('fr', ", p.Text(headline), "), 'B') || ",
         "setweight(to_tsvector('fr', ", p.Text(places), "), 'C') || ",
         "setweight(to_tsvector('fr', ", p.Text(pc.bio()), "), 'D'), ", OccurTime(p, event),
-        ", now()) ON CONFLICT (profile_id) DO UPDATE SET version = EXCLUDED.version, "
+        ", clock_timestamp()) ON CONFLICT (profile_id) DO UPDATE SET version = EXCLUDED.version, "
         "deleted = false, display_name = EXCLUDED.display_name, "
         "specialty_code = EXCLUDED.specialty_code, specialty_label = EXCLUDED.specialty_label, "
         "headline = EXCLUDED.headline, languages = EXCLUDED.languages, "
         "accepting_referrals = EXCLUDED.accepting_referrals, "
         "competence_keys = EXCLUDED.competence_keys, "
         "endorsement_total = EXCLUDED.endorsement_total, words = EXCLUDED.words, "
-        "document = EXCLUDED.document, occur_time = EXCLUDED.occur_time, indexed_at = now() "
+        "document = EXCLUDED.document, occur_time = EXCLUDED.occur_time, indexed_at = clock_timestamp() "
         "WHERE doctors.version < EXCLUDED.version");
     p.Exec(txn, sql);
   }
@@ -285,7 +285,7 @@ absl::StatusOr<ApplyResult> ApplyProfileDeleted(pqxx::transaction_base& txn, con
                   "specialty_code = '', specialty_label = '', headline = '', languages = '{}', "
                   "accepting_referrals = false, competence_keys = '{}', endorsement_total = 0, "
                   "words = '{}', document = ''::tsvector, occur_time = EXCLUDED.occur_time, "
-                  "indexed_at = now() WHERE doctors.version < EXCLUDED.version"));
+                  "indexed_at = clock_timestamp() WHERE doctors.version < EXCLUDED.version"));
   p.Exec(txn, absl::StrCat("DELETE FROM doctor_competences WHERE profile_id = ", i));
   p.Exec(txn, absl::StrCat("DELETE FROM doctor_places WHERE profile_id = ", i));
   p.Exec(txn, absl::StrCat("DELETE FROM suggestions WHERE kind = 'doctor' AND value = ", i, "::text"));
@@ -376,14 +376,14 @@ absl::StatusOr<ApplyResult> ApplyCaseChanged(pqxx::transaction_base& txn, const 
                   TimeParam(p, cc.create_time(), cc.has_create_time()), ", ",
                   TimeParam(p, cc.last_activity_time(), cc.has_last_activity_time()), ", ",
                   p.TextArray(words), ", ", OccurTime(p, event),
-                  ", now()) ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, "
+                  ", clock_timestamp()) ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, "
                   "deleted = false, hidden = EXCLUDED.hidden, space_id = EXCLUDED.space_id, "
                   "private_group = EXCLUDED.private_group, title = EXCLUDED.title, "
                   "body = EXCLUDED.body, tags = EXCLUDED.tags, resolved = EXCLUDED.resolved, "
                   "reply_count = EXCLUDED.reply_count, "
                   "create_time = coalesce(EXCLUDED.create_time, cases.create_time), "
                   "last_activity_time = EXCLUDED.last_activity_time, words = EXCLUDED.words, "
-                  "occur_time = EXCLUDED.occur_time, indexed_at = now() "
+                  "occur_time = EXCLUDED.occur_time, indexed_at = clock_timestamp() "
                   "WHERE cases.version < EXCLUDED.version"));
   RefreshCaseDocument(txn, id);
   UpdateLexicon(txn, kCaseScope, existing.has_value() ? existing->words : std::vector<std::string>{},
@@ -409,7 +409,7 @@ absl::StatusOr<ApplyResult> ApplyCaseDeleted(pqxx::transaction_base& txn, const 
                   ") ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, "
                   "deleted = true, title = '', body = '', replies_text = '', tags = '{}', "
                   "words = '{}', document = ''::tsvector, occur_time = EXCLUDED.occur_time, "
-                  "indexed_at = now() WHERE cases.version < EXCLUDED.version"));
+                  "indexed_at = clock_timestamp() WHERE cases.version < EXCLUDED.version"));
   if (existing.has_value()) UpdateLexicon(txn, kCaseScope, existing->words, {});
   // Forget the replies' text too: a deleted case is gone with everything said under it.
   const pqxx::result replies = p.Exec(

@@ -124,6 +124,11 @@ const Expectation kExpectations[] = {
     {"meltingdoc.identity.v1.IdentityService.ConfirmTotp", {401, 400, 400, 400, 400}},
     // Only one's own account, whatever the role.
     {"meltingdoc.identity.v1.IdentityService.DeleteAccount", {401, 403, 403, 403, 403}},
+    // Verified doctors; with no query nor filter a search lists (empty index here), while
+    // Suggest needs a prefix.
+    {"meltingdoc.search.v1.SearchService.SearchDoctors", {401, 403, 200, 200, 200}},
+    {"meltingdoc.search.v1.SearchService.SearchCases", {401, 403, 200, 200, 200}},
+    {"meltingdoc.search.v1.SearchService.Suggest", {401, 403, 400, 400, 400}},
 };
 
 const Expectation* ExpectationFor(const std::string& rpc) {
