@@ -125,10 +125,10 @@ TEST_F(SearchProcessTest, EventsBecomeSearchableAndAKillLosesNothing) {
 
   // 300 doctors, three versions each, interleaved; the process is killed mid-way.
   std::vector<DoctorSpec> doctors(300);
+  const char* const kHeadlines[] = {"", "Néphrologue", "Dermatologue", "Ophtalmologue"};
   for (int version = 1; version <= 3; ++version) {
     for (DoctorSpec& d : doctors) {
-      d.family = absl::StrCat("Medecin", version);
-      d.headline = absl::StrCat("version", version);
+      d.headline = kHeadlines[version];
       ASSERT_TRUE(Publish(*redis_, profiles_stream_, ProfileChanged(d, version)).ok());
     }
   }
@@ -144,22 +144,26 @@ TEST_F(SearchProcessTest, EventsBecomeSearchableAndAKillLosesNothing) {
   search = StartSearch();
   ASSERT_TRUE(search.ok()) << search.status();
   const absl::Time restarted = absl::Now();
+  std::fprintf(stderr, "killed after %lld of %lld events\n", static_cast<long long>(at_kill),
+               static_cast<long long>(total));
   while (SuperuserCount("SELECT count(*) FROM search.processed_events") < total &&
          absl::Now() - restarted < absl::Seconds(60)) {
     absl::SleepFor(absl::Milliseconds(50));
   }
+  std::fprintf(stderr, "caught up %.1f s after the restart\n",
+               absl::ToDoubleSeconds(absl::Now() - restarted));
   // The index equals the source: every event once, every doctor at its last version.
   EXPECT_EQ(SuperuserCount("SELECT count(*) FROM search.processed_events"), total);
   EXPECT_EQ(SuperuserCount("SELECT count(*) FROM search.doctors WHERE version = 3 AND "
-                           "headline = 'version3' AND NOT deleted"),
+                           "headline = 'Ophtalmologue' AND NOT deleted"),
             300);
   EXPECT_EQ(SuperuserCount("SELECT count(*) FROM search.doctors"), 301);
   stub = v1::SearchService::NewStub((*search)->channel());
-  req.set_query("version3 ");
+  req.set_query("ophtalmologue ");
   req.set_include_facets(true);
   ASSERT_TRUE(stub->SearchDoctors(CallAs(token).get(), req, &resp).ok());
   EXPECT_EQ(resp.total_size(), 300);
-  req.set_query("version2 ");
+  req.set_query("dermatologue ");
   ASSERT_TRUE(stub->SearchDoctors(CallAs(token).get(), req, &resp).ok());
   EXPECT_EQ(resp.total_size(), 0);
 
