@@ -295,36 +295,21 @@ absl::StatusOr<ApplyResult> ApplyProfileDeleted(pqxx::transaction_base& txn, con
 
 // ---------------------------------------------------------------- spaces and cases
 
-absl::StatusOr<ApplyResult> ApplySpaceChanged(pqxx::transaction_base& txn, const Event& event) {
-  const events::v1::SpaceChanged& sc = event.space_changed();
-  const std::string id = sc.space_id().empty() ? event.aggregate_id() : sc.space_id();
-  if (!IsValidUuid(id)) return ApplyResult::kIgnored;
-  LockAggregate(txn, id);
+absl::StatusOr<ApplyResult> ApplyGroupMembershipChanged(pqxx::transaction_base& txn,
+                                                        const Event& event) {
+  const events::v1::GroupMembershipChanged& m = event.group_membership_changed();
+  const std::string space = m.space_id().empty() ? event.aggregate_id() : m.space_id();
+  if (!IsValidUuid(space) || !IsValidUuid(m.account_id())) return ApplyResult::kIgnored;
+  // Versions order the changes of one group; compare with this member's last change.
   SqlParams p;
-  const std::string i = p.Uuid(id);
-  const pqxx::result r =
-      p.Exec(txn, absl::StrCat("SELECT version FROM spaces WHERE space_id = ", i, " FOR UPDATE"));
-  SqlParams u;
-  if (!r.empty() && r[0][0].as<int64_t>() >= event.aggregate_version()) return ApplyResult::kStale;
-  std::vector<std::string> members;
-  for (const std::string& m : sc.member_account_ids()) {
-    if (IsValidUuid(m)) members.push_back(m);
-  }
-  u.Exec(txn, absl::StrCat(
-                  "INSERT INTO spaces (space_id, version, private_group, deleted) VALUES (",
-                  u.Uuid(id), ", ", u.Int(event.aggregate_version()), ", ",
-                  u.Bool(sc.private_group() || sc.kind() == "private_group"), ", ",
-                  u.Bool(sc.deleted()),
-                  ") ON CONFLICT (space_id) DO UPDATE SET version = EXCLUDED.version, "
-                  "private_group = EXCLUDED.private_group, deleted = EXCLUDED.deleted"));
-  p.Exec(txn, absl::StrCat("DELETE FROM space_members WHERE space_id = ", i));
-  if (!members.empty()) {
-    SqlParams m;
-    m.Exec(txn, absl::StrCat("INSERT INTO space_members (space_id, account_id) "
-                             "SELECT DISTINCT ", m.Uuid(id), ", m::uuid FROM unnest(",
-                             m.TextArray(members), ") AS m"));
-  }
-  return ApplyResult::kApplied;
+  const pqxx::result r = p.Exec(
+      txn, absl::StrCat("INSERT INTO space_members (space_id, account_id, member, version) VALUES (",
+                        p.Uuid(space), ", ", p.Uuid(m.account_id()), ", ", p.Bool(m.member()), ", ",
+                        p.Int(event.aggregate_version()),
+                        ") ON CONFLICT (space_id, account_id) DO UPDATE SET "
+                        "member = EXCLUDED.member, version = EXCLUDED.version "
+                        "WHERE space_members.version < EXCLUDED.version RETURNING 1"));
+  return r.empty() ? ApplyResult::kStale : ApplyResult::kApplied;
 }
 
 // Recomputes a case's replies text and document from its visible replies.
@@ -472,8 +457,8 @@ absl::StatusOr<ApplyResult> ApplyEvent(pqxx::transaction_base& txn, const Event&
       return ApplyCaseDeleted(txn, event);
     case Event::kReplyChanged:
       return ApplyReplyChanged(txn, event);
-    case Event::kSpaceChanged:
-      return ApplySpaceChanged(txn, event);
+    case Event::kGroupMembershipChanged:
+      return ApplyGroupMembershipChanged(txn, event);
     default:
       return ApplyResult::kIgnored;
   }

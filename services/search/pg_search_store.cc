@@ -276,11 +276,11 @@ absl::StatusOr<CasePage> PgSearchStore::SearchCases(CaseQuery q) {
         SqlParams p;
         const std::string tsq = has_text ? absl::StrCat("to_tsquery('fr', ", p.Text(all), ")") : "";
         std::vector<std::string> where = {
-            "NOT c.deleted", "NOT c.hidden", "NOT coalesce(s.deleted, false)",
-            // A private group's cases are read by its members only.
-            absl::StrCat("(NOT (c.private_group OR coalesce(s.private_group, false)) OR EXISTS "
-                         "(SELECT 1 FROM space_members sm WHERE sm.space_id = c.space_id AND "
-                         "sm.account_id = ", p.Uuid(q.caller_account_id), "))")};
+            "NOT c.deleted", "NOT c.hidden",
+            // A private group's cases are read by its current members only.
+            absl::StrCat("(NOT c.private_group OR EXISTS (SELECT 1 FROM space_members sm "
+                         "WHERE sm.space_id = c.space_id AND sm.member AND sm.account_id = ",
+                         p.Uuid(q.caller_account_id), "))")};
         if (has_text) where.push_back(absl::StrCat("c.document @@ ", tsq));
         if (!q.space_ids.empty()) {
           where.push_back(absl::StrCat("c.space_id = ANY(", p.TextArray(q.space_ids), "::uuid[])"));
@@ -326,7 +326,7 @@ absl::StatusOr<CasePage> PgSearchStore::SearchCases(CaseQuery q) {
             "top.score, top.sort_value, ", snippet, " AS snippet FROM ("
             "SELECT x.*, ", sort_value, " AS sort_value FROM ("
             "SELECT c.*, (extract(epoch FROM c.create_time) * 1000000)::int8 AS create_micros, ",
-            score, " AS score FROM cases c LEFT JOIN spaces s ON s.space_id = c.space_id WHERE ",
+            score, " AS score FROM cases c WHERE ",
             absl::StrJoin(where, " AND "), ") x WHERE ", keyset, " ORDER BY ", order, " LIMIT ",
             p.Int(q.limit + 1), ") top ORDER BY ", order);
         const pqxx::result rows = p.Exec(txn, sql);

@@ -109,16 +109,14 @@ CREATE INDEX suggestions_prefix_idx ON suggestions (kind, key text_pattern_ops);
 -- Matches at the start of a later word ("amp" in "fertilite et amp").
 CREATE INDEX suggestions_trgm_idx ON suggestions USING gin (key extensions.gin_trgm_ops);
 
--- Discussion spaces and, for private groups, their members.
-CREATE TABLE spaces (
-  space_id      uuid PRIMARY KEY,
-  version       bigint NOT NULL,
-  private_group boolean NOT NULL,
-  deleted       boolean NOT NULL DEFAULT false
-);
+-- Private-group membership, from GroupMembershipChanged (aggregate "space"; each change bumps
+-- the group's version). One row per (group, account) ever seen: `member` false keeps the
+-- version of a departure, so an older "joined" delivered late cannot readmit someone.
 CREATE TABLE space_members (
   space_id   uuid NOT NULL,
   account_id uuid NOT NULL,
+  member     boolean NOT NULL,
+  version    bigint NOT NULL,
   PRIMARY KEY (space_id, account_id)
 );
 

@@ -148,14 +148,14 @@ inline Event ReplyChanged(const std::string& reply_id, const std::string& case_i
   return e;
 }
 
-inline Event SpaceChanged(const std::string& space_id, bool private_group,
-                          const std::vector<std::string>& members, int64_t version) {
+inline Event GroupMembershipChanged(const std::string& space_id, const std::string& account_id,
+                                    bool member, int64_t version) {
   Event e = Envelope("space", space_id, version);
-  events::v1::SpaceChanged* p = e.mutable_space_changed();
+  events::v1::GroupMembershipChanged* p = e.mutable_group_membership_changed();
   p->set_space_id(space_id);
-  p->set_kind(private_group ? "private_group" : "specialty");
-  p->set_private_group(private_group);
-  for (const std::string& m : members) p->add_member_account_ids(m);
+  p->set_account_id(account_id);
+  p->set_member(member);
+  p->set_group_title("Groupe PMA Rhône-Alpes");
   return e;
 }
 
