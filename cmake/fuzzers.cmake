@@ -1,7 +1,7 @@
 # Included by the root CMakeLists. Registers the libFuzzer targets of fuzz/ (a separate clang project, see fuzz/CMakeLists.txt)
 # with the main build and CTest: each runs 60 s as fuzz_<target> (label fuzz; tests/run.sh runs
 # them with the rest). clang is in deploy/local/lib.sh's package list.
-set(MELTINGDOC_FUZZ_TARGETS gateway_transcode phi_guard page_token)
+set(MELTINGDOC_FUZZ_TARGETS gateway_transcode phi_guard page_token register_parser)
 set(MELTINGDOC_FUZZ_DIR ${CMAKE_SOURCE_DIR}/fuzz)
 set(MELTINGDOC_FUZZ_BUILD_DIR ${CMAKE_BINARY_DIR}/fuzz)
 
