@@ -17,6 +17,7 @@ std::map<std::string, ServiceProcess*> GatewayStack::services_;
 GatewayProcess* GatewayStack::gateway_ = nullptr;
 std::string GatewayStack::web_root_;
 std::string GatewayStack::identity_mail_dir_;
+std::string GatewayStack::register_dir_;
 std::string GatewayStack::keys_dir_;
 
 namespace {
@@ -34,8 +35,11 @@ void GatewayStack::SetUpTestSuite() {
   tokens_ = new TestTokens();
   char keys[] = "/tmp/meltingdoc-gwkeys-XXXXXX";
   char mail[] = "/tmp/meltingdoc-gwmail-XXXXXX";
+  char reg[] = "/tmp/meltingdoc-gwregister-XXXXXX";
   ASSERT_NE(::mkdtemp(keys), nullptr);
   ASSERT_NE(::mkdtemp(mail), nullptr);
+  ASSERT_NE(::mkdtemp(reg), nullptr);
+  register_dir_ = reg;
   keys_dir_ = keys;
   identity_mail_dir_ = mail;
   CommandResult gen = RunCommand(absl::StrCat(BinaryDir(), "/libs/auth/meltingdoc-keygen --kid=identity-e2e --out_dir=",
@@ -47,7 +51,8 @@ void GatewayStack::SetUpTestSuite() {
     std::map<std::string, std::string> env;
     if (std::string(name) == "identity") {
       env = {{"MELTINGDOC_IDENTITY_SIGNING_KEY_FILE", keys_dir_ + "/signing_key"},
-             {"MELTINGDOC_IDENTITY_MAIL_DIR", identity_mail_dir_}};
+             {"MELTINGDOC_IDENTITY_MAIL_DIR", identity_mail_dir_},
+             {"MELTINGDOC_IDENTITY_REGISTER_DIR", register_dir_}};
     }
     auto sp = ServiceProcess::Start({.service = name,
                                      .pg_url = db_->Url(name),
@@ -96,6 +101,7 @@ void GatewayStack::TearDownTestSuite() {
   if (!web_root_.empty()) RunCommand("rm -rf " + web_root_);
   if (!keys_dir_.empty()) RunCommand("rm -rf " + keys_dir_);
   if (!identity_mail_dir_.empty()) RunCommand("rm -rf " + identity_mail_dir_);
+  if (!register_dir_.empty()) RunCommand("rm -rf " + register_dir_);
 }
 
 void GatewayStack::SetUp() {

@@ -37,6 +37,8 @@ class GatewayStack : public ::testing::Test {
   // Identity signs real tokens (its own key, also in the key file every process reads beside
   // the TestTokens key) and writes its mails as .eml files here.
   static std::string identity_mail_dir_;
+  // identity's --register_dir: register extracts a test writes and imports (ImportRegister).
+  static std::string register_dir_;
   static std::string keys_dir_;
   static ScratchDatabase* db_;
   static TestTokens* tokens_;

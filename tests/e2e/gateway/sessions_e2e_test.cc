@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "libs/common/uuid.h"
 #include "tests/e2e/gateway/gateway_fixture.h"
+#include "tests/integration/identity_register/register_fixture.h"
 #include "tests/support/mail_dir.h"
 #include "tests/support/test_env.h"
 
@@ -350,9 +351,10 @@ TEST_F(SessionsE2eTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
 
 // The doctor's journey with a plain HTTP client acting as the browser, as far as main goes:
 // register → confirm (code from the mail) → (verified) → sign in (cookies) → own account →
-// spaces → write a case (CSRF) → read it → a colleague replies → notification → accept →
-// sign out → the old cookie is refused. (RPPS verification, the profile it creates and
-// search are not on main yet.)
+// RPPS verification against the imported register → spaces → write a case (CSRF) → read it
+// → a colleague replies → notification → accept → sign out → the old cookie is refused.
+// (Not yet: the profile AccountVerified creates — profiles consumes the fixed stream
+// meltingdoc.identity, shared by every test stack on the shared Redis — and search.)
 TEST_F(SessionsE2eTest, DoctorsJourneyThroughTheGateway) {
   const std::string email = NewEmail("journey");
   RegisterConfirmed(email, /*verified=*/false);
@@ -364,10 +366,24 @@ TEST_F(SessionsE2eTest, DoctorsJourneyThroughTheGateway) {
   EXPECT_THAT(r.body, HasSubstr("ACCOUNT_STATUS_PENDING_VERIFICATION"));
   EXPECT_EQ(BrowserSend(b, "GET", "/v1/spaces", "", false).status, 403);  // not verified yet
 
-  // RPPS verification is not on main: a moderator's decision, by SQL; the new claims come
-  // with the next refresh.
-  Sql(absl::StrCat("UPDATE identity.accounts SET status = 'verified' WHERE account_id = '", me, "'"));
-  ASSERT_EQ(BrowserSend(b, "POST", "/v1/web/sessions:refresh", "{}").status, 200);
+  // RPPS verification against the national register (an admin imported today's extract):
+  // the names match, so the account is verified at once; the new claims come with the next
+  // refresh.
+  const std::string rpps = TestRpps(700);
+  WriteRegisterFile(register_dir_ + "/PS_LibreAcces_Personne_activite_202611300000.txt",
+                    {Person(rpps, "MARTIN", "Claire")});
+  r = Send("POST", "/v1/register:import", R"({"path":"PS_LibreAcces_Personne_activite_202611300000.txt"})",
+           Bearer(tokens_->WithRole(NewUuid(), auth::Role::kAdmin)));
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = BrowserSend(b, "POST", "/v1/me/verifications", absl::StrCat(R"({"rpps":")", rpps, R"("})"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("VERIFICATION_STATE_VERIFIED"));
+  r = BrowserSend(b, "GET", "/v1/me", "", false);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("ACCOUNT_STATUS_VERIFIED"));
+  r = BrowserSend(b, "POST", "/v1/web/sessions:refresh", "{}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r.body).fields().at("claims").struct_value().fields().at("vst").string_value(), "verified");
   r = BrowserSend(b, "GET", "/v1/spaces?pageSize=5", "", false);
   ASSERT_EQ(r.status, 200) << r.body;
 
