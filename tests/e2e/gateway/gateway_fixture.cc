@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/json_util.h"
+#include "libs/common/uuid.h"
 #include "tests/support/test_env.h"
 
 namespace meltingdoc::testing {
@@ -49,6 +50,11 @@ void GatewayStack::SetUpTestSuite() {
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   for (const char* name : {"identity", "profiles", "discussions", "search"}) {
     std::map<std::string, std::string> env;
+    if (std::string(name) == "search") {
+      // Every test stack on the shared Redis publishes to the same streams; a consumer group
+      // of its own gives this stack's index every event (its own included) instead of a share.
+      env = {{"MELTINGDOC_SEARCH_CONSUMER_GROUP", "search-" + NewUuid()}};
+    }
     if (std::string(name) == "identity") {
       env = {{"MELTINGDOC_IDENTITY_SIGNING_KEY_FILE", keys_dir_ + "/signing_key"},
              {"MELTINGDOC_IDENTITY_MAIL_DIR", identity_mail_dir_},
