@@ -16,6 +16,7 @@ import { Moderation } from './pages/Moderation';
 import { Notifications } from './pages/Notifications';
 import { SignUp } from './pages/SignUp';
 import { Spaces } from './pages/Spaces';
+import { Verification } from './pages/Verification';
 import { isModerator, isVerified, useClaims } from './session';
 
 type Need = 'session' | 'verified' | 'moderator';
@@ -35,7 +36,7 @@ function guarded(page: ComponentType, need: Need): ComponentType {
           <PageTitle text={t.app.needVerified} />
           <p>{t.account.pendingExplain}</p>
           <p>
-            <a href="/compte">{t.nav.account}</a>
+            <a href="/verification">{t.nav.verification}</a>
           </p>
         </section>
       );
@@ -56,7 +57,7 @@ function Home() {
   const claims = useClaims();
   const { route } = useLocation();
   useEffect(() => {
-    route(!claims ? '/connexion' : isVerified(claims) ? '/espaces' : '/compte', true);
+    route(!claims ? '/connexion' : isVerified(claims) ? '/espaces' : '/verification', true);
   }, [claims]);
   return null;
 }
@@ -116,6 +117,13 @@ function Header() {
                     </li>
                   </>
                 )}
+                {!isVerified(claims) && (
+                  <li>
+                    <a href="/verification" aria-current={current('/verification')}>
+                      {t.nav.verification}
+                    </a>
+                  </li>
+                )}
                 {isModerator(claims) && (
                   <li>
                     <a href="/moderation" aria-current={current('/moderation')}>
@@ -162,6 +170,7 @@ const CaseViewPage = guarded(CasePage, 'verified');
 const NotificationsPage = guarded(Notifications, 'verified');
 const ModerationPage = guarded(Moderation, 'moderator');
 const AccountPage = guarded(Account, 'session');
+const VerificationPage = guarded(Verification, 'session');
 
 export function App() {
   return (
@@ -177,6 +186,7 @@ export function App() {
           <Route path="/confirmation" component={Confirm} />
           <Route path="/connexion" component={Login} />
           <Route path="/compte" component={AccountPage} />
+          <Route path="/verification" component={VerificationPage} />
           <Route path="/espaces" component={SpacesPage} />
           <Route path="/espaces/:id" component={CaseListPage} />
           <Route path="/cas/nouveau" component={CaseEditorPage} />

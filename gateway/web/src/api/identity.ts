@@ -26,6 +26,46 @@ export interface Session {
   current?: boolean;
 }
 
+export interface SavoirFaire {
+  typeCode?: string;
+  code?: string;
+  label?: string;
+}
+
+export interface RegisterEntry {
+  identifier?: string;
+  identifierType?: string;
+  civility?: string;
+  familyName?: string;
+  givenName?: string;
+  professionLabel?: string;
+  specialty?: SavoirFaire;
+  savoirFaire?: SavoirFaire[];
+  practicePlaces?: { postcode?: string; city?: string }[];
+}
+
+export interface Verification {
+  verificationId: string;
+  accountId?: string;
+  accountGivenName?: string;
+  accountFamilyName?: string;
+  accountEmail?: string;
+  identifier?: string;
+  identifierType?: string;
+  state?: string;
+  reasons?: string[];
+  registerEntry?: RegisterEntry;
+  createTime?: string;
+  decideTime?: string;
+  decisionReason?: string;
+}
+
+export interface Me {
+  account: Account;
+  verification?: Verification;
+  registerEntry?: RegisterEntry;
+}
+
 export const identity = {
   register: (r: { email: string; password: string; civility: string; givenName: string; familyName: string }) =>
     api<object>('/v1/accounts:register', { body: r }),
@@ -43,5 +83,14 @@ export const identity = {
   revokeSession: (sessionId: string) =>
     api<object>(`/v1/sessions/${encodeURIComponent(sessionId)}:revoke`, { body: {} }),
   enrollTotp: () => api<{ secret: string; otpauthUri: string }>('/v1/totp:enroll', { body: {} }),
+  getMe: () => api<Me>('/v1/me'),
+  startVerification: (number: { rpps?: string; adeli?: string }) =>
+    api<{ verification: Verification }>('/v1/me/verifications', { body: number }),
+  listPendingVerifications: () =>
+    api<{ verifications?: Verification[] }>('/v1/verifications:pending', { query: { pageSize: 100 } }),
+  decideVerification: (verificationId: string, decision: 'DECISION_APPROVE' | 'DECISION_REJECT', reason: string) =>
+    api<{ verification: Verification }>(`/v1/verifications/${encodeURIComponent(verificationId)}:decide`, {
+      body: { decision, reason },
+    }),
   confirmTotp: (totpCode: string) => api<{ recoveryCodes?: string[] }>('/v1/totp:confirm', { body: { totpCode } }),
 };

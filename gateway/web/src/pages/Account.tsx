@@ -21,7 +21,11 @@ export function Account() {
         <dt>{t.account.role}</dt>
         <dd>{t.account.roles[claims.role] ?? claims.role}</dd>
       </dl>
-      {claims.vst !== 'verified' && <p>{t.account.pendingExplain}</p>}
+      {claims.vst !== 'verified' && (
+        <p>
+          {t.account.pendingExplain} <a href="/verification">{t.nav.verification}</a>
+        </p>
+      )}
       <Totp />
       <Sessions />
     </section>
