@@ -1,0 +1,270 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { ApiError } from '../api/client';
+import { CaseHit, DoctorHit, DoctorQuery, FacetCount, search, Suggestion } from '../api/search';
+import { Combobox, Option } from '../components/Combobox';
+import { utf16Index } from '../components/guard';
+import { Alert, errorText, formatDate, PageTitle, TextField } from '../components/ui';
+import { t } from '../i18n';
+
+/** Suggestions from Suggest as the doctor types (debounced, the previous call aborted). */
+function useSuggestions(prefix: string): Suggestion[] {
+  const [list, setList] = useState<Suggestion[]>([]);
+  useEffect(() => {
+    const q = prefix.trim();
+    if (!q) {
+      setList([]);
+      return;
+    }
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => {
+      search.suggest(q.slice(0, 100), [], controller.signal).then((r) => setList(r.suggestions ?? []), () => undefined);
+    }, 200);
+    return () => {
+      window.clearTimeout(timer);
+      controller.abort();
+    };
+  }, [prefix]);
+  return list;
+}
+
+export function Search() {
+  const { query, route } = useLocation();
+  const cases = query.type === 'cas';
+  return (
+    <section>
+      <PageTitle text={t.search.title} />
+      <nav class="tabs" aria-label={t.search.title}>
+        <a href="/recherche" aria-current={!cases ? 'page' : undefined}>
+          {t.search.doctorsTab}
+        </a>
+        <a href="/recherche?type=cas" aria-current={cases ? 'page' : undefined}>
+          {t.search.casesTab}
+        </a>
+      </nav>
+      {cases ? <CaseSearch /> : <DoctorSearch go={route} />}
+    </section>
+  );
+}
+
+function DoctorSearch({ go }: { go: (url: string) => void }) {
+  const [text, setText] = useState('');
+  const [q, setQ] = useState<DoctorQuery | null>(null);
+  const [place, setPlace] = useState('');
+  const [radius, setRadius] = useState('');
+  const [referrals, setReferrals] = useState(false);
+  const [language, setLanguage] = useState('');
+  const [specialties, setSpecialties] = useState<string[]>([]);
+  const [result, setResult] = useState<{ doctors: DoctorHit[]; next: string; total: number; facets: FacetCount[] } | null>(null);
+  const [error, setError] = useState('');
+  const suggestions = useSuggestions(text);
+
+  const run = async (next: DoctorQuery, append = false) => {
+    setError('');
+    try {
+      const r = await search.doctors(next);
+      const doctors = r.doctors ?? [];
+      setResult((prev) => ({
+        doctors: append && prev ? [...prev.doctors, ...doctors] : doctors,
+        next: r.nextPageToken ?? '',
+        total: append && prev ? prev.total : Number(r.totalSize ?? doctors.length),
+        facets: append && prev ? prev.facets : r.specialtyFacets ?? [],
+      }));
+    } catch (e) {
+      setError(e instanceof ApiError && e.errors[0] ? `${e.errors[0].field} : ${e.errors[0].description}` : errorText(e));
+    }
+  };
+  const build = (over: Partial<DoctorQuery> = {}): DoctorQuery => ({
+    query: text.trim(),
+    specialtyCodes: specialties,
+    languages: language ? [language] : [],
+    acceptingReferrals: referrals,
+    place: place.trim() || undefined,
+    radiusKm: place.trim() && radius ? Number(radius) : undefined,
+    ...over,
+  });
+  const submit = (e?: Event) => {
+    e?.preventDefault();
+    const next = build();
+    setQ(next);
+    run(next);
+  };
+  const pick = (o: Option) => {
+    const s = suggestions.find((x) => `${x.kind}:${x.value}:${x.text}` === o.id);
+    if (!s) return;
+    if (s.kind === 'SUGGESTION_KIND_DOCTOR' && s.value) return go(`/medecins/${s.value}`);
+    let next: DoctorQuery;
+    if (s.kind === 'SUGGESTION_KIND_COMMUNE') {
+      setPlace(s.text);
+      setText('');
+      next = build({ query: '', place: s.text });
+    } else if (s.kind === 'SUGGESTION_KIND_SPECIALTY' && s.value) {
+      setSpecialties([s.value]);
+      setText('');
+      next = build({ query: '', specialtyCodes: [s.value] });
+    } else {
+      setText(s.detail || s.text);
+      next = build({ query: s.detail || s.text });
+    }
+    setQ(next);
+    run(next);
+  };
+  const options: Option[] = suggestions.map((s) => ({
+    id: `${s.kind}:${s.value}:${s.text}`,
+    text: s.text,
+    detail: [t.search.suggestionKinds[s.kind], s.detail].filter(Boolean).join(', '),
+  }));
+  return (
+    <div class="search-layout">
+      <form onSubmit={submit} class="search-filters" role="search" noValidate>
+        <Combobox id="search-doctors" label={t.search.query} value={text} onValue={setText} options={options} onPick={pick} onEnter={() => submit()} listLabel={t.search.suggestions} />
+        <TextField id="search-near" label={t.search.near} value={place} onValue={setPlace} autoComplete="off" />
+        <TextField id="search-radius" label={t.search.radius} value={radius} onValue={setRadius} inputMode="numeric" maxLength={4} />
+        <div class="field">
+          <label for="search-language">{t.search.language}</label>
+          <select id="search-language" value={language} onChange={(e) => setLanguage((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">{t.search.anyLanguage}</option>
+            {Object.entries(t.profile.languages).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label class="checkbox">
+          <input type="checkbox" checked={referrals} onChange={(e) => setReferrals((e.currentTarget as HTMLInputElement).checked)} />
+          {t.search.referrals}
+        </label>
+        {result && result.facets.length > 0 && (
+          <fieldset>
+            <legend>{t.search.specialtyFacet}</legend>
+            {result.facets.map((f) => (
+              <label key={f.value} class="checkbox">
+                <input
+                  type="checkbox"
+                  checked={specialties.includes(f.value)}
+                  onChange={(e) => {
+                    const on = (e.currentTarget as HTMLInputElement).checked;
+                    const list = on ? [...specialties, f.value] : specialties.filter((s) => s !== f.value);
+                    setSpecialties(list);
+                    const next = build({ specialtyCodes: list });
+                    setQ(next);
+                    run(next);
+                  }}
+                />
+                {f.label || f.value} ({f.count})
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <button type="submit" class="primary">
+          {t.search.submit}
+        </button>
+      </form>
+      <div>
+        {error && <Alert>{error}</Alert>}
+        {result && (
+          <>
+            <p role="status" id="search-count">
+              {t.search.results(result.total)}
+            </p>
+            <ul class="case-list" id="doctor-results">
+              {result.doctors.map((d) => (
+                <li key={d.profileId} class="hit">
+                  <h2>
+                    <a href={`/medecins/${d.profileId}`}>{d.displayName}</a>
+                  </h2>
+                  <p class="meta">
+                    {[d.specialtyLabel, (d.communes ?? []).join(', '), d.distanceKm !== undefined ? t.search.km(d.distanceKm) : '']
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </p>
+                  {d.headline && <p>{d.headline}</p>}
+                  {d.matchedCompetences && d.matchedCompetences.length > 0 && (
+                    <p>
+                      {t.search.matched} : {d.matchedCompetences.join(', ')}
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ul>
+            {result.next && q && (
+              <button type="button" class="secondary" onClick={() => run({ ...q, pageToken: result.next }, true)}>
+                {t.search.more}
+              </button>
+            )}
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Snippet({ hit }: { hit: CaseHit }) {
+  const text = hit.snippet ?? '';
+  const parts: preact.JSX.Element[] = [];
+  let at = 0;
+  const spans = [...(hit.highlights ?? [])].sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  spans.forEach((h, i) => {
+    const s = utf16Index(text, h.start ?? 0);
+    const e = utf16Index(text, h.end ?? 0);
+    if (s < at || e <= s) return;
+    parts.push(<span key={`t${i}`}>{text.slice(at, s)}</span>);
+    parts.push(<mark key={`m${i}`}>{text.slice(s, e)}</mark>);
+    at = e;
+  });
+  parts.push(<span key="end">{text.slice(at)}</span>);
+  return <p class="snippet">{parts}</p>;
+}
+
+function CaseSearch() {
+  const [text, setText] = useState('');
+  const [hits, setHits] = useState<CaseHit[] | null>(null);
+  const [next, setNext] = useState('');
+  const [error, setError] = useState('');
+  const run = async (e?: Event, token?: string) => {
+    e?.preventDefault();
+    setError('');
+    try {
+      const r = await search.cases(text.trim(), token);
+      setHits(token && hits ? [...hits, ...(r.cases ?? [])] : r.cases ?? []);
+      setNext(r.nextPageToken ?? '');
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  return (
+    <>
+      <form onSubmit={run} role="search" class="inline-form" noValidate>
+        <TextField id="search-cases" type="search" label={t.search.caseQuery} value={text} onValue={setText} />
+        <button type="submit" class="primary">
+          {t.search.submit}
+        </button>
+      </form>
+      {error && <Alert>{error}</Alert>}
+      {hits && (
+        <>
+          <p role="status">{t.search.caseResults(hits.length)}</p>
+          <ul class="case-list">
+            {hits.map((h) => (
+              <li key={h.caseId} class="hit">
+                <h2>
+                  <a href={`/cas/${h.caseId}`}>{h.title}</a>
+                </h2>
+                <Snippet hit={h} />
+                <p class="meta">
+                  {h.resolved ? t.cases.resolved : t.cases.open} · {t.cases.replies(h.replyCount ?? 0)} · {formatDate(h.createTime)}
+                </p>
+              </li>
+            ))}
+          </ul>
+          {next && (
+            <button type="button" class="secondary" onClick={() => run(undefined, next)}>
+              {t.search.more}
+            </button>
+          )}
+        </>
+      )}
+    </>
+  );
+}
