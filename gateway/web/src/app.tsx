@@ -17,6 +17,9 @@ import { Notifications } from './pages/Notifications';
 import { SignUp } from './pages/SignUp';
 import { Spaces } from './pages/Spaces';
 import { Verification } from './pages/Verification';
+import { ProfileEditor } from './pages/ProfileEditor';
+import { ColleagueProfile } from './pages/ColleagueProfile';
+import { Network } from './pages/Network';
 import { isModerator, isVerified, useClaims } from './session';
 
 type Need = 'session' | 'verified' | 'moderator';
@@ -113,7 +116,17 @@ function Header() {
                       </a>
                     </li>
                     <li>
+                      <a href="/reseau" aria-current={current('/reseau')}>
+                        {t.nav.network}
+                      </a>
+                    </li>
+                    <li>
                       <UnreadBadge path={path} />
+                    </li>
+                    <li>
+                      <a href="/profil" aria-current={current('/profil')}>
+                        {t.nav.profile}
+                      </a>
                     </li>
                   </>
                 )}
@@ -169,6 +182,9 @@ const CaseEditorPage = guarded(CaseEditor, 'verified');
 const CaseViewPage = guarded(CasePage, 'verified');
 const NotificationsPage = guarded(Notifications, 'verified');
 const ModerationPage = guarded(Moderation, 'moderator');
+const ProfileEditorPage = guarded(ProfileEditor, 'verified');
+const ColleaguePage = guarded(ColleagueProfile, 'verified');
+const NetworkPage = guarded(Network, 'verified');
 const AccountPage = guarded(Account, 'session');
 const VerificationPage = guarded(Verification, 'session');
 
@@ -193,6 +209,9 @@ export function App() {
           <Route path="/cas/:id" component={CaseViewPage} />
           <Route path="/notifications" component={NotificationsPage} />
           <Route path="/moderation" component={ModerationPage} />
+          <Route path="/profil" component={ProfileEditorPage} />
+          <Route path="/medecins/:id" component={ColleaguePage} />
+          <Route path="/reseau" component={NetworkPage} />
           <Route default component={NotFound} />
         </Router>
       </main>

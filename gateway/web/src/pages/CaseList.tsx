@@ -5,10 +5,23 @@ import { Alert, errorText, formatDate, Loading, PageTitle } from '../components/
 import { t } from '../i18n';
 import { useClaims } from '../session';
 import { spacesCached } from './Spaces';
+import { useNames } from '../names';
 
-export function authorLabel(authorId: string | undefined, deleted: boolean | undefined, me: string | undefined): string {
+export function authorLabel(
+  authorId: string | undefined,
+  deleted: boolean | undefined,
+  me: string | undefined,
+  names?: Map<string, string>,
+): string {
   if (deleted) return t.cases.deletedAuthor;
-  return authorId && authorId === me ? t.cases.you : t.cases.colleague;
+  if (authorId && authorId === me) return t.cases.you;
+  return (authorId && names?.get(authorId)) || t.cases.colleague;
+}
+
+/** The author as a link to their profile when their name is known. */
+export function Author({ id, deleted, me, names }: { id?: string; deleted?: boolean; me?: string; names: Map<string, string> }) {
+  const label = authorLabel(id, deleted, me, names);
+  return id && !deleted && names.get(id) ? <a href={`/medecins/${id}`}>{label}</a> : <>{label}</>;
 }
 
 export function CaseList() {
@@ -43,6 +56,7 @@ export function CaseList() {
       setError(errorText(e));
     }
   };
+  const names = useNames((cases ?? []).map((c) => c.authorId));
   const title = space ? t.cases.listTitle(space.title) : t.cases.allTitle;
   return (
     <section>
@@ -76,7 +90,7 @@ export function CaseList() {
                   {c.status === 'CASE_STATUS_RESOLVED' ? t.cases.resolved : t.cases.open}
                 </span>{' '}
                 · {t.cases.replies(c.replyCount ?? 0)} · {t.cases.postedOn} {formatDate(c.createTime)} {t.cases.by}{' '}
-                {authorLabel(c.authorId, c.authorDeleted, claims?.sub)}
+                <Author id={c.authorId} deleted={c.authorDeleted} me={claims?.sub} names={names} />
               </p>
             </li>
           ))}

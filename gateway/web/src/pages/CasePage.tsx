@@ -6,7 +6,8 @@ import { GuardedText } from '../components/GuardedText';
 import { Alert, errorText, formatDate, Loading, PageTitle } from '../components/ui';
 import { t } from '../i18n';
 import { requestId, useClaims } from '../session';
-import { authorLabel } from './CaseList';
+import { Author } from './CaseList';
+import { useNames } from '../names';
 
 export function CasePage() {
   const { params } = useRoute();
@@ -30,6 +31,7 @@ export function CasePage() {
     load();
   }, [caseId]);
 
+  const names = useNames([c?.authorId, ...(replies ?? []).map((r) => r.authorId)]);
   if (error && !c) return <Alert>{error}</Alert>;
   if (!c || !replies) return <Loading />;
   const mine = c.authorId === claims?.sub;
@@ -54,7 +56,7 @@ export function CasePage() {
         <span class={`status ${c.status === 'CASE_STATUS_RESOLVED' ? 'status-resolved' : 'status-open'}`}>
           {c.status === 'CASE_STATUS_RESOLVED' ? t.cases.resolved : t.cases.open}
         </span>{' '}
-        · {t.cases.postedOn} {formatDate(c.createTime)} {t.cases.by} {authorLabel(c.authorId, c.authorDeleted, claims?.sub)}
+        · {t.cases.postedOn} {formatDate(c.createTime)} {t.cases.by} <Author id={c.authorId} deleted={c.authorDeleted} me={claims?.sub} names={names} />
       </p>
       {c.competenceTags && c.competenceTags.length > 0 && (
         <ul class="tags" aria-label={t.editor.tags}>
@@ -86,12 +88,12 @@ export function CasePage() {
         <ol class="reply-list">
           {top.map((r) => (
             <li key={r.replyId}>
-              <ReplyView reply={r} me={claims?.sub} caseIsMine={mine} act={act} />
+              <ReplyView reply={r} me={claims?.sub} caseIsMine={mine} act={act} names={names} />
               {children(r.replyId).length > 0 && (
                 <ol class="reply-children">
                   {children(r.replyId).map((ch) => (
                     <li key={ch.replyId}>
-                      <ReplyView reply={ch} me={claims?.sub} caseIsMine={mine} act={act} />
+                      <ReplyView reply={ch} me={claims?.sub} caseIsMine={mine} act={act} names={names} />
                     </li>
                   ))}
                 </ol>
@@ -123,7 +125,9 @@ function ReplyView({
   me,
   caseIsMine,
   act,
+  names,
 }: {
+  names: Map<string, string>;
   reply: Reply;
   me?: string;
   caseIsMine: boolean;
@@ -135,7 +139,7 @@ function ReplyView({
     <div class={`reply${reply.accepted ? ' reply-accepted' : ''}`} data-reply-id={reply.replyId}>
       {reply.accepted && <p class="badge badge-accepted">✓ {t.casePage.accepted}</p>}
       <p class="meta">
-        {authorLabel(reply.authorId, reply.authorDeleted, me)} · {formatDate(reply.createTime)}
+        <Author id={reply.authorId} deleted={reply.authorDeleted} me={me} names={names} /> · {formatDate(reply.createTime)}
       </p>
       {reply.text.split(/\n{2,}/).map((para, i) => (
         <p key={i} class="pre">
