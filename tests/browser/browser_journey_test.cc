@@ -1,10 +1,12 @@
-// Starts the whole stack (scratch database, the four services with identity's own signing key
-// and a mail directory, the gateway serving gateway/web/dist) and runs journey.mjs, which
+// Starts the whole stack (scratch database, a private Redis, the four services with identity's
+// own signing key, a mail directory and a two-doctor register extract, the gateway serving
+// gateway/web/dist) and runs journey.mjs, which
 // drives chromium through the doctors' journey, saving screenshots and checking each page
 // with axe-core. Artifacts: <build>/tests/browser/artifacts (or $MELTINGDOC_BROWSER_ARTIFACTS).
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -15,9 +17,11 @@
 #include "absl/strings/str_cat.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/local_postgres.h"
+#include "tests/support/local_redis.h"
 #include "tests/support/service_process.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
+#include "tests/tools/register_gen/register_generator.h"
 
 namespace meltingdoc::testing {
 namespace {
@@ -60,6 +64,43 @@ class BrowserJourney : public ::testing::Test {
     ASSERT_EQ(::mkdir(mail_dir_.c_str(), 0700), 0);
     CommandResult gen = RunCommand(absl::StrCat(BinaryDir(), "/libs/auth/meltingdoc-keygen --kid=browser-1 --out_dir=", keys_dir_));
     ASSERT_EQ(gen.exit_code, 0) << gen.output;
+    // A private Redis: the services' event streams (meltingdoc.<service>) must not mix with
+    // those of the tests running beside this one on the shared Redis.
+    auto redis = LocalRedis::Create();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = std::move(redis).value();
+
+    // The register extract: doctor A as registered; doctor B under another family name (a
+    // usage name), so that B's request goes to the moderators.
+    rpps_a_ = RppsFromBase(1000012345);
+    rpps_b_ = RppsFromBase(1000067890);
+    RegisterRecord a;
+    a.identifier = rpps_a_;
+    a.family_name = "MARTIN";
+    a.given_name = "Claire";
+    a.savoir_faire_code = "SM20";
+    a.savoir_faire_label = "Gynécologie-obstétrique";
+    a.postcode = "69003";
+    a.city = "Lyon";
+    RegisterRecord b = a;
+    b.identifier = rpps_b_;
+    b.family_name = "BERNARD-DUVAL";
+    b.given_name = "Paul";
+    b.savoir_faire_code = "SM54";
+    b.savoir_faire_label = "Médecine générale";
+    b.postcode = "69100";
+    b.city = "Villeurbanne";
+    const std::string extract = tmp_ + "/PS_LibreAcces_Personne_activite_202611300000.txt";
+    {
+      std::ofstream out(extract, std::ios::binary);
+      out << RegisterHeader(RegisterVariant::kCurrent) << "\n"
+          << RegisterLine(RegisterVariant::kCurrent, a) << "\n"
+          << RegisterLine(RegisterVariant::kCurrent, b) << "\n";
+    }
+    CommandResult imported = RunCommand(absl::StrCat("env MELTINGDOC_IDENTITY_PG_URL=", Quote(db_->Url("identity")), " ",
+                                                     BinaryDir(), "/services/identity/meltingdoc-identity import-register ",
+                                                     Quote(extract)));
+    ASSERT_EQ(imported.exit_code, 0) << imported.output;
 
     std::map<std::string, std::string> backends;
     for (const char* name : {"identity", "profiles", "discussions", "search"}) {
@@ -70,7 +111,7 @@ class BrowserJourney : public ::testing::Test {
       }
       auto sp = ServiceProcess::Start({.service = name,
                                        .pg_url = db_->Url(name),
-                                       .redis_port = SharedRedisPort(),
+                                       .redis_port = redis_->port(),
                                        .public_keys_file = keys_dir_ + "/public_keys",
                                        .extra_env = env});
       ASSERT_TRUE(sp.ok()) << sp.status();
@@ -83,10 +124,10 @@ class BrowserJourney : public ::testing::Test {
     }
     auto gw = GatewayProcess::Start({.backends = backends,
                                      .public_keys_file = keys_dir_ + "/public_keys",
-                                     .redis_port = SharedRedisPort(),
+                                     .redis_port = redis_->port(),
                                      .web_root = web_root_,
-                                     // Every test gateway on the shared Redis counts 127.0.0.1 in
-                                     // one bucket; the journey registers and signs in several times.
+                                     // The journey registers and signs in more often than the
+                                     // strict per-IP limit allows one address.
                                      .extra_env = {{"MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_IP", "100000/1m"},
                                                    {"MELTINGDOC_GATEWAY_RATE_STRICT_PER_IP", "100000/1m"},
                                                    {"MELTINGDOC_GATEWAY_RATE_STRICT_PER_ACCOUNT", "100000/1m"}}});
@@ -99,11 +140,13 @@ class BrowserJourney : public ::testing::Test {
   void TearDown() override {
     gateway_.reset();
     services_.clear();
+    redis_.reset();
     db_.reset();
     if (!tmp_.empty()) RunCommand("rm -rf " + Quote(tmp_));
   }
 
-  std::string web_root_, chromium_, tmp_, keys_dir_, mail_dir_;
+  std::string web_root_, chromium_, tmp_, keys_dir_, mail_dir_, rpps_a_, rpps_b_;
+  std::unique_ptr<LocalRedis> redis_;
   std::unique_ptr<ScratchDatabase> db_;
   std::map<std::string, std::unique_ptr<ServiceProcess>> services_;
   std::unique_ptr<GatewayProcess> gateway_;
@@ -115,6 +158,7 @@ TEST_F(BrowserJourney, DoctorsJourneyInChromium) {
   const std::string cmd = absl::StrCat(
       "env MELTINGDOC_BASE_URL=http://127.0.0.1:", gateway_->port(),
       " MELTINGDOC_MAIL_DIR=", Quote(mail_dir_),
+      " MELTINGDOC_RPPS_A=", rpps_a_, " MELTINGDOC_RPPS_B=", rpps_b_,
       " MELTINGDOC_ARTIFACTS=", Quote(artifacts),
       " MELTINGDOC_CHROMIUM=", Quote(chromium_),
       " MELTINGDOC_PSQL=", Quote(absl::StrCat(PostgresBinDir(), "/psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p ",

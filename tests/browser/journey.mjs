@@ -1,14 +1,16 @@
 // The doctors' journey in chromium, through the real gateway and services (issue #8):
-// sign up → confirm with the code from the .eml → verification → TOTP enrollment → sign in with
-// the second factor → write a case with a phone number and a patient's name, see both
-// highlighted → fix → publish → a second doctor replies → the first is notified and accepts
-// the reply → moderators' queue. Every page: screenshots (phone, desktop) and axe-core.
-import { BASE, confirmationCode, expect, launch, newPage, report, snap, sql, totp } from './support.mjs';
+// sign up → confirm with the code from the .eml → verify by RPPS → TOTP enrollment → sign in
+// with the second factor → edit the profile → write a case with a phone number and a patient's
+// name, see both highlighted → fix → publish → a second doctor, verified by a moderator, replies
+// → the first is notified and accepts the reply → the second finds the first by competence with
+// a typo in the query, connects and endorses. Every page: screenshots (phone, desktop), axe-core.
+import { BASE, confirmationCode, env, expect, launch, newPage, report, snap, sql, totp } from './support.mjs';
 
 const started = Date.now();
 const run = Math.random().toString(36).slice(2, 8);
 const PASSWORD = 'tisane de thym au lever 42';
 const step = (s) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${s}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function signUp(page, who, { shots }) {
   await page.goto(BASE + '/');
@@ -27,7 +29,7 @@ async function signUp(page, who, { shots }) {
   await page.getByLabel('Code de confirmation').fill(await confirmationCode(who.email));
   await page.getByRole('button', { name: 'Confirmer' }).click();
   await page.waitForURL('**/connexion?**');
-  await page.getByRole('alert').or(page.getByRole('status')).first().waitFor();
+  await page.getByText('Adresse confirmée').waitFor();
 }
 
 async function signIn(page, who, { secondFactor } = {}) {
@@ -47,31 +49,34 @@ async function signOut(page) {
   await page.waitForURL('**/connexion');
 }
 
-/** Verification as a test set-up step (the account is marked verified in the database); the
- *  doctor then signs in again to get a token with the new status. */
-function markVerified(who, role = 'doctor') {
-  sql(`UPDATE identity.accounts SET status = 'verified', role = '${role}' WHERE email = '${who.email}'`);
-}
+const nav = (page, name) => page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name, exact: true });
 
 const browser = await launch();
 const pages = [];
 try {
-  const a = { given: 'Claire', family: 'Martin', email: `claire.martin.${run}@chu.test` };
-  const b = { given: 'Paul', family: 'Bernard', email: `paul.bernard.${run}@chu.test` };
+  const a = { given: 'Claire', family: 'Martin', email: `claire.martin.${run}@chu.test`, rpps: env('MELTINGDOC_RPPS_A') };
+  const b = { given: 'Paul', family: 'Bernard', email: `paul.bernard.${run}@chu.test`, rpps: env('MELTINGDOC_RPPS_B') };
   const pa = await newPage(browser);
   const pb = await newPage(browser);
   pages.push(['a', pa], ['b', pb]);
 
-  // --- Doctor A: account ---
-  step('A signs up');
+  // --- Doctor A: account, verification by RPPS, second factor ---
+  step('A signs up and confirms the code from the .eml');
   await signUp(pa, a, { shots: true });
   await signIn(pa, a);
-  await pa.waitForURL('**/compte');
-  expect((await pa.locator('#account-status').textContent()) === 'En attente de vérification', 'A is pending');
-  await snap(pa, 'account-pending');
-  markVerified(a);
+  await pa.waitForURL('**/verification');
+  await pa.getByLabel('Numéro RPPS').waitFor();
+  await snap(pa, 'verification');
+  step('A verifies by RPPS (the register matches)');
+  await pa.getByLabel('Numéro RPPS').fill(a.rpps);
+  await pa.getByRole('button', { name: 'Vérifier mon numéro' }).click();
+  await pa.getByText('Votre compte est vérifié').waitFor();
+  await snap(pa, 'verification-verified');
+  await pa.getByRole('button', { name: 'Accéder au réseau' }).click();
+  await pa.waitForURL('**/espaces');
 
   step('A enrolls TOTP');
+  await nav(pa, 'Mon compte').click();
   await pa.getByRole('button', { name: 'Activer la vérification en deux étapes' }).click();
   const qr = pa.getByRole('img', { name: /QR code/ });
   await qr.waitFor();
@@ -96,9 +101,43 @@ try {
   await pa.waitForURL('**/espaces');
   await snap(pa, 'spaces');
 
+  // --- Doctor A edits the profile (created by profiles from identity's AccountVerified) ---
+  step('A edits the profile: competences from the taxonomy (a synonym, the keyboard), a practice place');
+  for (let i = 0; ; i++) {
+    await nav(pa, 'Mon profil').click();
+    const ready = await Promise.race([
+      pa.getByLabel('Chercher une compétence').waitFor().then(() => true),
+      pa.getByText('sera créé').waitFor().then(() => false),
+    ]);
+    if (ready) break;
+    expect(i < 40, 'the profile was created from AccountVerified within 20 s');
+    await nav(pa, 'Espaces').click();
+    await sleep(500);
+  }
+  expect((await pa.locator('form dl').textContent()).includes(a.rpps), 'the RPPS number is shown read-only');
+  await pa.getByLabel('Titre (une ligne sous votre nom)').fill('Gynécologue, fertilité et endométriose');
+  const competence = pa.getByLabel('Chercher une compétence');
+  await competence.fill('PMA');
+  await pa.getByRole('option', { name: /Fertilité et AMP/ }).waitFor();
+  await competence.press('ArrowDown');
+  await competence.press('Enter');
+  await competence.fill('endometr');
+  await pa.getByRole('option', { name: /Endométriose/ }).click();
+  expect((await pa.locator('.chips li').count()) === 2, 'two competences chosen');
+  await pa.getByRole('button', { name: 'Ajouter un lieu' }).click();
+  await pa.getByLabel('Nom du lieu').fill('Hôpital Femme Mère Enfant');
+  await pa.getByLabel('Code postal').fill('69500');
+  await pa.getByLabel('Commune').fill('Bron');
+  await pa.getByLabel('anglais').check();
+  await pa.getByLabel('J’accepte de nouveaux patients adressés').check();
+  await pa.getByRole('button', { name: 'Enregistrer le profil' }).click();
+  await pa.getByText('Profil enregistré.').waitFor();
+  await snap(pa, 'profile-editor');
+
   // --- Doctor A writes a case ---
   step('A opens the general space and the editor');
-  await pa.getByRole('link', { name: 'Général' }).or(pa.locator('.space-list a').first()).first().click();
+  await nav(pa, 'Espaces').click();
+  await pa.locator('.space-list a').first().click();
   await pa.waitForURL('**/espaces/*');
   await pa.getByText('Aucun cas dans cet espace').waitFor();
   await snap(pa, 'case-list-empty');
@@ -120,7 +159,7 @@ try {
   const findings = await contextField.locator('.finding').allTextContents();
   expect(findings.length === 2 && findings.every((f) => f.includes('—')), `each finding has a suggestion: ${findings}`);
   expect((await context.getAttribute('aria-invalid')) === 'true', 'the field is marked invalid');
-  await pa.getByLabel('Votre question aux confrères', { exact: false }).fill('Quel bilan proposeriez-vous en première intention ?');
+  await pa.getByLabel('Votre question aux confrères').fill('Quel bilan proposeriez-vous en première intention ?');
   await snap(pa, 'editor-patient-data');
   await pa.getByRole('button', { name: 'Publier le cas' }).click();
   await pa.getByText('Retirez les données identifiantes signalées avant de publier.').waitFor();
@@ -129,23 +168,47 @@ try {
   step('A fixes the text and publishes');
   await context.fill('La patiente, 45 ans, consulte pour une douleur thoracique atypique.');
   await contextField.locator('.phi-mark').waitFor({ state: 'detached' });
-  await pa.getByText('données identifiantes à retirer').waitFor({ state: 'detached' }).catch(() => undefined);
   await pa.getByRole('button', { name: 'Publier le cas' }).click();
   await pa.waitForURL(/\/cas\/[0-9a-f-]{36}$/);
   const caseUrl = new URL(pa.url()).pathname;
   await pa.getByRole('heading', { level: 1, name: 'Douleur thoracique atypique à 45 ans' }).waitFor();
   await pa.getByText('Pas encore de réponse').waitFor();
   await snap(pa, 'case-new');
+  step('A reloads the page: the browser session (HttpOnly cookies) survives');
+  await pa.reload();
+  await pa.getByRole('heading', { level: 1, name: 'Douleur thoracique atypique à 45 ans' }).waitFor();
+
+  // --- Doctor B: the register knows him under another name: a moderator decides ---
+  step('B signs up; his RPPS request goes to the moderators');
+  await signUp(pb, b, { shots: false });
+  await signIn(pb, b);
+  await pb.waitForURL('**/verification');
+  await pb.getByLabel('Numéro RPPS').fill(b.rpps);
+  await pb.getByRole('button', { name: 'Vérifier mon numéro' }).click();
+  await pb.getByText('Un modérateur va examiner votre demande').waitFor();
+  await snap(pb, 'verification-review');
+
+  step('A, made moderator, approves B in the verification queue');
+  sql(`UPDATE identity.accounts SET role = 'moderator' WHERE email = '${a.email}'`);
+  await signOut(pa);
+  await signIn(pa, a, { secondFactor: async (p) => p.getByLabel('Code').fill(recovery[1]) });
+  await pa.waitForURL('**/espaces');
+  await nav(pa, 'Modération').click();
+  await pa.getByText(b.email).waitFor();
+  await snap(pa, 'moderation-verifications');
+  await pa.getByLabel('Motif de la décision').first().fill('Nom d’usage : vérifié auprès du conseil de l’Ordre.');
+  await pa.getByRole('button', { name: 'Approuver' }).click();
+  await pa.getByText('Aucune demande en attente.').waitFor();
 
   // --- Doctor B replies ---
-  step('B signs up, is verified, finds the case and replies');
-  await signUp(pb, b, { shots: false });
-  markVerified(b);
+  step('B signs in again (verified), finds the case, follows it, replies and reports it');
+  await signOut(pb);
   await signIn(pb, b);
   await pb.waitForURL('**/espaces');
   await pb.locator('.space-list a').first().click();
   await pb.getByRole('link', { name: 'Douleur thoracique atypique à 45 ans' }).click();
   await pb.waitForURL('**' + caseUrl);
+  await pb.getByRole('link', { name: 'Dr Claire Martin' }).first().waitFor();
   await pb.getByRole('button', { name: 'Suivre ce cas' }).click();
   await pb.getByText('Vous suivez ce cas').waitFor();
   await pb.getByLabel('Votre réponse').fill('Je proposerais un ECG, une troponine hs à H0 et H3, puis un coroscanner selon le risque.');
@@ -159,7 +222,7 @@ try {
 
   // --- Doctor A is notified and accepts ---
   step('A sees the notification and accepts the reply');
-  await pa.getByRole('link', { name: 'Espaces' }).click();
+  await nav(pa, 'Espaces').click();
   await pa.locator('#unread-count').waitFor();
   expect((await pa.locator('#unread-count').textContent()) === '1', 'one unread notification');
   await pa.getByRole('link', { name: /^Notifications/ }).click();
@@ -177,18 +240,60 @@ try {
   await pb.getByRole('link', { name: /^Notifications/ }).click();
   await pb.getByText('Une réponse a été acceptée').waitFor();
 
-  // --- Moderation ---
-  step('A becomes a moderator and opens the reports queue');
-  markVerified(a, 'moderator');
-  await signOut(pa);
-  await signIn(pa, a, { secondFactor: async (p) => p.getByLabel('Code').fill(recovery[1]) });
-  await pa.waitForURL('**/espaces');
-  await pa.getByRole('link', { name: 'Modération' }).click();
+  // --- Search: B finds A by competence, with a typo ---
+  step('B searches doctors: Suggest, then a typo in the competence');
+  await nav(pb, 'Rechercher').click();
+  const query = pb.getByLabel('Compétence, spécialité, nom…');
+  await query.fill('endom');
+  await pb.getByRole('option', { name: /Endométriose/ }).first().waitFor();
+  await snap(pb, 'search-suggest');
+  await query.fill('endometriosse');
+  for (let i = 0; ; i++) {
+    await query.press('Escape');
+    await pb.getByRole('button', { name: 'Rechercher' }).click();
+    await pb.locator('#search-count').waitFor();
+    if ((await pb.locator('#doctor-results a', { hasText: 'Claire Martin' }).count()) > 0) break;
+    expect(i < 40, 'search indexed A\'s profile within 20 s');
+    await sleep(500);
+  }
+  await snap(pb, 'search-doctors');
+
+  step('B opens A\'s profile and asks to connect; A accepts; B endorses a competence');
+  await pb.locator('#doctor-results a', { hasText: 'Claire Martin' }).first().click();
+  await pb.getByRole('heading', { level: 1, name: 'Dr Claire Martin' }).waitFor();
+  await pb.getByRole('button', { name: 'Se mettre en relation' }).click();
+  await pb.getByText('Demande de mise en relation envoyée.').waitFor();
+  await nav(pa, 'Réseau').click();
+  await pa.getByRole('link', { name: /Paul Bernard/ }).first().waitFor();
+  await snap(pa, 'network');
+  await pa.getByRole('button', { name: 'Accepter' }).click();
+  await pa.getByText('Aucune demande en attente.').waitFor();
+  await nav(pb, 'Réseau').click();
+  await pb.getByRole('link', { name: /Claire Martin/ }).first().click();
+  await pb.getByRole('button', { name: 'Recommander la compétence Endométriose' }).click();
+  await pb.getByRole('button', { name: 'Recommandé la compétence Endométriose', pressed: true }).waitFor();
+  await pb.getByText('1 recommandation').waitFor();
+  await snap(pb, 'colleague-profile');
+
+  step('B searches cases');
+  await nav(pb, 'Rechercher').click();
+  await pb.getByRole('link', { name: 'Cas', exact: true }).click();
+  for (let i = 0; ; i++) {
+    await pb.getByLabel('Mots du cas').fill('douleur thoracique');
+    await pb.getByRole('button', { name: 'Rechercher' }).click();
+    if (await pb.locator('.snippet mark').first().waitFor({ timeout: 1000 }).then(() => true, () => false)) break;
+    expect(i < 20, 'search indexed the case');
+  }
+  await snap(pb, 'search-cases');
+
+  // --- Moderation: the reported case ---
+  step('A opens the reports queue');
+  await nav(pa, 'Modération').click();
   await pa.getByText('Cas signalé').waitFor();
   await snap(pa, 'moderation-reports');
 
   step('A\'s account page: sessions, then sign out everywhere');
-  await pa.getByRole('link', { name: 'Mon compte' }).click();
+  await nav(pa, 'Mon compte').click();
   await pa.getByRole('heading', { name: 'Sessions ouvertes' }).waitFor();
   await pa.locator('.sessions li').first().waitFor();
   await snap(pa, 'account');

@@ -20,6 +20,7 @@ import { Verification } from './pages/Verification';
 import { ProfileEditor } from './pages/ProfileEditor';
 import { ColleagueProfile } from './pages/ColleagueProfile';
 import { Network } from './pages/Network';
+import { Search } from './pages/Search';
 import { isModerator, isVerified, useClaims } from './session';
 
 type Need = 'session' | 'verified' | 'moderator';
@@ -111,8 +112,8 @@ function Header() {
                       </a>
                     </li>
                     <li>
-                      <a href="/cas/nouveau" aria-current={current('/cas/nouveau')}>
-                        {t.nav.newCase}
+                      <a href="/recherche" aria-current={current('/recherche')}>
+                        {t.nav.search}
                       </a>
                     </li>
                     <li>
@@ -185,6 +186,7 @@ const ModerationPage = guarded(Moderation, 'moderator');
 const ProfileEditorPage = guarded(ProfileEditor, 'verified');
 const ColleaguePage = guarded(ColleagueProfile, 'verified');
 const NetworkPage = guarded(Network, 'verified');
+const SearchPage = guarded(Search, 'verified');
 const AccountPage = guarded(Account, 'session');
 const VerificationPage = guarded(Verification, 'session');
 
@@ -212,6 +214,7 @@ export function App() {
           <Route path="/profil" component={ProfileEditorPage} />
           <Route path="/medecins/:id" component={ColleaguePage} />
           <Route path="/reseau" component={NetworkPage} />
+          <Route path="/recherche" component={SearchPage} />
           <Route default component={NotFound} />
         </Router>
       </main>

@@ -1,9 +1,10 @@
-// The HTTP client of the gateway's JSON API: one place that adds the session, refreshes it
+// The HTTP client of the gateway's JSON API: one place that carries the session, refreshes it
 // when the access token expires, and turns RFC 9457 problem answers into ApiError.
 //
-// The session (access and refresh tokens) lives in memory only, never in localStorage or
-// sessionStorage where any script of the origin could read it: reloading the page signs out.
-// (It moves to HttpOnly cookies when the gateway offers them.)
+// The session is the gateway's browser session (/v1/web/sessions:*): the access and refresh
+// tokens live in HttpOnly cookies the page cannot read; the page keeps only the claims the
+// gateway answers (who, role, verification status, expiry) and repeats the readable
+// __Host-md_csrf cookie as X-CSRF-Token on every write (double submit).
 
 export interface FieldError {
   field: string;
@@ -29,11 +30,9 @@ export class ApiError extends Error {
 }
 
 export interface SessionTokens {
-  accessToken: string;
-  accessTokenExpireTime: string;
-  refreshToken: string;
-  refreshTokenExpireTime: string;
-  sessionId: string;
+  accessTokenExpireTime?: string;
+  refreshTokenExpireTime?: string;
+  sessionId?: string;
 }
 
 export interface Claims {
@@ -46,26 +45,12 @@ export interface Claims {
 
 type Listener = () => void;
 
-let tokens: SessionTokens | null = null;
 let claims: Claims | null = null;
 let refreshing: Promise<boolean> | null = null;
 const listeners = new Set<Listener>();
 
-function decodeClaims(jwt: string): Claims | null {
-  const part = jwt.split('.')[1];
-  if (!part) return null;
-  try {
-    const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
-    const bytes = Uint8Array.from(atob(b64 + '==='.slice((b64.length + 3) % 4)), (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes)) as Claims;
-  } catch {
-    return null;
-  }
-}
-
-export function setSession(next: SessionTokens | null): void {
-  tokens = next;
-  claims = next ? decodeClaims(next.accessToken) : null;
+export function setSession(next: Claims | null): void {
+  claims = next;
   listeners.forEach((l) => l());
 }
 
@@ -76,6 +61,11 @@ export function currentClaims(): Claims | null {
 export function onSessionChange(l: Listener): () => void {
   listeners.add(l);
   return () => listeners.delete(l);
+}
+
+function csrfToken(): string {
+  const m = /(?:^|;\s*)__Host-md_csrf=([^;]+)/.exec(document.cookie);
+  return m ? m[1] : '';
 }
 
 async function parseError(res: Response): Promise<ApiError> {
@@ -95,15 +85,13 @@ async function parseError(res: Response): Promise<ApiError> {
   );
 }
 
-/** Exchanges the refresh token for new tokens (rotation); false when the session is over. */
+/** Asks the gateway for new session cookies (refresh rotation); false when the session is over. */
 export function refreshSession(): Promise<boolean> {
-  if (!tokens) return Promise.resolve(false);
   if (!refreshing) {
-    const refreshToken = tokens.refreshToken;
-    refreshing = fetch('/v1/sessions:refresh', {
+    refreshing = fetch('/v1/web/sessions:refresh', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ refreshToken }),
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrfToken() },
+      body: '{}',
       credentials: 'same-origin',
     })
       .then(async (res) => {
@@ -111,9 +99,9 @@ export function refreshSession(): Promise<boolean> {
           setSession(null);
           return false;
         }
-        const body = (await res.json()) as { tokens: SessionTokens };
-        setSession(body.tokens);
-        return true;
+        const body = (await res.json()) as { claims?: Claims };
+        setSession(body.claims ?? null);
+        return !!body.claims;
       })
       .catch(() => false)
       .finally(() => {
@@ -121,6 +109,11 @@ export function refreshSession(): Promise<boolean> {
       });
   }
   return refreshing;
+}
+
+/** At start-up (a reload, a new tab): resumes the browser session when its cookies are there. */
+export async function resumeSession(): Promise<void> {
+  if (csrfToken()) await refreshSession();
 }
 
 function expiresSoon(): boolean {
@@ -135,7 +128,7 @@ export interface RequestOptions {
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  if (tokens && expiresSoon()) await refreshSession();
+  if (claims && expiresSoon()) await refreshSession();
   let url = path;
   if (options.query) {
     const q = new URLSearchParams();
@@ -146,11 +139,13 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     if (s) url += (url.includes('?') ? '&' : '?') + s;
   }
   const send = (): Promise<Response> => {
+    const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (tokens) headers.Authorization = `Bearer ${tokens.accessToken}`;
+    const csrf = csrfToken();
+    if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
     return fetch(url, {
-      method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+      method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
@@ -158,7 +153,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     });
   };
   let res = await send();
-  if (res.status === 401 && tokens && (await refreshSession())) res = await send();
+  if (res.status === 401 && claims && (await refreshSession())) res = await send();
   if (!res.ok) throw await parseError(res);
   if (res.status === 204) return {} as T;
   return (await res.json()) as T;

@@ -1,4 +1,4 @@
-import { api, SessionTokens } from './client';
+import { api, Claims, SessionTokens } from './client';
 
 export interface Account {
   accountId: string;
@@ -12,6 +12,7 @@ export interface Account {
 
 export interface LoginResponse {
   tokens?: SessionTokens;
+  claims?: Claims;
   secondFactorChallenge?: string;
   secondFactorEnrollmentRequired?: boolean;
 }
@@ -71,12 +72,13 @@ export const identity = {
     api<object>('/v1/accounts:register', { body: r }),
   confirmEmail: (email: string, code: string) => api<object>('/v1/accounts:confirmEmail', { body: { email, code } }),
   resendCode: (email: string) => api<object>('/v1/accounts:resendConfirmationCode', { body: { email } }),
-  login: (email: string, password: string) => api<LoginResponse>('/v1/sessions:login', { body: { email, password } }),
+  // Browser sessions: the gateway sets the tokens as HttpOnly cookies and answers the claims.
+  login: (email: string, password: string) => api<LoginResponse>('/v1/web/sessions:login', { body: { email, password } }),
   verifySecondFactor: (challenge: string, code: string) =>
-    api<{ tokens: SessionTokens }>('/v1/sessions:verifySecondFactor', {
+    api<{ tokens?: SessionTokens; claims?: Claims }>('/v1/web/sessions:verifySecondFactor', {
       body: code.replace(/[\s-]/g, '').length === 6 ? { challenge, totpCode: code.trim() } : { challenge, recoveryCode: code.trim() },
     }),
-  logout: () => api<object>('/v1/sessions:logout', { body: {} }),
+  logout: () => api<object>('/v1/web/sessions:logout', { body: {} }),
   getAccount: (accountId: string) =>
     api<{ account: Account }>(`/v1/accounts/${encodeURIComponent(accountId)}`),
   listSessions: () => api<{ sessions?: Session[] }>('/v1/sessions', { query: { pageSize: 100 } }),

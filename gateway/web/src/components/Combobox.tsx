@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t } from '../i18n';
 
 export interface Option {
   id: string;
@@ -84,7 +85,7 @@ export function Combobox(p: Props) {
         onKeyDown={onKeyDown}
         onBlur={() => window.setTimeout(() => setOpen(false), 150)}
       />
-      <ul id={listId} role="listbox" aria-label={p.listLabel ?? p.label} class="listbox" hidden={!show}>
+      <ul id={listId} role="listbox" aria-label={p.listLabel ?? t.search.suggestions} class="listbox" hidden={!show}>
         {show &&
           p.options.map((o, i) => (
             <li

@@ -77,10 +77,10 @@ export function ColleagueProfile() {
                   type="button"
                   class="secondary"
                   aria-pressed={c.endorsedByCaller ? 'true' : 'false'}
-                  aria-label={c.endorsedByCaller ? t.profile.retractLabel(c.label) : t.profile.endorseLabel(c.label)}
                   onClick={endorse(c.key, !c.endorsedByCaller)}
                 >
                   {c.endorsedByCaller ? t.profile.endorsed : t.profile.endorse}
+                  <span class="sr-only">{t.profile.endorseWhat(c.label)}</span>
                 </button>
               )}
             </li>

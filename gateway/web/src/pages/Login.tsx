@@ -24,8 +24,8 @@ export function Login() {
     setError('');
     try {
       const r = await identity.login(email.trim(), password);
-      if (r.tokens) {
-        setSession(r.tokens);
+      if (r.claims) {
+        setSession(r.claims);
         done(!!r.secondFactorEnrollmentRequired);
       } else if (r.secondFactorChallenge) {
         setChallenge(r.secondFactorChallenge);
@@ -48,7 +48,7 @@ export function Login() {
     setError('');
     try {
       const r = await identity.verifySecondFactor(challenge, code);
-      setSession(r.tokens);
+      setSession(r.claims ?? null);
       done(false);
     } catch (err) {
       setError(err instanceof ApiError && (err.status === 401 || err.status === 400) ? t.login.wrongCode : errorText(err));
