@@ -4,13 +4,18 @@
 #include <unistd.h>
 
 #include "absl/flags/flag.h"
+#include "absl/time/time.h"
 #include "libs/outbox/consumer.h"
 #include "libs/outbox/outbox_migrations.h"
 #include "libs/runtime/service_runtime.h"
 #include "libs/server/server_flags.h"
 #include "services/profiles/pg_profiles_store.h"
+#include "services/profiles/profile_cache.h"
 #include "services/profiles/profiles_service.h"
 
+ABSL_FLAG(absl::Duration, profile_cache_ttl, absl::Minutes(30),
+          "How long Redis keeps a cached profile (a cached copy is used only while its version is "
+          "current, so this bounds memory, not staleness); 0 disables the cache.");
 ABSL_FLAG(std::string, identity_consumer_name, "",
           "This instance's name in the consumer group of identity's stream; stable across restarts "
           "(default: the host name).");
@@ -33,6 +38,7 @@ std::string ConsumerName() {
 struct ProfilesParts {
   ProfilesParts(runtime::ServiceRuntime& rt, const redis::RedisOptions& redis_options)
       : store(&rt.pool()),
+        cached(&store, &store, &rt.redis(), absl::GetFlag(FLAGS_profile_cache_ttl)),
         consumer_redis(redis_options),
         consumer(&rt.pool(), &consumer_redis,
                  outbox::ConsumerOptions{.stream = "meltingdoc.identity",
@@ -42,6 +48,7 @@ struct ProfilesParts {
                    return store.ApplyIdentityEvent(txn, event);
                  }) {}
   PgProfilesStore store;
+  CachedProfilesStore cached;  // GetProfile/BatchGetProfiles through Redis; the rest to `store`
   redis::RedisClient consumer_redis;  // XREADGROUP BLOCK holds it: not shared
   outbox::StreamConsumer consumer;
 };
@@ -50,7 +57,10 @@ class ProfilesServer : private ProfilesParts, public ProfilesServiceImpl {
  public:
   ProfilesServer(runtime::ServiceRuntime& rt, const redis::RedisOptions& redis_options)
       : ProfilesParts(rt, redis_options),
-        ProfilesServiceImpl(&store, &rt.verifier(), &rt.server().executor()) {
+        ProfilesServiceImpl(absl::GetFlag(FLAGS_profile_cache_ttl) > absl::ZeroDuration()
+                                ? static_cast<ProfilesStore*>(&cached)
+                                : static_cast<ProfilesStore*>(&store),
+                            &rt.verifier(), &rt.server().executor()) {
     consumer.Start();
   }
   ~ProfilesServer() override { consumer.Stop(); }

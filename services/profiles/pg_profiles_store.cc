@@ -224,6 +224,39 @@ absl::StatusOr<std::vector<v1::Profile>> PgProfilesStore::BatchGetProfiles(
       });
 }
 
+absl::StatusOr<std::vector<ProfileStamp>> PgProfilesStore::GetProfileStamps(
+    const std::vector<std::string>& profile_ids, const std::string& viewer_id) {
+  return pg::InTransaction<std::vector<ProfileStamp>>(
+      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<ProfileStamp>> {
+        // The connection count and the viewer's relation are computed exactly as the full read
+        // computes them (kProfileColumns, LoadCompetences, GetProfile).
+        const pqxx::result rows = txn.exec_params(
+            "SELECT p.profile_id::text, p.version, "
+            "       (SELECT count(*) FROM connections c WHERE c.status = 'accepted' "
+            "          AND p.profile_id IN (c.requester_id, c.addressee_id))::int4, "
+            "       $2 <> '' AND $2 <> p.profile_id::text AND EXISTS (SELECT 1 FROM connections c "
+            "          WHERE c.status = 'accepted' "
+            "            AND LEAST(c.requester_id, c.addressee_id) = LEAST(p.profile_id, NULLIF($2, '')::uuid) "
+            "            AND GREATEST(c.requester_id, c.addressee_id) = GREATEST(p.profile_id, NULLIF($2, '')::uuid)), "
+            "       coalesce((SELECT string_agg(e.competence_key, chr(31)) FROM endorsements e "
+            "          WHERE e.profile_id = p.profile_id AND e.endorser_id = NULLIF($2, '')::uuid), '') "
+            "FROM profiles p WHERE p.profile_id = ANY($1::uuid[])",
+            UuidArray(profile_ids), viewer_id);
+        std::vector<ProfileStamp> stamps;
+        stamps.reserve(rows.size());
+        for (const pqxx::row& r : rows) {
+          ProfileStamp s;
+          s.profile_id = r[0].as<std::string>();
+          s.version = r[1].as<int64_t>();
+          s.connection_count = r[2].as<int32_t>();
+          s.viewer_is_connection = r[3].as<bool>();
+          s.endorsed_keys = absl::StrSplit(r[4].as<std::string>(), kSeparator, absl::SkipEmpty());
+          stamps.push_back(std::move(s));
+        }
+        return stamps;
+      });
+}
+
 absl::StatusOr<v1::Profile> PgProfilesStore::UpdateProfile(const std::string& profile_id, int64_t expected_version,
                                                            const ValidatedUpdate& update) {
   return pg::InTransaction<v1::Profile>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Profile> {

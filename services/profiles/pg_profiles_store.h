@@ -9,7 +9,7 @@
 
 namespace meltingdoc::profiles {
 
-class PgProfilesStore final : public ProfilesStore {
+class PgProfilesStore final : public ProfilesStore, public ProfileStamps {
  public:
   explicit PgProfilesStore(pg::Pool* pool, const Clock* clock = &Clock::Real()) : pool_(pool), clock_(clock) {}
 
@@ -35,6 +35,9 @@ class PgProfilesStore final : public ProfilesStore {
                                   const std::string& competence_key) override;
   absl::StatusOr<int32_t> RetractEndorsement(const std::string& me, const std::string& profile_id,
                                              const std::string& competence_key) override;
+
+  absl::StatusOr<std::vector<ProfileStamp>> GetProfileStamps(const std::vector<std::string>& profile_ids,
+                                                             const std::string& viewer_id) override;
 
   // The StreamConsumer handler for identity's stream (meltingdoc.identity): AccountVerified
   // creates or refreshes the profile, AccountDeleted removes everything of the account. Runs

@@ -44,6 +44,27 @@ struct RequestsPage {
   ListCursor next;
 };
 
+// What a profile read depends on beyond its version: the live counts and the viewer's own
+// relation to the profile. Cheap to read (no JSON, no competences), so that a cached copy can
+// be checked on every read (profile_cache.h).
+struct ProfileStamp {
+  std::string profile_id;
+  int64_t version = 0;
+  int32_t connection_count = 0;
+  bool viewer_is_connection = false;
+  // Keys of the competences the viewer endorsed.
+  std::vector<std::string> endorsed_keys;
+};
+
+class ProfileStamps {
+ public:
+  virtual ~ProfileStamps() = default;
+  // The stamps of the profiles that exist among `profile_ids` (validated UUIDs), any order.
+  // `viewer_id` may be empty.
+  virtual absl::StatusOr<std::vector<ProfileStamp>> GetProfileStamps(const std::vector<std::string>& profile_ids,
+                                                                     const std::string& viewer_id) = 0;
+};
+
 class ProfilesStore {
  public:
   virtual ~ProfilesStore() = default;

@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -555,6 +556,138 @@ TEST_F(ProfilesIntegrationTest, EndorsementRules) {
   EXPECT_EQ(stub_->RetractEndorsement(CallAs(tokens_->VerifiedDoctor(peer)).get(), retract, &retract_resp).error_code(),
             grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Endorse(peer, owner, "go-fertilite-amp").error_code(), grpc::StatusCode::OK) << "can endorse again";
+}
+
+// The Redis key of a cached profile (services/profiles/profile_cache.cc).
+std::string CacheKey(const std::string& id) { return "meltingdoc:profiles:profile:" + id; }
+
+// The cached copy of a profile, as the service wrote it to Redis (nullopt: not cached).
+std::optional<profiles::v1::Profile> Cached(redis::RedisClient& redis, const std::string& id) {
+  auto reply = redis.Command({"GET", CacheKey(id)});
+  if (!reply.ok() || reply->type != redis::RedisReply::Type::kString) return std::nullopt;
+  profiles::v1::Profile p;
+  if (!p.ParseFromString(reply->str)) return std::nullopt;
+  return p;
+}
+
+TEST_F(ProfilesIntegrationTest, CacheServesOnlyTheCurrentVersion) {
+  const std::string id = NewDoctor("Inès", "Cachet", "SM20");
+  const std::string reader = NewUuid();
+  profiles::v1::Profile values;
+  values.set_headline("Échographie obstétricale");
+  ASSERT_TRUE(Update(id, values, {"headline"}).ok());
+  const profiles::v1::Profile first = Get(id, tokens_->VerifiedDoctor(reader));
+  std::optional<profiles::v1::Profile> cached = Cached(*redis_, id);
+  ASSERT_TRUE(cached.has_value()) << "a read fills the cache";
+  EXPECT_EQ(cached->version(), first.version());
+  EXPECT_EQ(cached->headline(), "Échographie obstétricale");
+
+  // Reads use the cached copy while its version is current (proved by changing the copy
+  // behind the service's back) ...
+  cached->set_headline("copy from Redis");
+  ASSERT_TRUE(redis_->Command({"SET", CacheKey(id), cached->SerializeAsString()}).ok());
+  EXPECT_EQ(Get(id, tokens_->VerifiedDoctor(reader)).headline(), "copy from Redis");
+  profiles::v1::BatchGetProfilesRequest batch;
+  batch.add_profile_ids(id);
+  profiles::v1::BatchGetProfilesResponse batch_resp;
+  ASSERT_TRUE(stub_->BatchGetProfiles(CallAs(tokens_->VerifiedDoctor(reader)).get(), batch, &batch_resp).ok());
+  ASSERT_EQ(batch_resp.profiles_size(), 1);
+  EXPECT_EQ(batch_resp.profiles(0).headline(), "copy from Redis");
+
+  // ... and never once the profile changed: the update is seen at once by every reader,
+  // through GetProfile and BatchGetProfiles, without anyone deleting the key.
+  values.set_headline("Médecine fœtale");
+  ASSERT_TRUE(Update(id, values, {"headline"}).ok());
+  const profiles::v1::Profile after = Get(id, tokens_->VerifiedDoctor(reader));
+  EXPECT_EQ(after.headline(), "Médecine fœtale");
+  EXPECT_EQ(after.version(), first.version() + 1);
+  ASSERT_TRUE(stub_->BatchGetProfiles(CallAs(tokens_->VerifiedDoctor(reader)).get(), batch, &batch_resp).ok());
+  EXPECT_EQ(batch_resp.profiles(0).headline(), "Médecine fœtale");
+  EXPECT_EQ(Cached(*redis_, id)->version(), after.version()) << "refilled with the new version";
+
+  // Garbage under the key is a miss, not an error.
+  ASSERT_TRUE(redis_->Command({"SET", CacheKey(id), "not a profile"}).ok());
+  grpc::Status s;
+  EXPECT_EQ(Get(id, tokens_->VerifiedDoctor(reader), &s).headline(), "Médecine fœtale");
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+TEST_F(ProfilesIntegrationTest, CachedProfileKeepsViewerSpecificFieldsPerViewer) {
+  const std::string owner = NewDoctor("Rose", "Cache", "SM20");
+  const std::string peer = NewDoctor("Paul", "Cache", "SM20");
+  const std::string other = NewDoctor("Olga", "Cache", "SM20");
+  profiles::v1::Profile values;
+  values.add_competences()->set_code("go-fertilite-amp");
+  values.mutable_contact()->set_phone("+33 4 72 00 00 00");
+  ASSERT_TRUE(Update(owner, values, {"competences", "contact"}).ok());
+  ASSERT_TRUE(Connect(peer, owner).ok());
+  ASSERT_TRUE(Respond(owner, peer, true).ok());
+  ASSERT_TRUE(Endorse(peer, owner, "go-fertilite-amp").ok());
+
+  // The endorser's read fills the cache; the next reader must not inherit its flags, nor
+  // the contact details only connections see.
+  const profiles::v1::Profile by_peer = Get(owner, tokens_->VerifiedDoctor(peer));
+  EXPECT_TRUE(by_peer.competences(0).endorsed_by_caller());
+  EXPECT_EQ(by_peer.contact().phone(), "+33 4 72 00 00 00");
+  EXPECT_EQ(by_peer.connection_count(), 1);
+  ASSERT_TRUE(Cached(*redis_, owner).has_value());
+  EXPECT_FALSE(Cached(*redis_, owner)->competences(0).endorsed_by_caller()) << "stored without viewer flags";
+  const profiles::v1::Profile by_other = Get(owner, tokens_->VerifiedDoctor(other));
+  EXPECT_FALSE(by_other.competences(0).endorsed_by_caller());
+  EXPECT_FALSE(by_other.has_contact());
+  EXPECT_EQ(by_other.competences(0).endorsement_count(), 1);
+
+  // A new connection does not change the profile's version, yet the count is live.
+  ASSERT_TRUE(Connect(other, owner).ok());
+  ASSERT_TRUE(Respond(owner, other, true).ok());
+  const profiles::v1::Profile connected = Get(owner, tokens_->VerifiedDoctor(other));
+  EXPECT_EQ(connected.connection_count(), 2);
+  EXPECT_EQ(connected.contact().phone(), "+33 4 72 00 00 00") << "now a connection";
+}
+
+TEST_F(ProfilesIntegrationTest, ReadsStayCorrectWhenRedisIsDown) {
+  // A second instance on the same database with a Redis of its own, killed once the cache is warm.
+  auto redis = LocalRedis::Create();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  auto sp = ServiceProcess::Start({.service = "profiles",
+                                   .pg_url = db_->Url("profiles"),
+                                   .redis_port = (*redis)->port(),
+                                   .public_keys_file = tokens_->public_keys_file(),
+                                   .extra_env = {}});
+  ASSERT_TRUE(sp.ok()) << sp.status();
+  ASSERT_TRUE((*sp)->WaitForHealth(true, absl::Seconds(60)).ok()) << (*sp)->ReadLog();
+  auto second = ProfilesService::NewStub((*sp)->channel());
+
+  const std::string id = NewDoctor("Denise", "Panne", "SM20");
+  const std::string reader = NewUuid();
+  auto get = [&](grpc::Status* status) {
+    profiles::v1::GetProfileRequest req;
+    req.set_profile_id(id);
+    profiles::v1::GetProfileResponse resp;
+    *status = second->GetProfile(CallAs(tokens_->VerifiedDoctor(reader)).get(), req, &resp);
+    return resp.profile();
+  };
+  grpc::Status s;
+  profiles::v1::Profile warm = get(&s);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  (*redis)->Kill();
+
+  profiles::v1::Profile values;
+  values.set_headline("Written while the second instance's Redis is down");
+  ASSERT_TRUE(Update(id, values, {"headline"}).ok());  // through the first instance
+  const absl::Time start = absl::Now();
+  profiles::v1::Profile cold = get(&s);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(cold.headline(), "Written while the second instance's Redis is down");
+  EXPECT_EQ(cold.version(), warm.version() + 1);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2)) << "a dead Redis costs at most its timeouts";
+  profiles::v1::BatchGetProfilesRequest batch;
+  batch.add_profile_ids(id);
+  batch.add_profile_ids(NewUuid());
+  profiles::v1::BatchGetProfilesResponse batch_resp;
+  ASSERT_TRUE(second->BatchGetProfiles(CallAs(tokens_->VerifiedDoctor(reader)).get(), batch, &batch_resp).ok());
+  ASSERT_EQ(batch_resp.profiles_size(), 1);
+  EXPECT_EQ(batch_resp.profiles(0).headline(), "Written while the second instance's Redis is down");
 }
 
 TEST_F(ProfilesIntegrationTest, AccountDeletedRemovesEverythingOfTheAccount) {
