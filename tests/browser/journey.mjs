@@ -257,6 +257,12 @@ try {
     await sleep(500);
   }
   await snap(pb, 'search-doctors');
+  step('B narrows to doctors near a commune (A practises in Bron, 69500)');
+  await pb.getByLabel('Près de (commune ou code postal)').fill('69500');
+  await pb.getByLabel('Dans un rayon de (km)').fill('10');
+  await pb.getByRole('button', { name: 'Rechercher' }).click();
+  await pb.locator('#doctor-results .meta', { hasText: /à \d+([,.]\d)? km/ }).first().waitFor();
+  await pb.getByLabel('Près de (commune ou code postal)').fill('');
 
   step('B opens A\'s profile and asks to connect; A accepts; B endorses a competence');
   await pb.locator('#doctor-results a', { hasText: 'Claire Martin' }).first().click();
