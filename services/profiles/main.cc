@@ -16,6 +16,9 @@
 ABSL_FLAG(absl::Duration, profile_cache_ttl, absl::Minutes(30),
           "How long Redis keeps a cached profile (a cached copy is used only while its version is "
           "current, so this bounds memory, not staleness); 0 disables the cache.");
+ABSL_FLAG(std::string, identity_consumer_group, "profiles",
+          "Consumer group on identity's stream: every profiles instance of one deployment shares it "
+          "(each event is applied once); a test stack on a shared Redis takes one of its own.");
 ABSL_FLAG(std::string, identity_consumer_name, "",
           "This instance's name in the consumer group of identity's stream; stable across restarts "
           "(default: the host name).");
@@ -42,7 +45,7 @@ struct ProfilesParts {
         consumer_redis(redis_options),
         consumer(&rt.pool(), &consumer_redis,
                  outbox::ConsumerOptions{.stream = "meltingdoc.identity",
-                                         .group = "profiles",
+                                         .group = absl::GetFlag(FLAGS_identity_consumer_group),
                                          .consumer_name = ConsumerName()},
                  [this](pqxx::transaction_base& txn, const events::v1::Event& event) {
                    return store.ApplyIdentityEvent(txn, event);

@@ -55,6 +55,9 @@ void GatewayStack::SetUpTestSuite() {
       // of its own gives this stack's index every event (its own included) instead of a share.
       env = {{"MELTINGDOC_SEARCH_CONSUMER_GROUP", "search-" + NewUuid()}};
     }
+    if (std::string(name) == "profiles") {
+      env = {{"MELTINGDOC_PROFILES_IDENTITY_CONSUMER_GROUP", "profiles-" + NewUuid()}};
+    }
     if (std::string(name) == "identity") {
       env = {{"MELTINGDOC_IDENTITY_SIGNING_KEY_FILE", keys_dir_ + "/signing_key"},
              {"MELTINGDOC_IDENTITY_MAIL_DIR", identity_mail_dir_},

@@ -353,9 +353,7 @@ TEST_F(SessionsE2eTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
 // register → confirm (code from the mail) → (verified) → sign in (cookies) → own account →
 // RPPS verification against the imported register → spaces → write a case (CSRF) → read it
 // → a colleague replies → notification → accept → sign out → the old cookie is refused.
-// → search finds the case. (Not yet: the profile AccountVerified creates — profiles consumes
-// the fixed stream meltingdoc.identity in the fixed group "profiles", shared by every test
-// stack on the shared Redis, so this stack's profiles would get only a share of the events.)
+// → the profile created from the register → search finds the case.
 TEST_F(SessionsE2eTest, DoctorsJourneyThroughTheGateway) {
   const std::string email = NewEmail("journey");
   RegisterConfirmed(email, /*verified=*/false);
@@ -370,7 +368,9 @@ TEST_F(SessionsE2eTest, DoctorsJourneyThroughTheGateway) {
   // RPPS verification against the national register (an admin imported today's extract):
   // the names match, so the account is verified at once; the new claims come with the next
   // refresh.
-  const std::string rpps = TestRpps(700);
+  // A number of its own: this stack's profiles sees every AccountVerified of the shared test
+  // stream, other stacks' included, and a number is unique among profiles.
+  const std::string rpps = TestRpps(static_cast<int>(std::hash<std::string>()(NewUuid()) % 1000000));
   WriteRegisterFile(register_dir_ + "/PS_LibreAcces_Personne_activite_202611300000.txt",
                     {Person(rpps, "MARTIN", "Claire")});
   r = Send("POST", "/v1/register:import", R"({"path":"PS_LibreAcces_Personne_activite_202611300000.txt"})",
@@ -385,6 +385,15 @@ TEST_F(SessionsE2eTest, DoctorsJourneyThroughTheGateway) {
   r = BrowserSend(b, "POST", "/v1/web/sessions:refresh", "{}");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r.body).fields().at("claims").struct_value().fields().at("vst").string_value(), "verified");
+  // identity's AccountVerified makes profiles create the doctor's profile from the register.
+  const absl::Time profiled_by = absl::Now() + absl::Seconds(30);
+  do {
+    r = BrowserSend(b, "GET", "/v1/profiles:me", "", false);
+    if (r.status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  } while (absl::Now() < profiled_by);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr(rpps));
   r = BrowserSend(b, "GET", "/v1/spaces?pageSize=5", "", false);
   ASSERT_EQ(r.status, 200) << r.body;
 
