@@ -1,5 +1,6 @@
-// Registration → emailed code → confirmation → (verification, by SQL here) → login → refresh
-// rotation → reuse of a rotated refresh token revokes the session → logout → access refused.
+// Registration → emailed code → confirmation → verification by RPPS against the register
+// (imported by the operator's command) → login → refresh rotation → reuse of a rotated refresh
+// token revokes the session → logout → access refused.
 // Plus: what registration refuses and hides, signing keys, account deletion.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,7 +14,9 @@
 #include "libs/auth/base64url.h"
 #include "libs/auth/key_set.h"
 #include "libs/auth/token_verifier.h"
+#include "tests/support/subprocess.h"
 #include "tests/integration/identity_accounts/identity_client.h"
+#include "tests/integration/identity_register/register_fixture.h"
 #include "tests/integration/system/call_helpers.h"
 
 namespace meltingdoc::testing {
@@ -71,10 +74,56 @@ TEST_F(AccountsFlowTest, RegisterConfirmLoginRefreshReuseLogout) {
   s = id().stub->ConfirmEmail(Ctx().get(), confirm, &confirm_resp);  // a code works once
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
-  // RPPS verification belongs to the other half of identity: stand in for it.
-  Sql(absl::StrCat("UPDATE identity.accounts SET status = 'verified' WHERE email = '", email, "'"));
+  // The operator loads the national register (the accent, case and hyphen differ from the
+  // account's names: still a match).
+  const std::string rpps = TestRpps(77);
+  RegisterRecord doctor = Person(rpps, "MARTIN", "Claire");
+  doctor.savoir_faire_code = "SM20";
+  doctor.savoir_faire_label = "Gynécologie-obstétrique";
+  doctor.postcode = "69003";
+  doctor.city = "Lyon";
+  // (written in a scratch directory of this test)
+  const std::string register_file = id().mail_dir + "/PS_LibreAcces_Personne_activite_202611300000.txt";
+  WriteRegisterFile(register_file, {doctor}, 50);
+  const CommandResult imported =
+      RunCommand(absl::StrCat(BinaryDir(), "/services/identity/meltingdoc-identity import-register ", register_file,
+                              " --pg_url=", id().db->Url("identity")));
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
 
+  // A pending account signs in: its token says so, and it may ask for verification.
   idv1::LoginResponse login;
+  s = id().Login(email, kPassword, "198.51.100.10", &login);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const idv1::SessionTokens pending = login.tokens();
+  EXPECT_EQ(VerificationOf(pending.access_token()), "pending_verification");
+  idv1::StartVerificationRequest start;
+  start.set_rpps(rpps.substr(0, 10) + std::to_string((rpps[10] - '0' + 1) % 10));  // wrong check digit
+  idv1::StartVerificationResponse started;
+  s = id().stub->StartVerification(Ctx(pending.access_token()).get(), start, &started);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s), "rpps");
+  start.set_rpps(rpps);
+  s = id().stub->StartVerification(Ctx(pending.access_token()).get(), start, &started);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(started.verification().state(), idv1::VERIFICATION_STATE_VERIFIED);
+  EXPECT_EQ(Sql(absl::StrCat("SELECT status FROM identity.accounts WHERE email = '", email, "'")), "verified");
+  EXPECT_EQ(Sql(absl::StrCat("SELECT count(*) FROM identity.outbox WHERE event_type = 'account_verified' "
+                             "AND aggregate_id = '", SubjectOf(pending.access_token()), "'")),
+            "1");
+  // The next refresh carries the new status; GetMe shows what the register says.
+  idv1::RefreshResponse refreshed;
+  s = Refresh(pending.refresh_token(), &refreshed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(VerificationOf(refreshed.tokens().access_token()), "verified");
+  idv1::GetMeResponse me;
+  s = id().stub->GetMe(Ctx(refreshed.tokens().access_token()).get(), idv1::GetMeRequest(), &me);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(me.account().status(), idv1::ACCOUNT_STATUS_VERIFIED);
+  EXPECT_EQ(me.register_entry().identifier(), rpps);
+  EXPECT_EQ(me.register_entry().specialty().code(), "SM20");
+  ASSERT_EQ(me.register_entry().practice_places_size(), 1);
+  EXPECT_EQ(me.register_entry().practice_places(0).city(), "Lyon");
+
   s = id().Login(email, kPassword, "198.51.100.10", &login);
   ASSERT_TRUE(s.ok()) << s.error_message();
   ASSERT_TRUE(login.has_tokens());

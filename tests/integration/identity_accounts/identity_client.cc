@@ -161,6 +161,16 @@ std::string SubjectOf(const std::string& access_token) {
   return std::regex_search(claims, m, kSub) ? m[1].str() : "";
 }
 
+std::string VerificationOf(const std::string& access_token) {
+  std::vector<std::string> parts = absl::StrSplit(access_token, '.');
+  if (parts.size() != 3) return "";
+  std::string claims;
+  if (!auth::Base64UrlDecode(parts[1], &claims)) return "";
+  static const std::regex kVst("\"vst\":\"([a-z_]+)\"");
+  std::smatch m;
+  return std::regex_search(claims, m, kVst) ? m[1].str() : "";
+}
+
 std::string UniqueEmail(const std::string& who) {
   return absl::StrCat(who, ".", NewUuid().substr(0, 8), "@chu-lyon.fr");
 }
