@@ -1,7 +1,8 @@
 // Login throughput against a real identity process, with the production argon2id parameters
 // (m = 19 MiB, t = 2), against the ceiling `cores / time of one hash` measured in the same
-// run; then GetAccount throughput alone and during a login flood (the hashing executor must
-// not starve the other calls).
+// run; then the throughput of a read (GetMe by default, as issue #3 asks; --read_rpc=GetAccount
+// for the lighter one) alone and during a login flood (the hashing executor must not starve the
+// other calls).
 //
 // One command starts everything (private PostgreSQL cluster, Redis, keys, meltingdoc-identity):
 //   build/bench/identity/login_bench --seconds=10
@@ -30,11 +31,15 @@
 #include "tests/support/service_process.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
+#include "tests/tools/register_gen/register_generator.h"
 
 ABSL_FLAG(double, seconds, 10, "Measured duration of each phase.");
 ABSL_FLAG(double, warmup_seconds, 2, "Load before each measured phase (not counted).");
 ABSL_FLAG(int, login_clients, 8, "Concurrent login clients.");
-ABSL_FLAG(int, read_clients, 8, "Concurrent GetAccount clients.");
+ABSL_FLAG(int, read_clients, 8, "Concurrent read clients.");
+ABSL_FLAG(std::string, read_rpc, "GetMe",
+          "The read measured alone and during the login flood: GetMe (account, latest verification and "
+          "register entry: 3-4 statements) or GetAccount (one statement).");
 ABSL_FLAG(int, accounts, 96, "Accounts the logins rotate over.");
 ABSL_FLAG(int, hash_samples, 20, "argon2id verifications timed for the ceiling.");
 
@@ -103,12 +108,19 @@ Phase Run(const std::string& address, int login_clients, int read_clients, const
       auto stub = idv1::IdentityService::NewStub(read_channel);
       std::vector<int64_t> mine;
       int64_t errors = 0;
+      const bool get_me = absl::GetFlag(FLAGS_read_rpc) == "GetMe";
       while (absl::Now() < stop) {
-        idv1::GetAccountRequest req;
-        req.set_account_id(read_account);
-        idv1::GetAccountResponse resp;
         const absl::Time t0 = absl::Now();
-        grpc::Status s = stub->GetAccount(Ctx(read_token).get(), req, &resp);
+        grpc::Status s;
+        if (get_me) {
+          idv1::GetMeResponse resp;
+          s = stub->GetMe(Ctx(read_token).get(), idv1::GetMeRequest(), &resp);
+        } else {
+          idv1::GetAccountRequest req;
+          req.set_account_id(read_account);
+          idv1::GetAccountResponse resp;
+          s = stub->GetAccount(Ctx(read_token).get(), req, &resp);
+        }
         const absl::Time t1 = absl::Now();
         if (t0 < measure_from || t1 > stop) continue;
         if (s.ok()) mine.push_back(absl::ToInt64Microseconds(t1 - t0)); else ++errors;
@@ -124,6 +136,9 @@ Phase Run(const std::string& address, int login_clients, int read_clients, const
 
 int Main() {
   using testing::RunCommand;
+  if (absl::GetFlag(FLAGS_read_rpc) != "GetMe" && absl::GetFlag(FLAGS_read_rpc) != "GetAccount") {
+    return std::fprintf(stderr, "--read_rpc must be GetMe or GetAccount\n"), 2;
+  }
   auto pg = testing::LocalPostgres::Create();
   if (!pg.ok()) return std::fprintf(stderr, "PostgreSQL: %s\n", pg.status().ToString().c_str()), 1;
   auto db = testing::ScratchDatabase::Create((*pg)->port());
@@ -159,13 +174,41 @@ int Main() {
     if (!s.ok()) return std::fprintf(stderr, "register: %s\n", s.error_message().c_str()), 1;
     emails.push_back(reg.email());
   }
-  if (!(*db)->SuperuserSql("UPDATE identity.accounts SET status = 'verified'").ok()) return 1;
+  // The reading account (doctor0) is verified the real way, so that GetMe also reads its
+  // register entry: a one-doctor register loaded by the import-register command, then
+  // StartVerification. The others are verified by SQL (only their logins are measured).
+  if (!(*db)->SuperuserSql("UPDATE identity.accounts SET status = CASE WHEN email LIKE 'doctor0@%' "
+                           "THEN 'pending_verification' ELSE 'verified' END").ok()) {
+    return 1;
+  }
+  testing::RegisterRecord doctor0;
+  doctor0.identifier = testing::RppsFromBase(9100000000ULL);
+  doctor0.family_name = "DOCTOR0";
+  doctor0.given_name = "Bench";
+  const std::string register_file = absl::StrCat(dir, "/PS_LibreAcces_Personne_activite_202611300000.txt");
+  if (std::FILE* out = std::fopen(register_file.c_str(), "wb")) {
+    const std::string text = absl::StrCat(testing::RegisterHeader(testing::RegisterVariant::kCurrent), "\n",
+                                          testing::RegisterLine(testing::RegisterVariant::kCurrent, doctor0), "\n");
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fclose(out);
+  }
+  testing::CommandResult imported =
+      RunCommand(absl::StrCat(testing::BinaryDir(), "/services/identity/meltingdoc-identity import-register ",
+                              register_file, " --pg_url=", (*db)->Url("identity")));
+  if (imported.exit_code != 0) return std::fprintf(stderr, "import-register: %s\n", imported.output.c_str()), 1;
   idv1::LoginRequest login;
   login.set_email(emails[0]);
   login.set_password(kPassword);
   idv1::LoginResponse login_resp;
   if (!stub->Login(Ctx().get(), login, &login_resp).ok()) return std::fprintf(stderr, "login failed\n"), 1;
   const std::string token = login_resp.tokens().access_token();
+  idv1::StartVerificationRequest verify;
+  verify.set_rpps(doctor0.identifier);
+  idv1::StartVerificationResponse verified;
+  grpc::Status vs = stub->StartVerification(Ctx(token).get(), verify, &verified);
+  if (!vs.ok() || verified.verification().state() != idv1::VERIFICATION_STATE_VERIFIED) {
+    return std::fprintf(stderr, "verification: %s\n", vs.error_message().c_str()), 1;
+  }
   const std::string account_id = [&] {
     auto out = (*db)->SuperuserSql(absl::StrCat("SELECT account_id FROM identity.accounts WHERE email = '", emails[0], "'"));
     std::string id = out.ok() ? *out : "";
@@ -200,15 +243,17 @@ int Main() {
               Pct(logins.login_us, 0.99) / 1000.0, static_cast<long long>(logins.login_errors));
   Phase reads = Run(address, 0, read_clients, emails, token, account_id);
   const double rps = reads.read_us.size() / reads.seconds;
-  std::printf("GetAccount alone, %d clients: %.0f calls/s, p50 %.2f ms, p99 %.2f ms, errors %lld\n", read_clients, rps,
+  const std::string read_rpc = absl::GetFlag(FLAGS_read_rpc);
+  std::printf("%s alone, %d clients: %.0f calls/s, p50 %.2f ms, p99 %.2f ms, errors %lld\n", read_rpc.c_str(),
+              read_clients, rps,
               Pct(reads.read_us, 0.5) / 1000.0, Pct(reads.read_us, 0.99) / 1000.0,
               static_cast<long long>(reads.read_errors));
   Phase both = Run(address, login_clients, read_clients, emails, token, account_id);
   const double rps_flood = both.read_us.size() / both.seconds;
   const double lps_flood = both.login_us.size() / both.seconds;
-  std::printf("GetAccount during a login flood (%d + %d clients): %.0f calls/s (%.2f x alone), p50 %.2f ms, "
+  std::printf("%s during a login flood (%d + %d clients): %.0f calls/s (%.2f x alone), p50 %.2f ms, "
               "p99 %.2f ms, errors %lld; logins meanwhile %.1f/s, p99 %.1f ms\n",
-              read_clients, login_clients, rps_flood, rps_flood / rps, Pct(both.read_us, 0.5) / 1000.0,
+              read_rpc.c_str(), read_clients, login_clients, rps_flood, rps_flood / rps, Pct(both.read_us, 0.5) / 1000.0,
               Pct(both.read_us, 0.99) / 1000.0, static_cast<long long>(both.read_errors), lps_flood,
               Pct(both.login_us, 0.99) / 1000.0);
   RunCommand(absl::StrCat("rm -rf ", dir));
