@@ -1,5 +1,5 @@
 import { ComponentType } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { setSession } from './api/client';
 import { identity } from './api/identity';
@@ -82,6 +82,10 @@ function Header() {
   const claims = useClaims();
   const { path, route } = useLocation();
   const current = (p: string) => (path === p || (p !== '/' && path.startsWith(p + '/')) ? 'page' : undefined);
+  // On a phone the navigation folds behind a "Menu" button (a disclosure); it closes after
+  // each navigation. From 48 rem up it is always shown and the button is hidden.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
   const logout = async () => {
     try {
       await identity.logout();
@@ -100,7 +104,10 @@ function Header() {
         <a class="brand" href="/">
           {t.app.name}
         </a>
-        <nav aria-label={t.app.mainNav}>
+        <button type="button" class="menu-toggle" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+          {t.nav.menu}
+        </button>
+        <nav aria-label={t.app.mainNav} id="main-nav" class={menuOpen ? 'open' : ''}>
           <ul>
             {claims ? (
               <>

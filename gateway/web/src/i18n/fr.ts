@@ -18,6 +18,7 @@ export const fr = {
     required: 'obligatoire',
   },
   nav: {
+    menu: 'Menu',
     spaces: 'Espaces',
     search: 'Rechercher',
     profile: 'Mon profil',
