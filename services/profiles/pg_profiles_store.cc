@@ -407,6 +407,21 @@ absl::Status PgProfilesStore::ApplyIdentityEvent(pqxx::transaction_base& txn, co
       return absl::OkStatus();
     }
     const std::string& id = v.account_id();
+    // The register's savoir-faire (specialty, competences, capacities, DESC, FST...), shown on
+    // the profile and published in its snapshot; the type label from our nomenclature.
+    v1::Profile register_fields;
+    for (const events::v1::SavoirFaire& sf : v.savoir_faire()) {
+      if (sf.code().empty() && sf.label().empty()) continue;
+      v1::SavoirFaire* out = register_fields.add_savoir_faire();
+      out->set_type_code(sf.type_code());
+      out->set_code(sf.code());
+      out->set_label(sf.label());
+    }
+    const std::string savoir_faire_sql =
+        "coalesce((SELECT jsonb_agg(CASE WHEN t.label IS NULL THEN e.v "
+        "                                ELSE e.v || jsonb_build_object('type_label', t.label) END ORDER BY e.n) "
+        "  FROM jsonb_array_elements($9::jsonb -> 'savoir_faire') WITH ORDINALITY AS e(v, n) "
+        "  LEFT JOIN savoir_faire_types t ON t.type_code = e.v->>'type_code'), '[]'::jsonb)";
     if (!txn.exec_params("SELECT 1 FROM deleted_accounts WHERE account_id = $1::uuid", id).empty()) {
       return absl::OkStatus();  // deleted accounts stay deleted
     }
@@ -418,19 +433,20 @@ absl::Status PgProfilesStore::ApplyIdentityEvent(pqxx::transaction_base& txn, co
         "coalesce(NULLIF($7, ''), (SELECT label FROM specialties WHERE code = $6), '')";
     if (existing.empty()) {
       txn.exec_params(absl::StrCat("INSERT INTO profiles (profile_id, rpps, civility, given_name, family_name, "
-                                   "  specialty_code, specialty_label, account_version, version) "
+                                   "  specialty_code, specialty_label, account_version, version, savoir_faire) "
                                    "VALUES ($1::uuid, $2, $3, $4, $5, $6, ",
-                                   label_sql, ", $8, 1)"),
+                                   label_sql, ", $8, 1, ", savoir_faire_sql, ")"),
                       id, v.rpps(), v.civility(), v.given_name(), v.family_name(), v.specialty_code(),
-                      v.specialty_label(), version);
+                      v.specialty_label(), version, ToJson(register_fields));
       ASSIGN_OR_RETURN(const v1::Profile created, pgstore::LoadProfile(txn, id, ""));
       return pgstore::PublishSnapshot(txn, created, *clock_);
     } else {
       txn.exec_params(absl::StrCat("UPDATE profiles SET rpps = $2, civility = $3, given_name = $4, "
                                    "  family_name = $5, specialty_code = $6, specialty_label = ",
-                                   label_sql, ", account_version = $8 WHERE profile_id = $1::uuid"),
+                                   label_sql, ", account_version = $8, savoir_faire = ", savoir_faire_sql,
+                                   " WHERE profile_id = $1::uuid"),
                       id, v.rpps(), v.civility(), v.given_name(), v.family_name(), v.specialty_code(),
-                      v.specialty_label(), version);
+                      v.specialty_label(), version, ToJson(register_fields));
     }
     return pgstore::BumpAndPublish(txn, id, *clock_);
   }

@@ -247,6 +247,48 @@ TEST_F(ProfilesIntegrationTest, AccountVerifiedCreatesTheProfileOnceAndInOrder) 
   EXPECT_EQ(Outbox(id).size(), 2u);
 }
 
+TEST_F(ProfilesIntegrationTest, RegisterSavoirFaireFromIdentityIsShownAndPublished) {
+  const std::string id = NewUuid();
+  events::v1::Event e = Verified(id, "Agnès", "Douleur", "SM01", 1);
+  auto add = [&](const char* type, const char* code, const char* label) {
+    events::v1::SavoirFaire* sf = e.mutable_account_verified()->add_savoir_faire();
+    sf->set_type_code(type);
+    sf->set_code(code);
+    sf->set_label(label);
+  };
+  add("S", "SM01", "Anesthésie-réanimation");
+  add("CAPA", "CAPA12", "Évaluation et traitement de la douleur");
+  add("XX", "X1", "Un type que nous ne connaissons pas");
+  Publish(e);
+  ASSERT_TRUE(WaitForProfile(id, [](const grpc::Status& s, const profiles::v1::Profile&) { return s.ok(); }));
+  profiles::v1::Profile p = Get(id, tokens_->VerifiedDoctor(NewUuid()));
+  ASSERT_EQ(p.savoir_faire_size(), 3) << p.DebugString();
+  EXPECT_EQ(p.savoir_faire(0).code(), "SM01");
+  EXPECT_EQ(p.savoir_faire(0).type_label(), "Spécialité ordinale");
+  EXPECT_EQ(p.savoir_faire(1).type_code(), "CAPA");
+  EXPECT_EQ(p.savoir_faire(1).label(), "Évaluation et traitement de la douleur");
+  EXPECT_EQ(p.savoir_faire(2).type_label(), "") << "unknown type: kept, without a label";
+  std::vector<events::v1::Event> events = Outbox(id);
+  ASSERT_FALSE(events.empty());
+  EXPECT_THAT(events.back().profile_changed().savoir_faire_labels(),
+              ::testing::Contains("Évaluation et traitement de la douleur"))
+      << "search indexes the register's savoir-faire";
+
+  // A register correction replaces them; the doctor cannot edit them.
+  events::v1::Event corrected = Verified(id, "Agnès", "Douleur", "SM01", 2);
+  events::v1::SavoirFaire* sf = corrected.mutable_account_verified()->add_savoir_faire();
+  sf->set_type_code("S");
+  sf->set_code("SM01");
+  sf->set_label("Anesthésie-réanimation");
+  Publish(corrected);
+  ASSERT_TRUE(WaitForProfile(id, [](const grpc::Status& s, const profiles::v1::Profile& p) {
+    return s.ok() && p.savoir_faire_size() == 1;
+  }));
+  profiles::v1::Profile values;
+  values.add_savoir_faire()->set_label("self-declared");
+  EXPECT_EQ(Update(id, values, {"savoir_faire"}).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(ProfilesIntegrationTest, UpdateWithFieldMaskBumpsVersionAndPublishesInTheSameTransaction) {
   const std::string id = NewDoctor("Hélène", "Roux", "SM20");
   profiles::v1::Profile initial;
