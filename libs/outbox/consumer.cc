@@ -57,6 +57,16 @@ absl::Status StreamConsumer::NoteRedisFailure(absl::Status status) {
   return status;
 }
 
+namespace {
+
+// Handler errors that no retry can fix: the same event fails the same way every time.
+bool IsPermanentHandlerError(const absl::Status& status) {
+  return absl::IsInvalidArgument(status) || absl::IsAlreadyExists(status) ||
+         absl::IsOutOfRange(status);
+}
+
+}  // namespace
+
 absl::Status StreamConsumer::EnsureGroup() {
   if (group_ready_) return absl::OkStatus();
   // From id 0: a group created after events were published still gets all of them.
@@ -180,6 +190,21 @@ absl::StatusOr<StreamConsumer::Outcome> StreamConsumer::ProcessEntry(const Strea
   });
   if (!status.ok()) {
     if (absl::IsUnavailable(status)) return status;  // PostgreSQL down: fail the whole poll
+    if (IsPermanentHandlerError(status)) {
+      const std::string code = absl::StatusCodeToString(status.code());
+      const absl::Status dead = pool_->InTransaction([&](pqxx::transaction_base& txn) {
+        return RecordDead(txn, event, options_.stream, entry.id, code);
+      });
+      if (absl::IsUnavailable(dead)) return dead;
+      if (dead.ok()) {
+        LogJson({{"component", kComponent}, {"msg", "event refused for good by its handler; recorded in dead_events"},
+                 {"stream", options_.stream}, {"entry_id", entry.id}, {"event_id", event.event_id()},
+                 {"code", code}});
+        RETURN_IF_ERROR(Ack(entry.id));
+        ++dead_count_;
+        return Outcome::kPoison;
+      }
+    }
     // Code only: a handler's message may quote event content.
     LogJson({{"component", kComponent}, {"msg", "event not applied; left pending for a retry"}, {"stream", options_.stream},
              {"entry_id", entry.id},

@@ -15,8 +15,12 @@
 // handler stores the version it applied with its row and ignores an event whose version is not
 // newer (e.g. UPDATE ... WHERE version < $v, or INSERT ... ON CONFLICT DO UPDATE ... WHERE).
 //
-// A handler error rolls the transaction back and leaves the entry unacknowledged: it is
-// retried on every later poll until it succeeds. An entry whose payload does not parse as an
+// A handler error rolls the transaction back. A transient one (UNAVAILABLE, ABORTED,
+// INTERNAL, NOT_FOUND, FAILED_PRECONDITION: a dependency or an earlier event may be missing
+// yet) leaves the entry unacknowledged: it is retried on every later poll until it succeeds.
+// A permanent one (INVALID_ARGUMENT, ALREADY_EXISTS, OUT_OF_RANGE: the same event would fail
+// the same way forever) is recorded in dead_events with processed_events, acknowledged, and
+// counted in dead_count(); an operator replays it once the cause is fixed. An entry whose payload does not parse as an
 // Event (or has no valid event_id or payload case) can never succeed: it is acknowledged,
 // logged by entry and event id only (never payload content) and counted in poison_count().
 #pragma once
@@ -82,6 +86,8 @@ class StreamConsumer {
 
   // Entries acknowledged without being applied because they can never be.
   int64_t poison_count() const { return poison_count_.load(); }
+  // Events refused for good by the handler, recorded in dead_events and acknowledged.
+  int64_t dead_count() const { return dead_count_.load(); }
 
   // Called after an entry's transaction committed and before its XACK (crash tests). Set it
   // before Start().
@@ -114,6 +120,7 @@ class StreamConsumer {
   std::string claim_cursor_ = "0-0";  // XAUTOCLAIM scan position
 
   std::atomic<int64_t> poison_count_{0};
+  std::atomic<int64_t> dead_count_{0};
   Backoff backoff_;
   BackgroundLoop loop_;
 };

@@ -1,4 +1,4 @@
-// SQL of the consumer side: processed_events (libs/outbox/inbox_migrations/).
+// SQL of the consumer side: processed_events and dead_events (libs/outbox/inbox_migrations/).
 #pragma once
 
 #include <string>
@@ -18,5 +18,11 @@ namespace meltingdoc::outbox {
 // or true (it rolled back), so an event is never applied twice.
 absl::StatusOr<bool> RecordProcessed(pqxx::transaction_base& txn, const events::v1::Event& event,
                                      const std::string& stream);
+
+// Records `event` as refused for good by its handler (`code`, e.g. "ALREADY_EXISTS"): a
+// dead_events row and its processed_events row, so that it is never retried. Idempotent.
+absl::Status RecordDead(pqxx::transaction_base& txn, const events::v1::Event& event,
+                        const std::string& stream, const std::string& entry_id,
+                        const std::string& code);
 
 }  // namespace meltingdoc::outbox

@@ -428,6 +428,40 @@ TEST_F(OutboxTest, HandlerErrorLeavesEventPendingAndLaterPollAppliesIt) {
   EXPECT_EQ(Applications(event.event_id()), 1);
 }
 
+// A handler that refuses an event for good (here ALREADY_EXISTS, as a unique violation maps):
+// retrying would fail forever, so the event goes to dead_events, the entry is acknowledged,
+// and the handler is not called again; its writes were rolled back.
+TEST_F(OutboxTest, PermanentHandlerErrorRecordsTheEventAsDeadAndStopsRetrying) {
+  const events::v1::Event dead = MakeEvent(NewUuid(), 1);
+  const events::v1::Event fine = MakeEvent(NewUuid(), 1);
+  ASSERT_TRUE(Append(dead).ok());
+  ASSERT_TRUE(Append(fine).ok());
+  OutboxRelay relay(writer_.get(), redis_.get(), Relay());
+  ASSERT_EQ(relay.RelayOnce().value_or(-1), 2);
+
+  int calls_for_dead = 0;
+  StreamConsumer consumer(reader_.get(), redis_.get(), Consumer(),
+                          [&](pqxx::transaction_base& txn, const events::v1::Event& e) {
+                            absl::Status s = RecordApplication(txn, e);
+                            if (e.event_id() == dead.event_id()) {
+                              ++calls_for_dead;
+                              return absl::AlreadyExistsError("duplicate key value violates unique constraint");
+                            }
+                            return s;
+                          });
+  EXPECT_EQ(Drain(consumer), 1);
+  EXPECT_EQ(Drain(consumer), 0);
+  EXPECT_EQ(calls_for_dead, 1) << "a permanently refused event was retried";
+  EXPECT_EQ(consumer.dead_count(), 1);
+  EXPECT_EQ(PendingCount(), 0);
+  EXPECT_EQ(Applications(dead.event_id()), 0);
+  EXPECT_EQ(Applications(fine.event_id()), 1);
+  EXPECT_EQ(ProcessedRows(dead.event_id()), 1);
+  EXPECT_EQ(ReaderCount(absl::StrCat("SELECT count(*) FROM dead_events WHERE event_id = '", dead.event_id(),
+                                     "' AND code = 'ALREADY_EXISTS' AND entry_id <> ''")),
+            1);
+}
+
 TEST_F(OutboxTest, EntriesOfADeadConsumerAreClaimedAfterMinIdle) {
   const events::v1::Event event = MakeEvent(NewUuid(), 1);
   ASSERT_TRUE(Append(event).ok());
