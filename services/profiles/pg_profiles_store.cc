@@ -1,5 +1,6 @@
 #include "services/profiles/pg_profiles_store.h"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -51,7 +52,7 @@ absl::Status ParseJsonColumns(const std::string& savoir_faire, const std::string
 }
 
 constexpr const char* kProfileColumns =
-    "SELECT p.profile_id::text, p.rpps, p.civility, p.given_name, p.family_name, p.specialty_code, "
+    "SELECT p.profile_id::text, coalesce(p.rpps, ''), p.civility, p.given_name, p.family_name, p.specialty_code, "
     "       p.specialty_label, p.bio, p.version, "
     "       (extract(epoch FROM p.created_at) * 1000000)::int8, "
     "       (extract(epoch FROM p.updated_at) * 1000000)::int8, "
@@ -399,7 +400,9 @@ absl::Status PgProfilesStore::ApplyIdentityEvent(pqxx::transaction_base& txn, co
   const int64_t version = event.aggregate_version();
   if (event.has_account_verified()) {
     const events::v1::AccountVerified& v = event.account_verified();
-    if (!IsValidUuid(v.account_id()) || v.rpps().size() != 11 || v.given_name().empty() ||
+    if (!IsValidUuid(v.account_id()) || (!v.rpps().empty() && (v.rpps().size() != 11 || !std::all_of(v.rpps().begin(), v.rpps().end(), [](char c) {
+                                 return c >= '0' && c <= '9';
+                               }))) || v.given_name().empty() ||
         v.family_name().empty()) {
       // Can never apply; retrying would block nothing but would loop forever. Logged by ids only.
       LogJson({{"msg", absl::string_view("AccountVerified ignored: incomplete register fields")},
@@ -434,14 +437,14 @@ absl::Status PgProfilesStore::ApplyIdentityEvent(pqxx::transaction_base& txn, co
     if (existing.empty()) {
       txn.exec_params(absl::StrCat("INSERT INTO profiles (profile_id, rpps, civility, given_name, family_name, "
                                    "  specialty_code, specialty_label, account_version, version, savoir_faire) "
-                                   "VALUES ($1::uuid, $2, $3, $4, $5, $6, ",
+                                   "VALUES ($1::uuid, NULLIF($2, ''), $3, $4, $5, $6, ",
                                    label_sql, ", $8, 1, ", savoir_faire_sql, ")"),
                       id, v.rpps(), v.civility(), v.given_name(), v.family_name(), v.specialty_code(),
                       v.specialty_label(), version, ToJson(register_fields));
       ASSIGN_OR_RETURN(const v1::Profile created, pgstore::LoadProfile(txn, id, ""));
       return pgstore::PublishSnapshot(txn, created, *clock_);
     } else {
-      txn.exec_params(absl::StrCat("UPDATE profiles SET rpps = $2, civility = $3, given_name = $4, "
+      txn.exec_params(absl::StrCat("UPDATE profiles SET rpps = NULLIF($2, ''), civility = $3, given_name = $4, "
                                    "  family_name = $5, specialty_code = $6, specialty_label = ",
                                    label_sql, ", account_version = $8, savoir_faire = ", savoir_faire_sql,
                                    " WHERE profile_id = $1::uuid"),

@@ -289,6 +289,29 @@ TEST_F(ProfilesIntegrationTest, RegisterSavoirFaireFromIdentityIsShownAndPublish
   EXPECT_EQ(Update(id, values, {"savoir_faire"}).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(ProfilesIntegrationTest, DoctorVerifiedWithoutRppsGetsAProfile) {
+  // identity verifies ADELI identifiers too: its AccountVerified then has no RPPS number.
+  const std::string id = NewUuid();
+  events::v1::Event e = Verified(id, "Yves", "Adeli", "SM54", 1);
+  e.mutable_account_verified()->clear_rpps();
+  Publish(e);
+  ASSERT_TRUE(WaitForProfile(id, [](const grpc::Status& s, const profiles::v1::Profile&) { return s.ok(); }))
+      << "no profile for a doctor verified without RPPS";
+  EXPECT_EQ(Get(id, tokens_->VerifiedDoctor(NewUuid())).rpps(), "");
+  // A malformed RPPS can never be stored: ignored (logged), not retried forever.
+  const std::string bad = NewUuid();
+  events::v1::Event malformed = Verified(bad, "Zoé", "Malformée", "SM54", 1);
+  malformed.mutable_account_verified()->set_rpps("1234567890A");
+  Publish(malformed);
+  // A later event is still applied: the stream is not blocked by the bad one.
+  const std::string after = NewDoctor("Léa", "Suivante", "SM54");
+  grpc::Status s;
+  Get(bad, tokens_->VerifiedDoctor(NewUuid()), &s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  Get(after, tokens_->VerifiedDoctor(NewUuid()), &s);
+  EXPECT_TRUE(s.ok());
+}
+
 TEST_F(ProfilesIntegrationTest, UpdateWithFieldMaskBumpsVersionAndPublishesInTheSameTransaction) {
   const std::string id = NewDoctor("Hélène", "Roux", "SM20");
   profiles::v1::Profile initial;
