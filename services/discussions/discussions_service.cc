@@ -9,6 +9,7 @@
 #include "libs/runtime/authenticate.h"
 #include "libs/server/call_observer.h"
 #include "libs/server/field_errors.h"
+#include "libs/server/stream_call.h"
 #include "libs/server/unary_call.h"
 #include "services/discussions/case_validation.h"
 
@@ -102,6 +103,31 @@ absl::StatusOr<ContentRef> TargetOf(const std::string& case_id, const std::strin
   return ContentRef{is_case, absl::AsciiStrToLower(id)};
 }
 
+constexpr char kExportTokenKind[] = "export";
+
+std::string EncodeExportPosition(const ExportPosition& p) {
+  return EncodePageToken(kExportTokenKind, {p.phase == ExportPosition::Phase::kMembers ? "m" : "c", p.id,
+                                            p.sub_id, absl::StrCat(p.sub_micros)});
+}
+
+absl::StatusOr<ExportPosition> DecodeExportPosition(const std::string& token) {
+  ExportPosition p;
+  if (token.empty()) return p;
+  absl::StatusOr<std::vector<std::string>> keys = DecodePageToken(kExportTokenKind, token, 4);
+  const auto bad = [] { return server::InvalidField("resume_token", "not a token of this export"); };
+  if (!keys.ok()) return bad();
+  const std::vector<std::string>& k = *keys;
+  if (k[0] != "m" && k[0] != "c") return bad();
+  p.phase = k[0] == "m" ? ExportPosition::Phase::kMembers : ExportPosition::Phase::kCases;
+  p.id = k[1];
+  p.sub_id = k[2];
+  if ((!p.id.empty() && !IsValidUuid(p.id)) || (!p.sub_id.empty() && !IsValidUuid(p.sub_id)) ||
+      (p.id.empty() && !p.sub_id.empty()) || !absl::SimpleAtoi(k[3], &p.sub_micros)) {
+    return bad();
+  }
+  return p;
+}
+
 absl::Status CheckModerationReason(const std::string& reason) {
   if (absl::StripAsciiWhitespace(reason).empty()) return server::InvalidField("reason", "required");
   if (CodePointCount(reason) > kMaxModerationReason) {
@@ -141,6 +167,44 @@ MELTINGDOC_DISCUSSIONS_HANDLER(UnfollowCase)
 MELTINGDOC_DISCUSSIONS_HANDLER(ListNotifications)
 MELTINGDOC_DISCUSSIONS_HANDLER(MarkNotificationsRead)
 MELTINGDOC_DISCUSSIONS_HANDLER(GetUnreadCount)
+
+grpc::ServerWriteReactor<v1::ExportCasesResponse>* DiscussionsServiceImpl::ExportCases(
+    grpc::CallbackServerContext* context, const v1::ExportCasesRequest* request) {
+  struct Export {
+    bool started = false;
+    bool done = false;
+    int max_events = 0;
+    ExportPosition position;
+  };
+  auto state = std::make_shared<Export>();
+  return server::RunServerStream<v1::ExportCasesResponse>(
+      context, *executor_,
+      [this, context, request, state](v1::ExportCasesResponse& out) -> absl::StatusOr<bool> {
+        Export& x = *state;
+        if (!x.started) {
+          ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(*context, *verifier_));
+          RETURN_IF_ERROR(auth::RequireRole(caller, auth::Role::kAdmin));
+          if (request->max_events() < 0 || request->max_events() > kMaxExportEvents) {
+            return server::InvalidField("max_events", absl::StrCat("must be between 0 and ", kMaxExportEvents));
+          }
+          x.max_events = request->max_events() == 0 ? kDefaultExportEvents : request->max_events();
+          ASSIGN_OR_RETURN(x.position, DecodeExportPosition(request->resume_token()));
+          x.started = true;
+        }
+        if (x.done) return false;
+        ASSIGN_OR_RETURN(ExportPage page, store_->ExportEvents(x.position, x.max_events, kExportMessageBytes));
+        x.done = page.done;
+        x.position = page.last;
+        if (page.events.empty()) {
+          if (!page.done) return absl::InternalError("export page empty before the end");
+          return false;
+        }
+        out.mutable_events()->Reserve(static_cast<int>(page.events.size()));
+        for (events::v1::Event& e : page.events) *out.add_events() = std::move(e);
+        out.set_resume_token(EncodeExportPosition(page.last));
+        return true;
+      });
+}
 
 absl::Status DiscussionsServiceImpl::DoListSpaces(const grpc::ServerContextBase& context,
                                                   const v1::ListSpacesRequest& request,
@@ -331,7 +395,7 @@ absl::Status DiscussionsServiceImpl::DoListCaseRevisions(const grpc::ServerConte
   ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
   RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
   ASSIGN_OR_RETURN(std::vector<v1::CaseRevision> revisions,
-                   store_->ListCaseRevisions(caller.account_id, request.case_id()));
+                   store_->ListCaseRevisions(caller.account_id, caller.HasRole(auth::Role::kModerator), request.case_id()));
   for (v1::CaseRevision& r : revisions) *response.add_revisions() = std::move(r);
   return absl::OkStatus();
 }
@@ -350,7 +414,7 @@ absl::Status DiscussionsServiceImpl::DoAddReply(const grpc::ServerContextBase& c
   NewReply n{request.case_id(), request.parent_reply_id(), caller.account_id, request.request_id(), request.text()};
   bool created = false;
   std::vector<std::string> notified;
-  ASSIGN_OR_RETURN(v1::Reply reply, store_->AddReply(n, &created, &notified));
+  ASSIGN_OR_RETURN(v1::Reply reply, store_->AddReply(n, caller.HasRole(auth::Role::kModerator), &created, &notified));
   unread_.Forget(notified);
   *response.mutable_reply() = std::move(reply);
   return absl::OkStatus();
@@ -373,7 +437,8 @@ absl::Status DiscussionsServiceImpl::DoListReplies(const grpc::ServerContextBase
     after = ReplyCursor{micros, (*keys)[1]};
   }
   ASSIGN_OR_RETURN(std::vector<v1::Reply> replies,
-                   store_->ListReplies(caller.account_id, request.case_id(), after, page_size + 1));
+                   store_->ListReplies(caller.account_id, caller.HasRole(auth::Role::kModerator), request.case_id(),
+                                        after, page_size + 1));
   const bool more = static_cast<int>(replies.size()) > page_size;
   if (more) replies.resize(page_size);
   for (v1::Reply& r : replies) *response.add_replies() = std::move(r);
@@ -390,7 +455,8 @@ absl::Status DiscussionsServiceImpl::DoEditReply(const grpc::ServerContextBase& 
   RETURN_IF_ERROR(RequireUuid("reply_id", request.reply_id()));
   RETURN_IF_ERROR(CheckReplyText(request.text()));
   ASSIGN_OR_RETURN(v1::Reply reply,
-                   store_->EditReply(caller.account_id, request.reply_id(), request.version(), request.text()));
+                   store_->EditReply(caller.account_id, caller.HasRole(auth::Role::kModerator), request.reply_id(),
+                                     request.version(), request.text()));
   *response.mutable_reply() = std::move(reply);
   return absl::OkStatus();
 }
@@ -400,7 +466,8 @@ absl::Status DiscussionsServiceImpl::DoVoteReplyHelpful(const grpc::ServerContex
                                                         v1::VoteReplyHelpfulResponse& response) {
   ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
   RETURN_IF_ERROR(RequireUuid("reply_id", request.reply_id()));
-  ASSIGN_OR_RETURN(v1::Reply reply, store_->VoteReplyHelpful(caller.account_id, request.reply_id(), request.helpful()));
+  ASSIGN_OR_RETURN(v1::Reply reply, store_->VoteReplyHelpful(caller.account_id, caller.HasRole(auth::Role::kModerator),
+                                                              request.reply_id(), request.helpful()));
   *response.mutable_reply() = std::move(reply);
   return absl::OkStatus();
 }
@@ -411,7 +478,8 @@ absl::Status DiscussionsServiceImpl::DoAcceptReply(const grpc::ServerContextBase
   ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
   RETURN_IF_ERROR(RequireUuid("reply_id", request.reply_id()));
   std::vector<std::string> notified;
-  ASSIGN_OR_RETURN(v1::Case c, store_->AcceptReply(caller.account_id, request.reply_id(), &notified));
+  ASSIGN_OR_RETURN(v1::Case c, store_->AcceptReply(caller.account_id, caller.HasRole(auth::Role::kModerator),
+                                                     request.reply_id(), &notified));
   unread_.Forget(notified);
   *response.mutable_case_() = std::move(c);
   return absl::OkStatus();
@@ -590,14 +658,14 @@ absl::Status DiscussionsServiceImpl::DoFollowCase(const grpc::ServerContextBase&
                                                   const v1::FollowCaseRequest& request, v1::FollowCaseResponse&) {
   ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
   RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
-  return store_->SetFollow(caller.account_id, request.case_id(), true);
+  return store_->SetFollow(caller.account_id, caller.HasRole(auth::Role::kModerator), request.case_id(), true);
 }
 
 absl::Status DiscussionsServiceImpl::DoUnfollowCase(const grpc::ServerContextBase& context,
                                                     const v1::UnfollowCaseRequest& request, v1::UnfollowCaseResponse&) {
   ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
   RETURN_IF_ERROR(RequireUuid("case_id", request.case_id()));
-  return store_->SetFollow(caller.account_id, request.case_id(), false);
+  return store_->SetFollow(caller.account_id, caller.HasRole(auth::Role::kModerator), request.case_id(), false);
 }
 
 absl::Status DiscussionsServiceImpl::DoListNotifications(const grpc::ServerContextBase& context,

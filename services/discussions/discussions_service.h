@@ -16,6 +16,11 @@ namespace meltingdoc::discussions {
 // Page sizes of every list: 0 means the default; more than the maximum is refused.
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 100;
+// ExportCases: events per message (0 means the default), and the size past which a message
+// stops growing (one event is at most ~200 KB: a case's four texts at their limits).
+inline constexpr int kDefaultExportEvents = 200;
+inline constexpr int kMaxExportEvents = 500;
+inline constexpr size_t kExportMessageBytes = 1 << 20;
 
 class DiscussionsServiceImpl : public v1::DiscussionsService::CallbackService {
  public:
@@ -59,6 +64,9 @@ class DiscussionsServiceImpl : public v1::DiscussionsService::CallbackService {
   MELTINGDOC_DISCUSSIONS_RPC(MarkNotificationsRead)
   MELTINGDOC_DISCUSSIONS_RPC(GetUnreadCount)
 #undef MELTINGDOC_DISCUSSIONS_RPC
+
+  grpc::ServerWriteReactor<v1::ExportCasesResponse>* ExportCases(grpc::CallbackServerContext* context,
+                                                                 const v1::ExportCasesRequest* request) override;
 
  private:
   DiscussionsStore* const store_;

@@ -84,6 +84,22 @@ struct ContentRef {
   std::string id;
 };
 
+// A position in ExportCases' order: the members of private groups by (space_id, account_id),
+// then the cases by case_id, each followed by its replies by (creation time, reply_id).
+struct ExportPosition {
+  enum class Phase { kMembers, kCases };
+  Phase phase = Phase::kMembers;
+  std::string id;          // space_id or case_id of the last item; empty: the phase's start
+  std::string sub_id;      // account_id, or reply_id (empty: the case's own event)
+  int64_t sub_micros = 0;  // the reply's creation time
+};
+
+struct ExportPage {
+  std::vector<events::v1::Event> events;
+  ExportPosition last;  // of the last event (the position asked for when there is none)
+  bool done = false;    // nothing follows `last`
+};
+
 class DiscussionsStore {
  public:
   virtual ~DiscussionsStore() = default;
@@ -120,9 +136,13 @@ class DiscussionsStore {
   // deleted case succeeds and changes nothing.
   virtual absl::Status DeleteCase(const std::string& actor, bool moderator, const std::string& case_id) = 0;
 
-  // Every revision of a case readable by `reader`, oldest first.
-  virtual absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string& reader,
+  // Every revision of a case visible to `reader` (as for GetCase), oldest first.
+  virtual absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string& reader, bool moderator,
                                                                           const std::string& case_id) = 0;
+
+  // Writes in the thread of a hidden case (AddReply, EditReply, VoteReplyHelpful,
+  // AcceptReply): NOT_FOUND for whoever may not see the case (as GetCase), FAILED_PRECONDITION
+  // for its author and moderators (the thread is frozen until the case is shown again).
 
   // Adds a reply (revision 1), bumps the case's reply count, activity time and version, and
   // appends ReplyChanged and CaseChanged, in one transaction. NOT_FOUND when the case does not
@@ -130,26 +150,28 @@ class DiscussionsStore {
   // parent_reply_id) when the parent is not a top-level reply of the case. Idempotent on
   // (author, request_id) like CreateCase.
   // `notified` receives the followers who got a notification (to refresh their unread count).
-  virtual absl::StatusOr<v1::Reply> AddReply(const NewReply& reply, bool* created,
+  virtual absl::StatusOr<v1::Reply> AddReply(const NewReply& reply, bool moderator, bool* created,
                                              std::vector<std::string>* notified) = 0;
 
-  // Up to `limit` visible replies of a case readable by `reader`, oldest first, after `after`.
-  virtual absl::StatusOr<std::vector<v1::Reply>> ListReplies(const std::string& reader, const std::string& case_id,
+  // Up to `limit` visible replies of a case visible to `reader` (as for GetCase: a hidden
+  // case only for its author and moderators), oldest first, after `after`.
+  virtual absl::StatusOr<std::vector<v1::Reply>> ListReplies(const std::string& reader, bool moderator,
+                                                             const std::string& case_id,
                                                              const std::optional<ReplyCursor>& after, int limit) = 0;
 
   // Replaces a reply's text (author only: PERMISSION_DENIED otherwise; ABORTED when
   // `expected_version` is set and differs), keeps the revision, appends ReplyChanged.
-  virtual absl::StatusOr<v1::Reply> EditReply(const std::string& editor, const std::string& reply_id,
+  virtual absl::StatusOr<v1::Reply> EditReply(const std::string& editor, bool moderator, const std::string& reply_id,
                                               int64_t expected_version, const std::string& text) = 0;
 
   // Sets or withdraws `voter`'s helpful mark; FAILED_PRECONDITION on one's own reply.
-  virtual absl::StatusOr<v1::Reply> VoteReplyHelpful(const std::string& voter, const std::string& reply_id,
-                                                     bool helpful) = 0;
+  virtual absl::StatusOr<v1::Reply> VoteReplyHelpful(const std::string& voter, bool moderator,
+                                                     const std::string& reply_id, bool helpful) = 0;
 
   // The case author accepts a reply: case RESOLVED, events for the case and the replies whose
   // accepted flag changed. PERMISSION_DENIED for anyone else; FAILED_PRECONDITION on a
   // deleted case.
-  virtual absl::StatusOr<v1::Case> AcceptReply(const std::string& actor, const std::string& reply_id,
+  virtual absl::StatusOr<v1::Case> AcceptReply(const std::string& actor, bool moderator, const std::string& reply_id,
                                                std::vector<std::string>* notified) = 0;
 
   // --- Private groups. Each membership change appends GroupMembershipChanged. ---
@@ -194,14 +216,26 @@ class DiscussionsStore {
 
   // --- Follows and notifications. ---
 
-  // Follows or unfollows a case readable by `account` (NOT_FOUND otherwise). Idempotent.
-  virtual absl::Status SetFollow(const std::string& account, const std::string& case_id, bool follow) = 0;
+  // Follows or unfollows a case visible to `account` as for GetCase (NOT_FOUND otherwise).
+  // Idempotent.
+  virtual absl::Status SetFollow(const std::string& account, bool moderator, const std::string& case_id,
+                                 bool follow) = 0;
   // Notifications of `account`, newest first, with ids below `before_id` (0: from the newest).
   virtual absl::StatusOr<std::vector<v1::Notification>> ListNotifications(const std::string& account,
                                                                           int64_t before_id, int limit) = 0;
   // Marks read the unread notifications with id <= up_to_id (0: all); returns how many.
   virtual absl::StatusOr<int64_t> MarkNotificationsRead(const std::string& account, int64_t up_to_id) = 0;
   virtual absl::StatusOr<int64_t> CountUnread(const std::string& account) = 0;
+
+  // --- Export for search's rebuild. ---
+
+  // The events after `after` in export order, read in one snapshot: at most `max_events`,
+  // and no more once their encoded size reaches `max_bytes` (at least one event is returned
+  // unless the export is done). Members as GroupMembershipChanged (the group's version),
+  // live and hidden cases as CaseChanged, tombstones as CaseDeleted (their replies are not
+  // exported), replies as ReplyChanged, with current versions.
+  virtual absl::StatusOr<ExportPage> ExportEvents(const ExportPosition& after, int max_events,
+                                                  size_t max_bytes) = 0;
 };
 
 }  // namespace meltingdoc::discussions

@@ -81,6 +81,10 @@ events::v1::Event NewEvent(const std::string& aggregate_type, const std::string&
 }
 
 absl::Status AppendCaseChanged(pqxx::transaction_base& txn, const CaseRow& row, bool created) {
+  return outbox::AppendEvent(txn, CaseChangedEvent(row, created));
+}
+
+events::v1::Event CaseChangedEvent(const CaseRow& row, bool created) {
   const v1::Case& c = row.c;
   events::v1::Event e = NewEvent("case", c.case_id(), c.version());
   events::v1::CaseChanged* p = e.mutable_case_changed();
@@ -103,7 +107,7 @@ absl::Status AppendCaseChanged(pqxx::transaction_base& txn, const CaseRow& row, 
   *p->mutable_update_time() = c.update_time();
   *p->mutable_last_activity_time() = c.last_activity_time();
   p->set_created(created);
-  return outbox::AppendEvent(txn, e);
+  return e;
 }
 
 // The case, without any visibility check (callers check).
@@ -127,7 +131,21 @@ std::optional<CaseRow> SelectReadableCase(pqxx::transaction_base& txn, const std
   return ReadCaseRow(r[0]);
 }
 
+std::optional<CaseRow> SelectVisibleCase(pqxx::transaction_base& txn, const std::string& reader, bool moderator,
+                                         const std::string& case_id) {
+  std::optional<CaseRow> row = SelectReadableCase(txn, reader, case_id);
+  if (row && row->hidden && !moderator && row->c.author_id() != reader) return std::nullopt;
+  return row;
+}
+
 absl::Status CaseNotFound() { return absl::NotFoundError("case not found"); }
+
+absl::Status RefuseIfHidden(bool hidden, const std::string& case_author, const std::string& caller, bool moderator,
+                            absl::Status not_found) {
+  if (!hidden) return absl::OkStatus();
+  if (!moderator && case_author != caller) return not_found;
+  return absl::FailedPreconditionError("the case is hidden by a moderator; its thread takes no change until shown");
+}
 
 }  // namespace pgstore
 
@@ -210,10 +228,9 @@ absl::StatusOr<v1::Case> PgDiscussionsStore::GetCase(const std::string& reader, 
                                                      const std::string& case_id,
                                                      const std::optional<std::string>& audit_request_id) {
   return pg::InTransaction<v1::Case>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Case> {
-    std::optional<CaseRow> row = SelectReadableCase(txn, reader, case_id);
-    if (!row) return CaseNotFound();
     // A hidden case exists only for its author and the moderators.
-    if (row->hidden && !moderator && row->c.author_id() != reader) return CaseNotFound();
+    std::optional<CaseRow> row = SelectVisibleCase(txn, reader, moderator, case_id);
+    if (!row) return CaseNotFound();
     if (audit_request_id) {
       txn.exec_params("INSERT INTO case_reads (case_id, reader_id, request_id) VALUES ($1::uuid, $2::uuid, $3)",
                       case_id, reader, *audit_request_id);
@@ -222,14 +239,11 @@ absl::StatusOr<v1::Case> PgDiscussionsStore::GetCase(const std::string& reader, 
   });
 }
 
-absl::StatusOr<std::vector<v1::Case>> PgDiscussionsStore::ListCases(const std::string& reader,
-                                                                     const CaseFilter& f,
-                                                                     const std::optional<CaseCursor>& after,
-                                                                     int limit) {
+namespace pgstore {
+std::string ListCasesSql(v1::CaseOrder order) {
   // The order column is one of two constants, never client text.
-  const std::string col = f.order == v1::CASE_ORDER_MOST_ACTIVE ? "c.last_activity_at" : "c.created_at";
-  const std::string sql =
-      std::string("SELECT ") + kCaseColumns +
+  const std::string col = order == v1::CASE_ORDER_MOST_ACTIVE ? "c.last_activity_at" : "c.created_at";
+  return std::string("SELECT ") + kCaseColumns +
       " FROM cases c JOIN spaces s ON s.space_id = c.space_id "
       "WHERE c.deleted_at IS NULL AND c.hidden_at IS NULL AND " +
       kReadableSpace +
@@ -240,11 +254,20 @@ absl::StatusOr<std::vector<v1::Case>> PgDiscussionsStore::ListCases(const std::s
       "  AND ($6::int8 IS NULL OR (" + col + ", c.case_id) < "
       "       ('epoch'::timestamptz + $6::int8 * interval '1 microsecond', $7::uuid)) "
       "ORDER BY " + col + " DESC, c.case_id DESC LIMIT $8";
+}
+}  // namespace pgstore
+
+absl::StatusOr<std::vector<v1::Case>> PgDiscussionsStore::ListCases(const std::string& reader,
+                                                                     const CaseFilter& f,
+                                                                     const std::optional<CaseCursor>& after,
+                                                                     int limit) {
+  const std::string sql = ListCasesSql(f.order);
   auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
   std::optional<std::string> status;
   if (f.status == v1::CASE_STATUS_OPEN) status = "open";
   if (f.status == v1::CASE_STATUS_RESOLVED) status = "resolved";
-  return pg::InTransaction<std::vector<v1::Case>>(
+  // One statement: autocommit saves the BEGIN/COMMIT round trips.
+  return pg::ReadOneStatement<std::vector<v1::Case>>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<v1::Case>> {
         const pqxx::result rows = txn.exec_params(
             sql, reader, opt(f.space_id), opt(f.tag), opt(f.author_id), status,
@@ -323,10 +346,11 @@ absl::Status PgDiscussionsStore::DeleteCase(const std::string& actor, bool moder
 }
 
 absl::StatusOr<std::vector<v1::CaseRevision>> PgDiscussionsStore::ListCaseRevisions(const std::string& reader,
+                                                                                    bool moderator,
                                                                                     const std::string& case_id) {
   return pg::InTransaction<std::vector<v1::CaseRevision>>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<v1::CaseRevision>> {
-        if (!SelectReadableCase(txn, reader, case_id)) return CaseNotFound();
+        if (!SelectVisibleCase(txn, reader, moderator, case_id)) return CaseNotFound();
         const pqxx::result rows = txn.exec_params(
             "SELECT version, title, context, examination, investigations, question, "
             "  array_to_string(specialty_codes, ','), array_to_string(competence_tags, ','), editor_id::text, "

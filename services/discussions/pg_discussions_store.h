@@ -27,17 +27,17 @@ class PgDiscussionsStore final : public DiscussionsStore {
   absl::StatusOr<v1::Case> UpdateCase(const std::string& editor, const std::string& case_id,
                                       int64_t expected_version, const CaseContent& content) override;
   absl::Status DeleteCase(const std::string& actor, bool moderator, const std::string& case_id) override;
-  absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string& reader,
+  absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string& reader, bool moderator,
                                                                   const std::string& case_id) override;
-  absl::StatusOr<v1::Reply> AddReply(const NewReply& reply, bool* created,
+  absl::StatusOr<v1::Reply> AddReply(const NewReply& reply, bool moderator, bool* created,
                                      std::vector<std::string>* notified) override;
-  absl::StatusOr<std::vector<v1::Reply>> ListReplies(const std::string& reader, const std::string& case_id,
+  absl::StatusOr<std::vector<v1::Reply>> ListReplies(const std::string& reader, bool moderator, const std::string& case_id,
                                                      const std::optional<ReplyCursor>& after, int limit) override;
-  absl::StatusOr<v1::Reply> EditReply(const std::string& editor, const std::string& reply_id,
+  absl::StatusOr<v1::Reply> EditReply(const std::string& editor, bool moderator, const std::string& reply_id,
                                       int64_t expected_version, const std::string& text) override;
-  absl::StatusOr<v1::Reply> VoteReplyHelpful(const std::string& voter, const std::string& reply_id,
+  absl::StatusOr<v1::Reply> VoteReplyHelpful(const std::string& voter, bool moderator, const std::string& reply_id,
                                              bool helpful) override;
-  absl::StatusOr<v1::Case> AcceptReply(const std::string& actor, const std::string& reply_id,
+  absl::StatusOr<v1::Case> AcceptReply(const std::string& actor, bool moderator, const std::string& reply_id,
                                        std::vector<std::string>* notified) override;
   absl::StatusOr<v1::Space> CreateGroup(const std::string& owner, const std::string& title) override;
   absl::StatusOr<v1::Invitation> InviteToGroup(const std::string& inviter, const std::string& space_id,
@@ -60,11 +60,13 @@ class PgDiscussionsStore final : public DiscussionsStore {
                                                       int limit) override;
   absl::Status SetHidden(const std::string& moderator, const ContentRef& target, bool hidden,
                          const std::string& reason) override;
-  absl::Status SetFollow(const std::string& account, const std::string& case_id, bool follow) override;
+  absl::Status SetFollow(const std::string& account, bool moderator, const std::string& case_id,
+                         bool follow) override;
   absl::StatusOr<std::vector<v1::Notification>> ListNotifications(const std::string& account, int64_t before_id,
                                                                   int limit) override;
   absl::StatusOr<int64_t> MarkNotificationsRead(const std::string& account, int64_t up_to_id) override;
   absl::StatusOr<int64_t> CountUnread(const std::string& account) override;
+  absl::StatusOr<ExportPage> ExportEvents(const ExportPosition& after, int max_events, size_t max_bytes) override;
 
  private:
   pg::Pool* const pool_;

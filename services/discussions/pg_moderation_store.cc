@@ -38,8 +38,9 @@ v1::Report ReadReport(const pqxx::row& r) {
 
 const char* TypeOf(const ContentRef& t) { return t.is_case ? "case" : "reply"; }
 
-// True when `reader` may read the content (its case is in a readable space, not deleted
-// for a reply's case, and the content is not hidden).
+// True when `reader` may read the content and it can be reported: its case is in a readable
+// space, the content is not hidden, and neither is a reply's case (hidden, it is already out
+// of everyone's sight but its author's and the moderators').
 bool Readable(pqxx::transaction_base& txn, const std::string& reader, const ContentRef& t) {
   if (t.is_case) {
     return !txn.exec_params(std::string("SELECT 1 FROM cases c JOIN spaces s ON s.space_id = c.space_id "
@@ -51,7 +52,8 @@ bool Readable(pqxx::transaction_base& txn, const std::string& reader, const Cont
   }
   return !txn.exec_params(std::string("SELECT 1 FROM replies r JOIN cases c ON c.case_id = r.case_id "
                                       "JOIN spaces s ON s.space_id = c.space_id "
-                                      "WHERE r.reply_id = $2::uuid AND r.hidden_at IS NULL AND ") +
+                                      "WHERE r.reply_id = $2::uuid AND r.hidden_at IS NULL "
+                                      "AND c.hidden_at IS NULL AND ") +
                               kReadableSpace,
                           reader, t.id)
               .empty();

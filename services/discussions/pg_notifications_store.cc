@@ -10,9 +10,10 @@ namespace meltingdoc::discussions {
 using google::protobuf::util::TimeUtil;
 using namespace pgstore;  // NOLINT: the helpers of this store
 
-absl::Status PgDiscussionsStore::SetFollow(const std::string& account, const std::string& case_id, bool follow) {
+absl::Status PgDiscussionsStore::SetFollow(const std::string& account, bool moderator, const std::string& case_id,
+                                           bool follow) {
   return pool_->InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
-    if (!SelectReadableCase(txn, account, case_id)) return CaseNotFound();
+    if (!SelectVisibleCase(txn, account, moderator, case_id)) return CaseNotFound();
     if (follow) {
       txn.exec_params(
           "INSERT INTO case_follows (case_id, account_id) VALUES ($1::uuid, $2::uuid) ON CONFLICT DO NOTHING",

@@ -14,21 +14,7 @@ namespace meltingdoc::discussions {
 using google::protobuf::util::TimeUtil;
 using namespace pgstore;  // NOLINT: the helpers of this store
 
-namespace {
-
-// The columns ReadReply reads, from replies r JOIN cases c; $1 is the caller (for
-// helpful_by_caller).
-constexpr char kReplyColumns[] =
-    "r.reply_id::text, r.case_id::text, coalesce(r.parent_reply_id::text, ''), r.author_id::text, r.text, "
-    "r.helpful_count, EXISTS (SELECT 1 FROM reply_votes v WHERE v.reply_id = r.reply_id AND v.voter_id = $1::uuid), "
-    "c.accepted_reply_id IS NOT DISTINCT FROM r.reply_id, r.version, "
-    "(extract(epoch FROM r.created_at) * 1000000)::int8, (extract(epoch FROM r.updated_at) * 1000000)::int8, "
-    "r.hidden_at IS NOT NULL, EXISTS (SELECT 1 FROM deleted_accounts d WHERE d.account_id = r.author_id)";
-
-struct ReplyRow {
-  v1::Reply r;
-  bool hidden = false;
-};
+namespace pgstore {
 
 ReplyRow ReadReply(const pqxx::row& row) {
   ReplyRow out;
@@ -52,6 +38,10 @@ ReplyRow ReadReply(const pqxx::row& row) {
   return out;
 }
 
+}  // namespace pgstore
+
+namespace {
+
 // The reply as `caller` sees it, without visibility check.
 std::optional<ReplyRow> SelectReply(pqxx::transaction_base& txn, const std::string& caller,
                                     const std::string& reply_id) {
@@ -63,7 +53,10 @@ std::optional<ReplyRow> SelectReply(pqxx::transaction_base& txn, const std::stri
   return ReadReply(r[0]);
 }
 
-absl::Status AppendReplyChanged(pqxx::transaction_base& txn, const ReplyRow& row, bool created) {
+}  // namespace
+
+namespace pgstore {
+events::v1::Event ReplyChangedEvent(const ReplyRow& row, bool created) {
   const v1::Reply& r = row.r;
   events::v1::Event e = NewEvent("reply", r.reply_id(), r.version());
   events::v1::ReplyChanged* p = e.mutable_reply_changed();
@@ -78,26 +71,37 @@ absl::Status AppendReplyChanged(pqxx::transaction_base& txn, const ReplyRow& row
   *p->mutable_create_time() = r.create_time();
   *p->mutable_update_time() = r.update_time();
   p->set_created(created);
-  return outbox::AppendEvent(txn, e);
+  return e;
+}
+}  // namespace pgstore
+
+namespace {
+
+absl::Status AppendReplyChanged(pqxx::transaction_base& txn, const ReplyRow& row, bool created) {
+  return outbox::AppendEvent(txn, ReplyChangedEvent(row, created));
 }
 
-// Locks a reply and tells whether its case is readable by `caller` (NOT_FOUND when the
-// reply does not exist or its case is invisible to the caller).
+// Locks a visible reply whose thread `caller` may write in (NOT_FOUND when the reply does
+// not exist, is hidden, or its case is invisible to the caller; FAILED_PRECONDITION when its
+// case is hidden and the caller is the case's author or a moderator).
 struct LockedReply {
   std::string author_id;
   std::string case_id;
   int64_t version = 0;
 };
 
-absl::StatusOr<LockedReply> LockReadableReply(pqxx::transaction_base& txn, const std::string& caller,
-                                              const std::string& reply_id) {
+absl::StatusOr<LockedReply> LockWritableReply(pqxx::transaction_base& txn, const std::string& caller,
+                                              bool moderator, const std::string& reply_id) {
   const pqxx::result r = txn.exec_params(
-      std::string("SELECT r.author_id::text, r.case_id::text, r.version FROM replies r "
+      std::string("SELECT r.author_id::text, r.case_id::text, r.version, c.hidden_at IS NOT NULL, "
+                  "  c.author_id::text FROM replies r "
                   "JOIN cases c ON c.case_id = r.case_id JOIN spaces s ON s.space_id = c.space_id "
                   "WHERE r.reply_id = $2::uuid AND r.hidden_at IS NULL AND ") +
           kReadableSpace + " FOR UPDATE OF r",
       caller, reply_id);
   if (r.empty()) return absl::NotFoundError("reply not found");
+  RETURN_IF_ERROR(RefuseIfHidden(r[0][3].as<bool>(), r[0][4].as<std::string>(), caller, moderator,
+                                 absl::NotFoundError("reply not found")));
   return LockedReply{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<int64_t>()};
 }
 
@@ -128,18 +132,21 @@ absl::Status AppendReplyChangedById(pqxx::transaction_base& txn, const std::stri
 }
 }  // namespace pgstore
 
-absl::StatusOr<v1::Reply> PgDiscussionsStore::AddReply(const NewReply& n, bool* created,
+absl::StatusOr<v1::Reply> PgDiscussionsStore::AddReply(const NewReply& n, bool moderator, bool* created,
                                                       std::vector<std::string>* notified) {
   *created = false;
   notified->clear();
   return pg::InTransaction<v1::Reply>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Reply> {
     // The case row lock orders concurrent replies (and their case events).
     const pqxx::result c = txn.exec_params(
-        std::string("SELECT c.deleted_at IS NOT NULL FROM cases c JOIN spaces s ON s.space_id = c.space_id "
+        std::string("SELECT c.deleted_at IS NOT NULL, c.hidden_at IS NOT NULL, c.author_id::text "
+                    "FROM cases c JOIN spaces s ON s.space_id = c.space_id "
                     "WHERE c.case_id = $2::uuid AND ") +
             kReadableSpace + " FOR UPDATE OF c",
         n.author_id, n.case_id);
     if (c.empty()) return CaseNotFound();
+    RETURN_IF_ERROR(RefuseIfHidden(c[0][1].as<bool>(), c[0][2].as<std::string>(), n.author_id, moderator,
+                                   CaseNotFound()));
     if (c[0][0].as<bool>()) return absl::FailedPreconditionError("the case was deleted; it takes no reply");
     if (!n.parent_reply_id.empty()) {
       const pqxx::result p = txn.exec_params(
@@ -184,13 +191,14 @@ absl::StatusOr<v1::Reply> PgDiscussionsStore::AddReply(const NewReply& n, bool* 
   });
 }
 
-absl::StatusOr<std::vector<v1::Reply>> PgDiscussionsStore::ListReplies(const std::string& reader,
+absl::StatusOr<std::vector<v1::Reply>> PgDiscussionsStore::ListReplies(const std::string& reader, bool moderator,
                                                                        const std::string& case_id,
                                                                        const std::optional<ReplyCursor>& after,
                                                                        int limit) {
   return pg::InTransaction<std::vector<v1::Reply>>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<v1::Reply>> {
-        if (!SelectReadableCase(txn, reader, case_id)) return CaseNotFound();
+        // The thread of a hidden case is hidden with it (GetCase's rule).
+        if (!SelectVisibleCase(txn, reader, moderator, case_id)) return CaseNotFound();
         const pqxx::result rows = txn.exec_params(
             std::string("SELECT ") + kReplyColumns +
                 " FROM replies r JOIN cases c ON c.case_id = r.case_id "
@@ -207,10 +215,11 @@ absl::StatusOr<std::vector<v1::Reply>> PgDiscussionsStore::ListReplies(const std
       });
 }
 
-absl::StatusOr<v1::Reply> PgDiscussionsStore::EditReply(const std::string& editor, const std::string& reply_id,
-                                                        int64_t expected_version, const std::string& text) {
+absl::StatusOr<v1::Reply> PgDiscussionsStore::EditReply(const std::string& editor, bool moderator,
+                                                        const std::string& reply_id, int64_t expected_version,
+                                                        const std::string& text) {
   return pg::InTransaction<v1::Reply>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Reply> {
-    ASSIGN_OR_RETURN(const LockedReply locked, LockReadableReply(txn, editor, reply_id));
+    ASSIGN_OR_RETURN(const LockedReply locked, LockWritableReply(txn, editor, moderator, reply_id));
     if (locked.author_id != editor) return absl::PermissionDeniedError("only the author may edit a reply");
     if (expected_version != 0 && expected_version != locked.version) {
       return absl::AbortedError("the reply changed since it was read; read it again");
@@ -233,10 +242,10 @@ absl::StatusOr<v1::Reply> PgDiscussionsStore::EditReply(const std::string& edito
   });
 }
 
-absl::StatusOr<v1::Reply> PgDiscussionsStore::VoteReplyHelpful(const std::string& voter, const std::string& reply_id,
-                                                               bool helpful) {
+absl::StatusOr<v1::Reply> PgDiscussionsStore::VoteReplyHelpful(const std::string& voter, bool moderator,
+                                                               const std::string& reply_id, bool helpful) {
   return pg::InTransaction<v1::Reply>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Reply> {
-    ASSIGN_OR_RETURN(const LockedReply locked, LockReadableReply(txn, voter, reply_id));
+    ASSIGN_OR_RETURN(const LockedReply locked, LockWritableReply(txn, voter, moderator, reply_id));
     if (locked.author_id == voter) {
       return absl::FailedPreconditionError("a doctor cannot mark their own reply helpful");
     }
@@ -259,18 +268,21 @@ absl::StatusOr<v1::Reply> PgDiscussionsStore::VoteReplyHelpful(const std::string
   });
 }
 
-absl::StatusOr<v1::Case> PgDiscussionsStore::AcceptReply(const std::string& actor, const std::string& reply_id,
+absl::StatusOr<v1::Case> PgDiscussionsStore::AcceptReply(const std::string& actor, bool moderator,
+                                                         const std::string& reply_id,
                                                          std::vector<std::string>* notified) {
   notified->clear();
   return pg::InTransaction<v1::Case>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Case> {
     const pqxx::result r = txn.exec_params(
         std::string("SELECT c.case_id::text, c.author_id::text, c.deleted_at IS NOT NULL, "
-                    "  coalesce(c.accepted_reply_id::text, '') "
+                    "  coalesce(c.accepted_reply_id::text, ''), c.hidden_at IS NOT NULL "
                     "FROM replies r JOIN cases c ON c.case_id = r.case_id JOIN spaces s ON s.space_id = c.space_id "
                     "WHERE r.reply_id = $2::uuid AND r.hidden_at IS NULL AND ") +
             kReadableSpace + " FOR UPDATE OF c",
         actor, reply_id);
     if (r.empty()) return absl::NotFoundError("reply not found");
+    RETURN_IF_ERROR(RefuseIfHidden(r[0][4].as<bool>(), r[0][1].as<std::string>(), actor, moderator,
+                                   absl::NotFoundError("reply not found")));
     const std::string case_id = r[0][0].as<std::string>();
     if (r[0][1].as<std::string>() != actor) {
       return absl::PermissionDeniedError("only the author of the case may accept a reply");

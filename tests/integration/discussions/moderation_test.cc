@@ -157,5 +157,122 @@ TEST_F(ModerationTest, HiddenRepliesLeaveTheThread) {
   EXPECT_EQ(stub_->HideContent(CallAs(Moderator()).get(), hide, &hidden).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// A hidden case takes its thread with it: every read of it follows GetCase's rule (its author
+// and moderators only), and nobody writes in it until a moderator shows it again.
+TEST_F(ModerationTest, AHiddenCaseHidesItsThread) {
+  const std::string author = NewUuid(), replier = NewUuid(), other = NewUuid();
+  const std::string moderator = Moderator();
+  dv1::Case c;
+  ASSERT_TRUE(Create(author, NewCaseMessage(kGeneralSpace, "Fil d'un cas masqué"), &c).ok());
+  dv1::AddReplyRequest add;
+  add.set_case_id(c.case_id());
+  add.set_text("Réponse écrite avant la décision du modérateur.");
+  dv1::AddReplyResponse added;
+  ASSERT_TRUE(stub_->AddReply(CallAs(Doctor(replier)).get(), add, &added).ok());
+  const std::string reply_id = added.reply().reply_id();
+
+  auto list_replies = [&](const std::string& token, dv1::ListRepliesResponse* out) {
+    dv1::ListRepliesRequest req;
+    req.set_case_id(c.case_id());
+    return stub_->ListReplies(CallAs(token).get(), req, out).error_code();
+  };
+  auto list_revisions = [&](const std::string& token) {
+    dv1::ListCaseRevisionsRequest req;
+    req.set_case_id(c.case_id());
+    dv1::ListCaseRevisionsResponse resp;
+    return stub_->ListCaseRevisions(CallAs(token).get(), req, &resp).error_code();
+  };
+  auto follow = [&](const std::string& token) {
+    dv1::FollowCaseRequest req;
+    req.set_case_id(c.case_id());
+    dv1::FollowCaseResponse resp;
+    return stub_->FollowCase(CallAs(token).get(), req, &resp).error_code();
+  };
+  auto reply = [&](const std::string& token) {
+    dv1::AddReplyResponse resp;
+    return stub_->AddReply(CallAs(token).get(), add, &resp).error_code();
+  };
+  auto vote = [&](const std::string& token) {
+    dv1::VoteReplyHelpfulRequest req;
+    req.set_reply_id(reply_id);
+    req.set_helpful(true);
+    dv1::VoteReplyHelpfulResponse resp;
+    return stub_->VoteReplyHelpful(CallAs(token).get(), req, &resp).error_code();
+  };
+  auto edit = [&](const std::string& token) {
+    dv1::EditReplyRequest req;
+    req.set_reply_id(reply_id);
+    req.set_text("Réponse corrigée.");
+    dv1::EditReplyResponse resp;
+    return stub_->EditReply(CallAs(token).get(), req, &resp).error_code();
+  };
+  auto accept = [&](const std::string& token) {
+    dv1::AcceptReplyRequest req;
+    req.set_reply_id(reply_id);
+    dv1::AcceptReplyResponse resp;
+    return stub_->AcceptReply(CallAs(token).get(), req, &resp).error_code();
+  };
+  auto report_reply = [&](const std::string& token) {
+    dv1::ReportContentRequest req;
+    req.set_reply_id(reply_id);
+    req.set_reason(dv1::REPORT_REASON_CONDUCT);
+    dv1::ReportContentResponse resp;
+    return stub_->ReportContent(CallAs(token).get(), req, &resp).error_code();
+  };
+
+  dv1::HideContentRequest hide;
+  hide.set_case_id(c.case_id());
+  hide.set_reason("Patiente reconnaissable.");
+  dv1::HideContentResponse hidden;
+  ASSERT_TRUE(stub_->HideContent(CallAs(moderator).get(), hide, &hidden).ok());
+  const std::string outbox_before =
+      Sql("SELECT count(*) FROM discussions.outbox WHERE aggregate_id IN ('" + c.case_id() + "', '" + reply_id + "')");
+
+  // Doctors who may not read the case (the reply's own author included) learn nothing.
+  for (const std::string& id : {other, replier}) {
+    SCOPED_TRACE(id == other ? "another doctor" : "the reply's author");
+    const std::string t = Doctor(id);
+    dv1::ListRepliesResponse seen;
+    EXPECT_EQ(list_replies(t, &seen), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(seen.replies_size(), 0);
+    EXPECT_EQ(list_revisions(t), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(follow(t), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(reply(t), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(vote(t), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(edit(t), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(report_reply(t), grpc::StatusCode::NOT_FOUND);
+  }
+  EXPECT_EQ(accept(Doctor(other)), grpc::StatusCode::NOT_FOUND);
+  // The author and moderators read the thread, as they read the case, but it is frozen.
+  for (const std::string& t : {Doctor(author), moderator}) {
+    SCOPED_TRACE(t == moderator ? "a moderator" : "the case's author");
+    dv1::ListRepliesResponse seen;
+    ASSERT_EQ(list_replies(t, &seen), grpc::StatusCode::OK);
+    ASSERT_EQ(seen.replies_size(), 1);
+    EXPECT_EQ(seen.replies(0).reply_id(), reply_id);
+    EXPECT_EQ(list_revisions(t), grpc::StatusCode::OK);
+    EXPECT_EQ(follow(t), grpc::StatusCode::OK);
+    EXPECT_EQ(reply(t), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(vote(t), grpc::StatusCode::FAILED_PRECONDITION);
+  }
+  EXPECT_EQ(accept(Doctor(author)), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Sql("SELECT count(*) FROM discussions.replies WHERE case_id = '" + c.case_id() + "'"), "1");
+  EXPECT_EQ(Sql("SELECT count(*) FROM discussions.outbox WHERE aggregate_id IN ('" + c.case_id() + "', '" +
+                reply_id + "')"),
+            outbox_before)
+      << "nothing written in a hidden thread";
+
+  dv1::UnhideContentRequest unhide;
+  unhide.set_case_id(c.case_id());
+  unhide.set_reason("Texte corrigé.");
+  dv1::UnhideContentResponse shown;
+  ASSERT_TRUE(stub_->UnhideContent(CallAs(moderator).get(), unhide, &shown).ok());
+  dv1::ListRepliesResponse seen;
+  ASSERT_EQ(list_replies(Doctor(other), &seen), grpc::StatusCode::OK);
+  EXPECT_EQ(seen.replies_size(), 1);
+  EXPECT_EQ(vote(Doctor(other)), grpc::StatusCode::OK);
+  EXPECT_EQ(accept(Doctor(author)), grpc::StatusCode::OK);
+}
+
 }  // namespace
 }  // namespace meltingdoc::testing

@@ -66,31 +66,31 @@ class FakeDiscussionsStore : public DiscussionsStore {
     ++case_calls;
     return absl::OkStatus();
   }
-  absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string&,
+  absl::StatusOr<std::vector<v1::CaseRevision>> ListCaseRevisions(const std::string&, bool,
                                                                   const std::string&) override {
     ++case_calls;
     return std::vector<v1::CaseRevision>{};
   }
-  absl::StatusOr<v1::Reply> AddReply(const NewReply&, bool* created, std::vector<std::string>*) override {
+  absl::StatusOr<v1::Reply> AddReply(const NewReply&, bool, bool* created, std::vector<std::string>*) override {
     ++case_calls;
     *created = true;
     return v1::Reply();
   }
-  absl::StatusOr<std::vector<v1::Reply>> ListReplies(const std::string&, const std::string&,
+  absl::StatusOr<std::vector<v1::Reply>> ListReplies(const std::string&, bool, const std::string&,
                                                      const std::optional<ReplyCursor>&, int) override {
     ++case_calls;
     return std::vector<v1::Reply>{};
   }
-  absl::StatusOr<v1::Reply> EditReply(const std::string&, const std::string&, int64_t,
+  absl::StatusOr<v1::Reply> EditReply(const std::string&, bool, const std::string&, int64_t,
                                       const std::string&) override {
     ++case_calls;
     return v1::Reply();
   }
-  absl::StatusOr<v1::Reply> VoteReplyHelpful(const std::string&, const std::string&, bool) override {
+  absl::StatusOr<v1::Reply> VoteReplyHelpful(const std::string&, bool, const std::string&, bool) override {
     ++case_calls;
     return v1::Reply();
   }
-  absl::StatusOr<v1::Case> AcceptReply(const std::string&, const std::string&, std::vector<std::string>*) override {
+  absl::StatusOr<v1::Case> AcceptReply(const std::string&, bool, const std::string&, std::vector<std::string>*) override {
     ++case_calls;
     return v1::Case();
   }
@@ -139,7 +139,7 @@ class FakeDiscussionsStore : public DiscussionsStore {
     ++case_calls;
     return absl::OkStatus();
   }
-  absl::Status SetFollow(const std::string&, const std::string&, bool) override {
+  absl::Status SetFollow(const std::string&, bool, const std::string&, bool) override {
     ++case_calls;
     return absl::OkStatus();
   }
@@ -154,6 +154,13 @@ class FakeDiscussionsStore : public DiscussionsStore {
   absl::StatusOr<int64_t> CountUnread(const std::string&) override {
     ++case_calls;
     return unread;
+  }
+  absl::StatusOr<ExportPage> ExportEvents(const ExportPosition& after, int, size_t) override {
+    ++case_calls;
+    ExportPage page;
+    page.last = after;
+    page.done = true;
+    return page;
   }
   int64_t unread = 0;
   int case_calls = 0;
