@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "libs/server/grpc_status.h"
+#include "libs/taxonomy/ordinal_specialties.h"
 #include "services/discussions/phi_guard.h"
 
 namespace meltingdoc::discussions {
@@ -76,8 +77,8 @@ void ValidateCaseContent(const CaseContent& c, std::vector<server::FieldViolatio
     out.push_back({"case.specialty_codes", absl::StrCat("at most ", kMaxSpecialtyCodes, " codes")});
   }
   for (const std::string& code : c.specialty_codes) {
-    if (!IsSpecialtyCode(code)) {
-      out.push_back({"case.specialty_codes", "each code is an ordinal specialty code such as SM20"});
+    if (!IsSpecialtyCode(code) || taxonomy::FindOrdinalSpecialty(code) == nullptr) {
+      out.push_back({"case.specialty_codes", "each code is an ordinal specialty code of TRE_R38 (SM01 to SM95)"});
       break;
     }
   }

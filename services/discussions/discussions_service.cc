@@ -1,5 +1,7 @@
 #include "services/discussions/discussions_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +13,7 @@
 #include "libs/server/field_errors.h"
 #include "libs/server/stream_call.h"
 #include "libs/server/unary_call.h"
+#include "libs/taxonomy/ordinal_specialties.h"
 #include "services/discussions/case_validation.h"
 
 namespace meltingdoc::discussions {
@@ -56,7 +59,15 @@ CaseContent ContentOf(const v1::Case& c) {
   k.examination = c.body().examination();
   k.investigations = c.body().investigations();
   k.question = c.body().question();
-  k.specialty_codes.assign(c.specialty_codes().begin(), c.specialty_codes().end());
+  // General practice has three register codes (SM26, SM53, SM54): stored as the canonical
+  // one, so that one tag finds them all. Unknown codes stay as given (validation refuses them).
+  for (const std::string& code : c.specialty_codes()) {
+    const taxonomy::OrdinalSpecialty* s = taxonomy::FindOrdinalSpecialty(code);
+    std::string canonical = s == nullptr ? code : std::string(s->canonical_code);
+    if (std::find(k.specialty_codes.begin(), k.specialty_codes.end(), canonical) == k.specialty_codes.end()) {
+      k.specialty_codes.push_back(std::move(canonical));
+    }
+  }
   k.competence_tags.assign(c.competence_tags().begin(), c.competence_tags().end());
   return k;
 }

@@ -46,6 +46,8 @@ class DiscussionsServer : private meltingdoc::runtime::StoreHolder<meltingdoc::d
     consumer_.Start();
   }
 
+  absl::Status SyncSpecialtySpaces() { return this->store.SyncSpecialtySpaces(); }
+
  private:
   meltingdoc::redis::RedisClient consumer_redis_;
   meltingdoc::outbox::StreamConsumer consumer_;
@@ -68,7 +70,10 @@ int main(int argc, char** argv) {
       spec, argc, argv,
       [](ServiceRuntime& rt) -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
         std::vector<std::unique_ptr<grpc::Service>> services;
-        services.push_back(std::make_unique<DiscussionsServer>(rt));
+        auto server = std::make_unique<DiscussionsServer>(rt);
+        // Spaces follow the suite's list of specialties (libs/taxonomy) before any call.
+        if (absl::Status s = server->SyncSpecialtySpaces(); !s.ok()) return s;
+        services.push_back(std::move(server));
         return services;
       });
 }

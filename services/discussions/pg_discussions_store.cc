@@ -3,12 +3,14 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/uuid.h"
 #include "libs/outbox/outbox_store.h"
+#include "libs/taxonomy/ordinal_specialties.h"
 
 namespace meltingdoc::discussions {
 
@@ -140,6 +142,16 @@ std::optional<CaseRow> SelectVisibleCase(pqxx::transaction_base& txn, const std:
 
 absl::Status CaseNotFound() { return absl::NotFoundError("case not found"); }
 
+void SyncCaseTags(pqxx::transaction_base& txn, const std::string& case_id) {
+  txn.exec_params("DELETE FROM case_tags WHERE case_id = $1::uuid", case_id);
+  txn.exec_params(
+      "INSERT INTO case_tags (case_id, tag, created_at) "
+      "SELECT DISTINCT c.case_id, t.tag, c.created_at "
+      "FROM cases c, unnest(c.specialty_codes || c.competence_tags) AS t (tag) "
+      "WHERE c.case_id = $1::uuid AND c.deleted_at IS NULL",
+      case_id);
+}
+
 absl::Status RefuseIfHidden(bool hidden, const std::string& case_author, const std::string& caller, bool moderator,
                             absl::Status not_found) {
   if (!hidden) return absl::OkStatus();
@@ -150,6 +162,39 @@ absl::Status RefuseIfHidden(bool hidden, const std::string& case_author, const s
 }  // namespace pgstore
 
 using namespace pgstore;  // NOLINT: the helpers of this store
+
+namespace {
+std::string SpecialtySpaceId(absl::string_view code) {
+  return absl::StrCat("00000000-0000-4000-8001-0000000000", code.substr(2, 2));
+}
+}  // namespace
+
+absl::Status PgDiscussionsStore::SyncSpecialtySpaces() {
+  return pool_->InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
+    txn.exec("SELECT pg_advisory_xact_lock(hashtext('discussions.specialty_spaces'))");
+    for (const taxonomy::OrdinalSpecialty& s : taxonomy::OrdinalSpecialties()) {
+      const std::string code(s.code), label(s.label);
+      if (s.canonical_code == s.code) {
+        txn.exec_params(
+            "INSERT INTO spaces (space_id, kind, title, specialty_code) VALUES ($1::uuid, 'specialty', $2, $3) "
+            "ON CONFLICT (space_id) DO UPDATE SET title = EXCLUDED.title WHERE spaces.title <> EXCLUDED.title",
+            SpecialtySpaceId(code), label, code);
+        continue;
+      }
+      const std::string alias = SpecialtySpaceId(code), canonical = SpecialtySpaceId(s.canonical_code);
+      const pqxx::result moved = txn.exec_params(
+          "UPDATE cases SET space_id = $2::uuid, version = version + 1 WHERE space_id = $1::uuid "
+          "RETURNING case_id::text",
+          alias, canonical);
+      for (const pqxx::row& r : moved) {
+        std::optional<CaseRow> row = SelectCase(txn, r[0].as<std::string>());
+        if (row) RETURN_IF_ERROR(AppendCaseChanged(txn, *row, /*created=*/false));
+      }
+      txn.exec_params("DELETE FROM spaces WHERE space_id = $1::uuid AND kind = 'specialty'", alias);
+    }
+    return absl::OkStatus();
+  });
+}
 
 absl::StatusOr<std::vector<v1::Space>> PgDiscussionsStore::ListSpaces(
     const std::string& account_id, const std::optional<SpaceCursor>& after, int limit) {
@@ -213,6 +258,7 @@ absl::StatusOr<v1::Case> PgDiscussionsStore::CreateCase(const NewCase& n, bool* 
         "SELECT case_id, version, title, context, examination, investigations, question, specialty_codes, "
         "  competence_tags, author_id FROM cases WHERE case_id = $1::uuid",
         case_id);
+    SyncCaseTags(txn, case_id);
     // The author follows their case.
     txn.exec_params("INSERT INTO case_follows (case_id, account_id) VALUES ($1::uuid, $2::uuid)", case_id,
                     n.author_id);
@@ -240,7 +286,21 @@ absl::StatusOr<v1::Case> PgDiscussionsStore::GetCase(const std::string& reader, 
 }
 
 namespace pgstore {
-std::string ListCasesSql(v1::CaseOrder order) {
+std::string ListCasesSql(v1::CaseOrder order, bool by_tag) {
+  if (by_tag && order != v1::CASE_ORDER_MOST_ACTIVE) {
+    // Newest first with a tag: walk the tag's rows of case_tags in list order
+    // (migrations/0009_case_tags.sql); the other filters apply to the cases joined.
+    return std::string("SELECT ") + kCaseColumns +
+           " FROM case_tags t JOIN cases c ON c.case_id = t.case_id JOIN spaces s ON s.space_id = c.space_id "
+           "WHERE t.tag = $3::text AND c.deleted_at IS NULL AND c.hidden_at IS NULL AND " +
+           kReadableSpace +
+           "  AND ($2::uuid IS NULL OR c.space_id = $2::uuid) "
+           "  AND ($4::uuid IS NULL OR c.author_id = $4::uuid) "
+           "  AND ($5::text IS NULL OR c.status = $5::text) "
+           "  AND ($6::int8 IS NULL OR (t.created_at, t.case_id) < "
+           "       ('epoch'::timestamptz + $6::int8 * interval '1 microsecond', $7::uuid)) "
+           "ORDER BY t.created_at DESC, t.case_id DESC LIMIT $8";
+  }
   // The order column is one of two constants, never client text.
   const std::string col = order == v1::CASE_ORDER_MOST_ACTIVE ? "c.last_activity_at" : "c.created_at";
   return std::string("SELECT ") + kCaseColumns +
@@ -261,7 +321,7 @@ absl::StatusOr<std::vector<v1::Case>> PgDiscussionsStore::ListCases(const std::s
                                                                      const CaseFilter& f,
                                                                      const std::optional<CaseCursor>& after,
                                                                      int limit) {
-  const std::string sql = ListCasesSql(f.order);
+  const std::string sql = ListCasesSql(f.order, !f.tag.empty());
   auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
   std::optional<std::string> status;
   if (f.status == v1::CASE_STATUS_OPEN) status = "open";
@@ -306,6 +366,7 @@ absl::StatusOr<v1::Case> PgDiscussionsStore::UpdateCase(const std::string& edito
         "SELECT case_id, version, title, context, examination, investigations, question, specialty_codes, "
         "  competence_tags, $2::uuid FROM cases WHERE case_id = $1::uuid",
         case_id, editor);
+    SyncCaseTags(txn, case_id);
     std::optional<CaseRow> row = SelectCase(txn, case_id);
     if (!row) return CaseNotFound();
     RETURN_IF_ERROR(AppendCaseChanged(txn, *row, /*created=*/false));
@@ -338,6 +399,7 @@ absl::Status PgDiscussionsStore::DeleteCase(const std::string& actor, bool moder
         "UPDATE case_revisions SET title = '', context = '', examination = '', investigations = '', "
         "  question = '' WHERE case_id = $1::uuid",
         case_id);
+    SyncCaseTags(txn, case_id);
     events::v1::Event e = NewEvent("case", case_id, v[0][0].as<int64_t>());
     e.mutable_case_deleted()->set_case_id(case_id);
     e.mutable_case_deleted()->set_space_id(cur[0][2].as<std::string>());

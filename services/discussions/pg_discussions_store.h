@@ -16,6 +16,15 @@ absl::Status ApplyIdentityEvent(pqxx::transaction_base& txn, const events::v1::E
 class PgDiscussionsStore final : public DiscussionsStore {
  public:
   explicit PgDiscussionsStore(pg::Pool* pool) : pool_(pool) {}
+
+  // Keeps the specialty spaces in step with the suite's one list of specialties
+  // (libs/taxonomy, TRE_R38), at start-up: one space per canonical specialty, id
+  // 00000000-0000-4000-8001-0000000000NN for SMNN, titled with its label (added or renamed
+  // as the list says). The space of a code that is not canonical (SM26, SM53: general
+  // practice) is merged into the canonical one: its cases move there, each with a
+  // CaseChanged, and the space is removed. Idempotent; under an advisory lock, so that
+  // replicas starting together do it once.
+  absl::Status SyncSpecialtySpaces();
   absl::StatusOr<std::vector<v1::Space>> ListSpaces(const std::string& account_id,
                                                      const std::optional<SpaceCursor>& after,
                                                      int limit) override;

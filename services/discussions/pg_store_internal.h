@@ -54,10 +54,13 @@ struct CaseRow {
   bool hidden = false;
 };
 
-// The statement of ListCases for one order. Parameters: $1 reader, $2 space_id, $3 tag,
-// $4 author_id, $5 status ('open'/'resolved'), $6 cursor time (µs since the epoch), $7 cursor
-// case_id, $8 limit; NULL for an absent filter or cursor. (bench/discussions EXPLAINs it.)
-std::string ListCasesSql(v1::CaseOrder order);
+// The statement of ListCases for one order, with or without a tag filter. Parameters: $1
+// reader, $2 space_id, $3 tag, $4 author_id, $5 status ('open'/'resolved'), $6 cursor time
+// (µs since the epoch), $7 cursor case_id, $8 limit; NULL for an absent filter or cursor.
+// (bench/discussions EXPLAINs it.)
+std::string ListCasesSql(v1::CaseOrder order, bool by_tag);
+// Rewrites the case_tags rows of a case from its current codes and tags (none once deleted).
+void SyncCaseTags(pqxx::transaction_base& txn, const std::string& case_id);
 CaseRow ReadCaseRow(const pqxx::row& r);
 ReplyRow ReadReply(const pqxx::row& r);
 // The events of a case's or a reply's current state (appended to the outbox by writers,

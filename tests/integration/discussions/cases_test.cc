@@ -3,6 +3,7 @@
 // inserts), edit history, tombstones, idempotent creation, the read audit, private groups,
 // pending accounts refused on every RPC, events in discussions.outbox.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <thread>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/generic/generic_stub.h"
+#include "libs/taxonomy/ordinal_specialties.h"
 #include "tests/integration/discussions/discussions_fixture.h"
 
 namespace meltingdoc::testing {
@@ -206,8 +208,12 @@ TEST_F(CasesTest, FiltersByTagAuthorAndStatus) {
   req.clear_author_id();
   req.set_tag("SM24");
   EXPECT_EQ(ListAll(stub_, Doctor(a), req, 10), (std::vector<std::string>{c2.case_id(), c1.case_id()}));
+  EXPECT_EQ(ListAll(stub_, Doctor(a), req, 1), (std::vector<std::string>{c2.case_id(), c1.case_id()}))
+      << "one per page: the tag's keyset pages";
   req.set_status(dv1::CASE_STATUS_RESOLVED);
   EXPECT_TRUE(ListAll(stub_, Doctor(a), req, 10).empty());
+  req.clear_status();
+
 
   // A token is bound to its filters and order.
   req.clear_status();
@@ -221,6 +227,28 @@ TEST_F(CasesTest, FiltersByTagAuthorAndStatus) {
   grpc::Status s = stub_->ListCases(CallAs(Doctor(a)).get(), req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(s), "page_token");
+
+  req = dv1::ListCasesRequest();
+  req.set_space_id(space);
+  // The tag list follows edits and deletions (case_tags is kept by the writers).
+  dv1::UpdateCaseRequest update;
+  update.mutable_case_()->set_case_id(c1.case_id());
+  update.mutable_case_()->add_competence_tags("cephalee-chronique");
+  update.mutable_update_mask()->add_paths("competence_tags");
+  dv1::UpdateCaseResponse updated;
+  ASSERT_TRUE(stub_->UpdateCase(CallAs(Doctor(a)).get(), update, &updated).ok());
+  req.set_tag("migraine");
+  EXPECT_TRUE(ListAll(stub_, Doctor(a), req, 10).empty());
+  req.set_tag("cephalee-chronique");
+  EXPECT_EQ(ListAll(stub_, Doctor(a), req, 10), std::vector<std::string>{c1.case_id()});
+  dv1::DeleteCaseRequest del;
+  del.set_case_id(c1.case_id());
+  dv1::DeleteCaseResponse deleted;
+  ASSERT_TRUE(stub_->DeleteCase(CallAs(Doctor(a)).get(), del, &deleted).ok());
+  EXPECT_TRUE(ListAll(stub_, Doctor(a), req, 10).empty());
+  EXPECT_EQ(Sql("SELECT count(*) FROM discussions.case_tags WHERE case_id = '" + c1.case_id() + "'"), "0");
+  req.set_tag("SM24");
+  EXPECT_EQ(ListAll(stub_, Doctor(a), req, 10), std::vector<std::string>{c2.case_id()});
 }
 
 TEST_F(CasesTest, UpdateIsForTheAuthorAndKeepsTheHistory) {
@@ -407,6 +435,73 @@ TEST_F(CasesTest, PrivateGroupCasesExistOnlyForMembers) {
             0);
   // The event tells search that the case is private.
   EXPECT_EQ(Sql("SELECT count(*) FROM discussions.outbox WHERE aggregate_id = '" + c.case_id() + "'"), "1");
+}
+
+// One space per specialty of the suite's list (libs/taxonomy, TRE_R38), titled with its
+// label; general practice (SM26, SM53, SM54) is one space, SM54's.
+TEST_F(CasesTest, SpecialtySpacesFollowTheSuitesList) {
+  std::map<std::string, std::string> titles;  // specialty code -> title
+  dv1::ListSpacesRequest req;
+  req.set_page_size(100);
+  for (;;) {
+    dv1::ListSpacesResponse resp;
+    ASSERT_TRUE(stub_->ListSpaces(CallAs(Doctor(NewUuid())).get(), req, &resp).ok());
+    for (const auto& s : resp.spaces()) {
+      if (s.kind() == dv1::SPACE_KIND_SPECIALTY) titles[s.specialty_code()] = s.title();
+    }
+    if (resp.next_page_token().empty()) break;
+    req.set_page_token(resp.next_page_token());
+  }
+  size_t canonical = 0;
+  for (const taxonomy::OrdinalSpecialty& s : taxonomy::OrdinalSpecialties()) {
+    if (s.canonical_code != s.code) {
+      EXPECT_EQ(titles.count(std::string(s.code)), 0u) << s.code << " is shown as " << s.canonical_code;
+      continue;
+    }
+    ++canonical;
+    EXPECT_EQ(titles[std::string(s.code)], s.label) << s.code;
+  }
+  EXPECT_EQ(titles.size(), canonical);
+  EXPECT_EQ(titles["SM95"], "Santé publique option administration de la santé");
+  EXPECT_EQ(titles["SM46"], "Médecine intensive-réanimation");
+
+  // Codes: only those of the list, general practice stored as SM54.
+  dv1::Case c = NewCaseMessage(kGeneralSpace, "Codes de spécialité");
+  c.clear_specialty_codes();
+  c.add_specialty_codes("SM26");
+  c.add_specialty_codes("SM54");
+  dv1::Case created;
+  ASSERT_TRUE(Create(NewUuid(), c, &created).ok());
+  EXPECT_THAT(created.specialty_codes(), ::testing::ElementsAre("SM54"));
+  c.clear_specialty_codes();
+  c.add_specialty_codes("SM99");
+  grpc::Status s = Create(NewUuid(), c, nullptr);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("case.specialty_codes"));
+}
+
+// A space of a code that is not canonical (here as the first migration left SM53's, with a
+// case in it) is merged into the canonical one when the service starts: the case moves, with
+// an event for search, and the space is gone.
+TEST_F(CasesTest, AnAliasSpaceIsMergedAtStartUp) {
+  const std::string alias = "00000000-0000-4000-8001-000000000053";
+  const std::string sm54 = "00000000-0000-4000-8001-000000000054";
+  const std::string case_id = NewUuid();
+  Sql("INSERT INTO discussions.spaces (space_id, kind, title, specialty_code) VALUES ('" + alias +
+      "', 'specialty', 'Spécialiste en médecine générale', 'SM53');"
+      "INSERT INTO discussions.cases (case_id, space_id, author_id, title, question) VALUES ('" +
+      case_id + "', '" + alias + "', '" + NewUuid() + "', 'Cas ancien', 'Question ?');");
+  auto second = ServiceProcess::Start({.service = "discussions",
+                                       .pg_url = db_->Url("discussions"),
+                                       .redis_port = SharedRedisPort(),
+                                       .public_keys_file = tokens_->public_keys_file(),
+                                       .extra_env = {{"MELTINGDOC_DISCUSSIONS_IDENTITY_STREAM", identity_stream_}}});
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_TRUE((*second)->WaitForHealth(true).ok()) << (*second)->ReadLog();
+  EXPECT_EQ(Sql("SELECT space_id || ' ' || version FROM discussions.cases WHERE case_id = '" + case_id + "'"),
+            sm54 + " 2");
+  EXPECT_EQ(Sql("SELECT count(*) FROM discussions.spaces WHERE space_id = '" + alias + "'"), "0");
+  EXPECT_EQ(Sql("SELECT count(*) FROM discussions.outbox WHERE aggregate_id = '" + case_id + "'"), "1");
 }
 
 // Every RPC of the service, found from its descriptor (a new RPC is covered without editing

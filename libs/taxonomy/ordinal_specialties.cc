@@ -1,0 +1,118 @@
+#include "libs/taxonomy/ordinal_specialties.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace meltingdoc::taxonomy {
+
+namespace {
+
+constexpr OrdinalSpecialty kSpecialties[] = {
+    {"SM01", "Anatomie et Cytologie pathologiques", "SM01"},
+    {"SM02", "Anesthésie-réanimation", "SM02"},
+    {"SM03", "Biologie médicale", "SM03"},
+    {"SM04", "Cardiologie et Maladies vasculaires", "SM04"},
+    {"SM05", "Chirurgie générale", "SM05"},
+    {"SM06", "Chirurgie maxillo-faciale", "SM06"},
+    {"SM07", "Chirurgie maxillo-faciale et Stomatologie", "SM07"},
+    {"SM08", "Chirurgie orthopédique et Traumatologie", "SM08"},
+    {"SM09", "Chirurgie infantile", "SM09"},
+    {"SM10", "Chirurgie plastique reconstructrice et esthétique", "SM10"},
+    {"SM11", "Chirurgie thoracique et cardio-vasculaire", "SM11"},
+    {"SM12", "Chirurgie urologique", "SM12"},
+    {"SM13", "Chirurgie vasculaire", "SM13"},
+    {"SM14", "Chirurgie viscérale et digestive", "SM14"},
+    {"SM15", "Dermatologie et Vénéréologie", "SM15"},
+    {"SM16", "Endocrinologie et Métabolisme", "SM16"},
+    {"SM17", "Génétique médicale", "SM17"},
+    {"SM18", "Gériatrie", "SM18"},
+    {"SM19", "Gynécologie médicale", "SM19"},
+    {"SM20", "Gynécologie-obstétrique", "SM20"},
+    {"SM21", "Hématologie", "SM21"},
+    {"SM22", "Hématologie, option Maladie du sang", "SM22"},
+    {"SM23", "Hématologie, option Onco-hématologie", "SM23"},
+    {"SM24", "Gastro-entérologie et Hépatologie", "SM24"},
+    {"SM25", "Médecine du travail", "SM25"},
+    {"SM26", "Qualifié en Médecine générale", "SM54"},
+    {"SM27", "Médecine interne", "SM27"},
+    {"SM28", "Médecine nucléaire", "SM28"},
+    {"SM29", "Médecine physique et de réadaptation", "SM29"},
+    {"SM30", "Néphrologie", "SM30"},
+    {"SM31", "Neuro-chirurgie", "SM31"},
+    {"SM32", "Neurologie", "SM32"},
+    {"SM33", "Neuro-psychiatrie", "SM33"},
+    {"SM34", "ORL et Chirurgie cervico-faciale", "SM34"},
+    {"SM35", "Oncologie, option Onco-hématologie", "SM35"},
+    {"SM36", "Oncologie, option médicale", "SM36"},
+    {"SM37", "Oncologie, option radiothérapie", "SM37"},
+    {"SM38", "Ophtalmologie", "SM38"},
+    {"SM39", "Oto-rhino-laryngologie", "SM39"},
+    {"SM40", "Pédiatrie", "SM40"},
+    {"SM41", "Pneumologie", "SM41"},
+    {"SM42", "Psychiatrie", "SM42"},
+    {"SM43", "Psychiatrie, option enfant et adolescent", "SM43"},
+    {"SM44", "Radio-diagnostic", "SM44"},
+    {"SM45", "Radio-thérapie", "SM45"},
+    {"SM46", "Médecine intensive-réanimation", "SM46"},
+    {"SM47", "Recherche médicale", "SM47"},
+    {"SM48", "Rhumatologie", "SM48"},
+    {"SM49", "Santé publique et Médecine sociale", "SM49"},
+    {"SM50", "Stomatologie", "SM50"},
+    {"SM51", "Gynéco-obstétrique et Gynéco-médicale, option Gynéco-obstétrique", "SM51"},
+    {"SM52", "Gynéco-obstétrique et Gynéco-médicale, option Gynéco-médicale", "SM52"},
+    {"SM53", "Spécialiste en Médecine générale", "SM54"},
+    {"SM54", "Médecine générale", "SM54"},
+    {"SM55", "Radio-diagnostic et Radio-thérapie", "SM55"},
+    {"SM56", "Chirurgie orale", "SM56"},
+    {"SM57", "Allergologie", "SM57"},
+    {"SM58", "Maladies infectieuses et tropicales", "SM58"},
+    {"SM59", "Médecine d'urgence", "SM59"},
+    {"SM60", "Médecine légale et expertises médicales", "SM60"},
+    {"SM61", "Médecine vasculaire", "SM61"},
+    {"SM62", "Endocrinologie, diabétologie, nutrition", "SM62"},
+    {"SM63", "Biologie médicale option biologie générale", "SM63"},
+    {"SM64", "Biologie médicale option médecine moléculaire, génétique et pharmacologie", "SM64"},
+    {"SM65", "Biologie médicale option hématologie et immunologie", "SM65"},
+    {"SM66", "Biologie médicale option agents infectieux", "SM66"},
+    {"SM67", "Biologie médicale option biologie de la reproduction", "SM67"},
+    {"SM68", "Chirurgie maxillo-faciale (réforme 2017)", "SM68"},
+    {"SM69", "Chirurgie pédiatrique option chirurgie viscérale pédiatrique", "SM69"},
+    {"SM70", "Chirurgie pédiatrique option orthopédie pédiatrique", "SM70"},
+    {"SM71", "Hématologie (réforme 2017)", "SM71"},
+    {"SM72", "Médecine interne et immunologie clinique", "SM72"},
+    {"SM73", "Médecine cardiovasculaire", "SM73"},
+    {"SM74", "Radiologie et imagerie médicale", "SM74"},
+    {"SM75", "Santé publique", "SM75"},
+    {"SM76", "Anesthésie-réanimation option anesthésie-pédiatrique", "SM76"},
+    {"SM77", "Chirurgie maxillo-faciale option orthodontie des dysmorphies maxillo-faciales", "SM77"},
+    {"SM78", "Chirurgie viscérale et digestive option endoscopie chirurgicale", "SM78"},
+    {"SM79", "Médecine cardiovasculaire option cardiologie interventionnelle", "SM79"},
+    {"SM80", "Médecine cardiovasculaire option imagerie cardio d'expert", "SM80"},
+    {"SM81", "Médecine cardiovasculaire option rythmologie interventionnelle et stimulation cardiaque", "SM81"},
+    {"SM82", "Médecine intensive-réanimation option réanimation pédiatrique", "SM82"},
+    {"SM83", "Néphrologie option soins intensifs néphrologiques", "SM83"},
+    {"SM84", "Neurologie option traitement interventionnel de l'ischémie cérébrale aigüe", "SM84"},
+    {"SM85", "Ophtalmo option chirurgie ophtalmopédiatrique et strabologique", "SM85"},
+    {"SM86", "ORL et chirurgie cervico-faciale option audiophonologie", "SM86"},
+    {"SM87", "Pédiatrie option néonatologie", "SM87"},
+    {"SM88", "Pédiatrie option neuropédiatrie", "SM88"},
+    {"SM89", "Pédiatrie option pneumopédiatrie", "SM89"},
+    {"SM90", "Pédiatrie option réanimation pédiatrique", "SM90"},
+    {"SM91", "Pneumologie option soins intensifs respiratoires", "SM91"},
+    {"SM92", "Psychiatrie option enfant et adolescent", "SM92"},
+    {"SM93", "Psychiatrie option psychiatrie personne âgée", "SM93"},
+    {"SM94", "Radiologie imagerie médicale option radiologie interventionnelle avancée", "SM94"},
+    {"SM95", "Santé publique option administration de la santé", "SM95"},
+};
+
+}  // namespace
+
+absl::Span<const OrdinalSpecialty> OrdinalSpecialties() { return kSpecialties; }
+
+const OrdinalSpecialty* FindOrdinalSpecialty(absl::string_view code) {
+  const auto* it = std::lower_bound(std::begin(kSpecialties), std::end(kSpecialties), code,
+                                    [](const OrdinalSpecialty& s, absl::string_view c) { return s.code < c; });
+  return it != std::end(kSpecialties) && it->code == code ? it : nullptr;
+}
+
+}  // namespace meltingdoc::taxonomy
