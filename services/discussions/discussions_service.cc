@@ -147,7 +147,26 @@ absl::Status CheckModerationReason(const std::string& reason) {
   return absl::OkStatus();
 }
 
+std::string AuthorizationOf(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
 }  // namespace
+
+template <typename Message>
+void DiscussionsServiceImpl::NameAuthors(const grpc::ServerContextBase& context, const std::vector<Message*>& items) {
+  if (names_ == nullptr || items.empty()) return;
+  std::vector<std::string> ids;
+  ids.reserve(items.size());
+  for (const Message* m : items) ids.push_back(m->author_id());
+  const absl::flat_hash_map<std::string, std::string> found = names_->Lookup(ids, AuthorizationOf(context));
+  for (Message* m : items) {
+    auto it = found.find(m->author_id());
+    if (it != found.end()) m->set_author_name(it->second);
+  }
+}
 
 MELTINGDOC_DISCUSSIONS_HANDLER(ListSpaces)
 MELTINGDOC_DISCUSSIONS_HANDLER(CheckText)
@@ -286,6 +305,7 @@ absl::Status DiscussionsServiceImpl::DoCreateCase(const grpc::ServerContextBase&
   if (absl::IsNotFound(stored.status())) return server::InvalidField("case.space_id", "no such space");
   RETURN_IF_ERROR(stored.status());
   *response.mutable_case_() = std::move(*stored);
+  NameAuthors(context, std::vector<v1::Case*>{response.mutable_case_()});
   return absl::OkStatus();
 }
 
@@ -296,6 +316,7 @@ absl::Status DiscussionsServiceImpl::DoGetCase(const grpc::ServerContextBase& co
   ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(caller.account_id, caller.HasRole(auth::Role::kModerator), request.case_id(),
                                                  server::RequestIdOf(context)));
   *response.mutable_case_() = std::move(c);
+  NameAuthors(context, std::vector<v1::Case*>{response.mutable_case_()});
   return absl::OkStatus();
 }
 
@@ -338,6 +359,8 @@ absl::Status DiscussionsServiceImpl::DoListCases(const grpc::ServerContextBase& 
   const bool more = static_cast<int>(cases.size()) > page_size;
   if (more) cases.resize(page_size);
   for (v1::Case& c : cases) *response.add_cases() = std::move(c);
+  NameAuthors(context, std::vector<v1::Case*>(response.mutable_cases()->pointer_begin(),
+                                              response.mutable_cases()->pointer_end()));
   if (more) {
     const v1::Case& last = response.cases(response.cases_size() - 1);
     const auto& t = filter.order == v1::CASE_ORDER_MOST_ACTIVE ? last.last_activity_time() : last.create_time();
@@ -390,6 +413,7 @@ absl::Status DiscussionsServiceImpl::DoUpdateCase(const grpc::ServerContextBase&
   RETURN_IF_ERROR(CheckContent(k));
   ASSIGN_OR_RETURN(v1::Case updated, store_->UpdateCase(caller.account_id, in.case_id(), current.version(), k));
   *response.mutable_case_() = std::move(updated);
+  NameAuthors(context, std::vector<v1::Case*>{response.mutable_case_()});
   return absl::OkStatus();
 }
 
@@ -428,6 +452,7 @@ absl::Status DiscussionsServiceImpl::DoAddReply(const grpc::ServerContextBase& c
   ASSIGN_OR_RETURN(v1::Reply reply, store_->AddReply(n, caller.HasRole(auth::Role::kModerator), &created, &notified));
   unread_.Forget(notified);
   *response.mutable_reply() = std::move(reply);
+  NameAuthors(context, std::vector<v1::Reply*>{response.mutable_reply()});
   return absl::OkStatus();
 }
 
@@ -453,6 +478,8 @@ absl::Status DiscussionsServiceImpl::DoListReplies(const grpc::ServerContextBase
   const bool more = static_cast<int>(replies.size()) > page_size;
   if (more) replies.resize(page_size);
   for (v1::Reply& r : replies) *response.add_replies() = std::move(r);
+  NameAuthors(context, std::vector<v1::Reply*>(response.mutable_replies()->pointer_begin(),
+                                                response.mutable_replies()->pointer_end()));
   if (more) {
     const v1::Reply& last = response.replies(response.replies_size() - 1);
     response.set_next_page_token(EncodePageToken(kind, {absl::StrCat(Micros(last.create_time())), last.reply_id()}));
@@ -469,6 +496,7 @@ absl::Status DiscussionsServiceImpl::DoEditReply(const grpc::ServerContextBase& 
                    store_->EditReply(caller.account_id, caller.HasRole(auth::Role::kModerator), request.reply_id(),
                                      request.version(), request.text()));
   *response.mutable_reply() = std::move(reply);
+  NameAuthors(context, std::vector<v1::Reply*>{response.mutable_reply()});
   return absl::OkStatus();
 }
 
@@ -480,6 +508,7 @@ absl::Status DiscussionsServiceImpl::DoVoteReplyHelpful(const grpc::ServerContex
   ASSIGN_OR_RETURN(v1::Reply reply, store_->VoteReplyHelpful(caller.account_id, caller.HasRole(auth::Role::kModerator),
                                                               request.reply_id(), request.helpful()));
   *response.mutable_reply() = std::move(reply);
+  NameAuthors(context, std::vector<v1::Reply*>{response.mutable_reply()});
   return absl::OkStatus();
 }
 
@@ -493,6 +522,7 @@ absl::Status DiscussionsServiceImpl::DoAcceptReply(const grpc::ServerContextBase
                                                      request.reply_id(), &notified));
   unread_.Forget(notified);
   *response.mutable_case_() = std::move(c);
+  NameAuthors(context, std::vector<v1::Case*>{response.mutable_case_()});
   return absl::OkStatus();
 }
 

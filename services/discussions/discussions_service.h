@@ -8,6 +8,7 @@
 #include "libs/redis/redis_client.h"
 #include "libs/server/executor.h"
 #include "meltingdoc/discussions/v1/discussions_service.grpc.pb.h"
+#include "services/discussions/author_names.h"
 #include "services/discussions/discussions_store.h"
 #include "services/discussions/unread_counts.h"
 
@@ -24,10 +25,12 @@ inline constexpr size_t kExportMessageBytes = 1 << 20;
 
 class DiscussionsServiceImpl : public v1::DiscussionsService::CallbackService {
  public:
-  // `redis` (may be null) caches unread notification counts.
+  // `redis` (may be null) caches unread notification counts; `names` (may be null) gives
+  // authors' names from profiles.
   DiscussionsServiceImpl(DiscussionsStore* store, const auth::TokenVerifier* verifier,
-                         server::BoundedExecutor* executor, redis::RedisClient* redis = nullptr)
-      : store_(store), verifier_(verifier), executor_(executor), unread_(redis, store) {}
+                         server::BoundedExecutor* executor, redis::RedisClient* redis = nullptr,
+                         AuthorNames* names = nullptr)
+      : store_(store), verifier_(verifier), executor_(executor), unread_(redis, store), names_(names) {}
 
 #define MELTINGDOC_DISCUSSIONS_RPC(Name)                                                            \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, const v1::Name##Request* request, \
@@ -69,10 +72,16 @@ class DiscussionsServiceImpl : public v1::DiscussionsService::CallbackService {
                                                                  const v1::ExportCasesRequest* request) override;
 
  private:
+  // Sets author_name on each case or reply: one lookup (one BatchGetProfiles at most) per
+  // response, never one per item.
+  template <typename Message>
+  void NameAuthors(const grpc::ServerContextBase& context, const std::vector<Message*>& items);
+
   DiscussionsStore* const store_;
   const auth::TokenVerifier* const verifier_;
   server::BoundedExecutor* const executor_;
   UnreadCounts unread_;
+  AuthorNames* const names_;
 };
 
 }  // namespace meltingdoc::discussions

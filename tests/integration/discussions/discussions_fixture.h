@@ -40,7 +40,10 @@ class DiscussionsFixture : public ::testing::Test {
                                      .pg_url = db_->Url("discussions"),
                                      .redis_port = SharedRedisPort(),
                                      .public_keys_file = tokens_->public_keys_file(),
-                                     .extra_env = {{"MELTINGDOC_DISCUSSIONS_IDENTITY_STREAM", identity_stream_}}});
+                                     // No profiles service in these suites: no names
+                                     // (author_names_test runs one).
+                                     .extra_env = {{"MELTINGDOC_DISCUSSIONS_IDENTITY_STREAM", identity_stream_},
+                                                   {"MELTINGDOC_DISCUSSIONS_PROFILES_ADDR", ""}}});
     ASSERT_TRUE(sp.ok()) << sp.status();
     service_ = std::move(sp).value().release();
     absl::Status s = service_->WaitForHealth(true);

@@ -33,7 +33,7 @@ const PENDING_FLAGS = { identity: ['signing_key_file'] };
 // Who calls whom over gRPC (DESIGN.md): the NetworkPolicies must allow exactly this.
 const CALLERS = {
   identity: ['gateway', 'profiles', 'discussions', 'search'],
-  profiles: ['gateway', 'search'],
+  profiles: ['gateway', 'search', 'discussions'],
   discussions: ['gateway', 'search'],
   search: ['gateway'],
 };
