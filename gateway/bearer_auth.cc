@@ -68,27 +68,12 @@ void BearerAuth::MaybeReload() {
   keys->verifier = std::make_unique<auth::TokenVerifier>(&keys->set, clock_);
   absl::MutexLock lock(&mu_);
   keys_ = std::move(keys);
-  verified_.clear();  // a removed key must not keep its tokens alive
 }
 
 absl::StatusOr<auth::Principal> BearerAuth::Verify(absl::string_view token) {
-  constexpr size_t kMaxRemembered = 10000;
-  const absl::Time now = clock_->Now();
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = verified_.find(token);
-    if (it != verified_.end()) {
-      if (it->second.expires > now) return it->second;
-      verified_.erase(it);
-    }
-  }
+  // The verifier remembers the tokens it verified (libs/auth/token_verifier.h); a reload makes
+  // a new verifier, so a removed key does not keep its tokens alive.
   auto result = CurrentKeys()->verifier->Verify(token);
-  if (result.ok()) {
-    absl::MutexLock lock(&mu_);
-    if (verified_.size() >= kMaxRemembered) verified_.clear();
-    verified_.emplace(std::string(token), *result);
-    return result;
-  }
   if (!result.ok() && absl::StrContains(result.status().message(), "unknown signing key")) {
     MaybeReload();
     result = CurrentKeys()->verifier->Verify(token);

@@ -6,9 +6,10 @@
 // the gateway does not know makes it re-read the file (at most once per `reload_interval`),
 // so a key rotation needs no restart. An empty path means no key: every token is refused.
 //
-// Verified tokens are remembered (exact token text -> principal, until the token expires;
-// at most 10,000, forgotten all at once when full or when the keys change), so a client's
-// next requests skip the Ed25519 check. A token never seen verified is always checked.
+// Verified tokens are remembered by the TokenVerifier (exact token text -> principal, until
+// the token expires; at most 10,000), so a client's next requests skip the Ed25519 check; a
+// key reload makes a new verifier, which remembers nothing. A token never seen verified is
+// always checked.
 #pragma once
 
 #include <memory>
@@ -16,7 +17,6 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -54,7 +54,6 @@ class BearerAuth {
   absl::Mutex mu_;
   std::shared_ptr<const Keys> keys_ ABSL_GUARDED_BY(mu_);
   absl::Time last_load_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, auth::Principal> verified_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace meltingdoc::gateway

@@ -8,6 +8,8 @@
 #                                  events to be consumed (profiles, search)
 #   bench/load/load.sh bench       for each connection count: wrk on /healthz (the baseline),
 #                                  then the mix; a table per run and a summary
+#   bench/load/load.sh profile <service> [seconds]
+#                                  that service under callgrind during the mix (50 connections)
 #   bench/load/load.sh down        stop the stack (its data stays in .local/load)
 #   bench/load/load.sh all         up, seed, bench, down
 #
@@ -215,7 +217,9 @@ features() {
 # wrk_run <connections> <script|""> <path> <label>: one wrk run, its output in $WORK/<label>.txt.
 wrk_run() {
   local conns=$1 script=$2 path=$3 label=$4
-  local -a args=(-t "$LOAD_THREADS" -c "$conns" -d "${LOAD_DURATION}s" --timeout 10s --latency)
+  local threads=$LOAD_THREADS
+  ((conns >= threads)) || threads=$conns
+  local -a args=(-t "$threads" -c "$conns" -d "${LOAD_DURATION}s" --timeout 10s --latency)
   [ -n "$script" ] && args+=(-s "$script")
   LOAD_TOKENS_FILE="$WORK/tokens.txt" LOAD_FEATURES=$FEATURES LOAD_DOCTORS=$LOAD_DOCTORS \
     LOAD_CASES=$LOAD_CASES LOAD_REPLIES_EVERY=$LOAD_REPLIES_EVERY LOAD_PASSWORD=$LOAD_PASSWORD \
@@ -248,9 +252,19 @@ cpu_report() {
 # Requests/s of a plain wrk run's output.
 wrk_rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
 
+# fresh_tokens: logs in again unless tokens.txt is younger than 10 minutes (access tokens live
+# 15 minutes; a bench takes about 3).
+fresh_tokens() {
+  if [ -s "$WORK/tokens.txt" ] && [ -n "$(find "$WORK/tokens.txt" -mmin -10)" ] &&
+    [ "$(wc -l <"$WORK/tokens.txt")" -eq "$LOAD_TOKENS" ]; then
+    return 0
+  fi
+  cmd_tokens
+}
+
 cmd_bench() {
   mkdir -p "$WORK"
-  cmd_tokens
+  fresh_tokens
   FEATURES=$(features)
   log "features: ${FEATURES:-none (profiles and search not on this build: their share goes to case reads)}"
   local stamp conns hz mix
@@ -277,12 +291,54 @@ cmd_bench() {
   printf 'load done: %s  load average: %s\n' "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# profile <service> [seconds]: the service restarted under callgrind (same environment), the
+# mix at 50 connections for <seconds> (default 30), then the service restarted normally; the
+# top of callgrind_annotate (inclusive) in $WORK/callgrind-<service>.txt. Under callgrind the
+# service runs ~50x slower, so it is the bottleneck of the run: the profile shows where its
+# own CPU goes, not the stack's throughput.
+cmd_profile() {
+  local svc=${1:?service name} seconds=${2:-30} pid out="$WORK/callgrind-$1"
+  mkdir -p "$WORK"
+  fresh_tokens
+  FEATURES=$(features)
+  pid=$(<"$RUN_DIR/$svc.pid")
+  local -a environment arguments
+  mapfile -d '' -t environment <"/proc/$pid/environ"
+  mapfile -d '' -t arguments < <(tail -z -n +2 "/proc/$pid/cmdline")
+  stop_pidfile "$RUN_DIR/$svc.pid" 30
+  log "$svc under callgrind"
+  setsid env -i "${environment[@]}" valgrind --tool=callgrind --callgrind-out-file="$out.out" \
+    "$BUILD_DIR/services/$svc/meltingdoc-$svc" "${arguments[@]}" >>"$LOGS_DIR/$svc.log" 2>"$out.valgrind.log" </dev/null &
+  echo $! >"$RUN_DIR/$svc.pid"
+  wait_for_serving "${GRPC_PORT[$svc]}" "$(service_name "$svc")" "$out.valgrind.log" "$(<"$RUN_DIR/$svc.pid")"
+  LOAD_DURATION=$seconds wrk_run 50 "$HERE/mix.lua" / "profile-$svc"
+  sed -n '/^| route/,$p' "$WORK/profile-$svc.txt"
+  stop_pidfile "$RUN_DIR/$svc.pid" 60
+  callgrind_annotate --inclusive=yes "$out.out" >"$out.annotate.txt" 2>/dev/null || true
+  head -n 80 "$out.annotate.txt" >"$out.txt"
+  log "restarting $svc"
+  setsid env -i "${environment[@]}" "$BUILD_DIR/services/$svc/meltingdoc-$svc" "${arguments[@]}" >>"$LOGS_DIR/$svc.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$svc.pid"
+  wait_for_serving "${GRPC_PORT[$svc]}" "$(service_name "$svc")" "$LOGS_DIR/$svc.log" "$(<"$RUN_DIR/$svc.pid")"
+  log "callgrind profile: $out.txt (raw: $out.out)"
+}
+
+service_name() {
+  case $1 in
+    identity) echo meltingdoc.identity.v1.IdentityService ;;
+    profiles) echo meltingdoc.profiles.v1.ProfilesService ;;
+    discussions) echo meltingdoc.discussions.v1.DiscussionsService ;;
+    search) echo meltingdoc.search.v1.SearchService ;;
+  esac
+}
+
 case ${1:-} in
   up) cmd_up ;;
   seed) cmd_seed ;;
   tokens) cmd_tokens ;;
   bench) cmd_bench ;;
+  profile) shift; cmd_profile "$@" ;;
   down) cmd_down ;;
   all) cmd_up; cmd_seed; cmd_bench; cmd_down ;;
-  *) sed -n '2,21s/^# \{0,1\}//p' "$0"; exit 2 ;;
+  *) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 2 ;;
 esac

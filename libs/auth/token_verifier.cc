@@ -73,6 +73,22 @@ TokenVerifier::TokenVerifier(const KeySet* keys, const Clock* clock)
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token) const {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = verified_.find(token);
+    // The limit VerifyUncached applies: refused on or after exp + skew.
+    if (it != verified_.end() && clock_->Now() < it->second.expires + kTokenClockSkew) return it->second;
+  }
+  absl::StatusOr<Principal> result = VerifyUncached(token);
+  if (result.ok()) {
+    absl::MutexLock lock(&mu_);
+    if (verified_.size() >= kMaxRemembered) verified_.clear();
+    verified_.insert_or_assign(std::string(token), *result);
+  }
+  return result;
+}
+
+absl::StatusOr<Principal> TokenVerifier::VerifyUncached(absl::string_view token) const {
   // Bound the work an attacker can cause before anything is decoded.
   if (token.size() > kMaxTokenLength) return Reject("too long");
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');

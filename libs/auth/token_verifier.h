@@ -2,8 +2,13 @@
 // bypasses the gateway is still checked.
 #pragma once
 
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "libs/auth/key_set.h"
 #include "libs/auth/principal.h"
 #include "libs/common/clock.h"
@@ -12,7 +17,8 @@ namespace meltingdoc::auth {
 
 class TokenVerifier {
  public:
-  // `keys` and `clock` must outlive the verifier. Thread-safe (no mutable state).
+  // `keys` and `clock` must outlive the verifier; `keys` must not change while it lives (a
+  // new key set needs a new verifier). Thread-safe.
   TokenVerifier(const KeySet* keys, const Clock* clock);
 
   // The token's principal, or UNAUTHENTICATED "invalid access token: <short reason>" when it
@@ -21,11 +27,23 @@ class TokenVerifier {
   // skew), or has a missing or invalid claim. The signature is checked before the claims are
   // parsed. The message never contains any part of the token. Revocation (session id) is the
   // caller's business.
+  //
+  // Verified tokens are remembered (exact token text -> principal) and accepted again without
+  // the Ed25519 check and the claims' JSON parsing until they expire (the same limit, skew
+  // included), at most kMaxRemembered of them, forgotten all at once when full. A client
+  // presents the same token for up to 15 minutes, and the check was most of a service's CPU
+  // per call (bench/README.md, "load"). A token never seen verified is always checked.
   absl::StatusOr<Principal> Verify(absl::string_view token) const;
 
+  static constexpr size_t kMaxRemembered = 10000;
+
  private:
+  absl::StatusOr<Principal> VerifyUncached(absl::string_view token) const;
+
   const KeySet* keys_;
   const Clock* clock_;
+  mutable absl::Mutex mu_;
+  mutable absl::flat_hash_map<std::string, Principal> verified_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace meltingdoc::auth

@@ -223,6 +223,35 @@ TEST_F(TokenTest, ExpiryAllowsThirtySecondsOfSkewAndNoMore) {
   ExpectRejected(token, "expired");
 }
 
+// Verified tokens are remembered by the verifier (no second Ed25519 check): a remembered
+// token must still stop at exp + 30 s, and remembering one accepts no other text.
+TEST_F(TokenTest, RememberedTokenExpiresAtTheSameInstant) {
+  const std::string token = signer_.Sign(Doctor(), absl::Minutes(10));
+  TokenVerifier verifier(&keys_, &clock_);
+  ASSERT_TRUE(verifier.Verify(token).ok());
+  clock_.Advance(absl::Minutes(10) + absl::Seconds(29));
+  EXPECT_TRUE(verifier.Verify(token).ok());
+  clock_.Advance(absl::Seconds(1));  // exactly exp + 30 s
+  absl::StatusOr<Principal> p = verifier.Verify(token);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(p.status().message(), HasSubstr("expired"));
+}
+
+TEST_F(TokenTest, RememberingATokenAcceptsNoOtherText) {
+  const std::string token = signer_.Sign(Doctor(), absl::Minutes(10));
+  TokenVerifier verifier(&keys_, &clock_);
+  ASSERT_TRUE(verifier.Verify(token).ok());
+  std::string tampered = token;
+  tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(verifier.Verify(tampered).ok());
+  EXPECT_FALSE(verifier.Verify(token + "A").ok());
+  EXPECT_FALSE(verifier.Verify(token.substr(0, token.size() - 1)).ok());
+  auto again = verifier.Verify(token);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->account_id, Doctor().account_id);
+}
+
 TEST_F(TokenTest, IssuedInTheFutureBeyondSkewIsRejected) {
   FakeClock ahead(clock_.Now() + absl::Seconds(29));
   TokenSigner slightly_ahead(kKid, pair_.secret_key, &ahead);
