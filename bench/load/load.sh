@@ -124,7 +124,7 @@ wait_for_consumers() {
 check_payload() {
   local hex
   hex=$(psql_as "$1" -tA -c "SELECT encode(payload, 'hex') FROM outbox WHERE event_type = '$2' ORDER BY id LIMIT 1")
-  xxd -r -p <<<"$hex" | protoc --decode=meltingdoc.events.v1.Event -I "$MELTINGDOC_ROOT/protos" \
+  node -e 'process.stdout.write(Buffer.from(process.argv[1], "hex"))' "$hex" | protoc --decode=meltingdoc.events.v1.Event -I "$MELTINGDOC_ROOT/protos" \
     -I /usr/include meltingdoc/events/v1/event.proto >"$WORK/decoded-$2.txt" ||
     die "the seeded $2 payload does not decode (see bench/load/seed/protobuf.sql)"
   grep -q "^$2 {" "$WORK/decoded-$2.txt" || die "the seeded $2 payload has no $2 ($WORK/decoded-$2.txt)"
@@ -236,7 +236,8 @@ cpu_snapshot() {
     echo "$name $(ticks "/proc/$pid/stat")"
   done
   pg=$(head -n 1 "$PG_DIR/postmaster.pid")
-  echo "postgres $(ticks "/proc/$pg/stat" $(pgrep -P "$pg" | sed 's|.*|/proc/&/stat|'))"
+  # The backends: processes whose parent (field 4 of /proc/<pid>/stat) is the postmaster.
+  echo "postgres $(ticks "/proc/$pg/stat" $(awk -v p="$pg" '$4 == p { print FILENAME }' /proc/[0-9]*/stat 2>/dev/null))"
   echo "redis $(ticks "/proc/$(<"$REDIS_DIR/redis.pid")/stat")"
 }
 
@@ -281,11 +282,11 @@ cmd_bench() {
     local t0=$EPOCHREALTIME
     wrk_run "$conns" "$HERE/mix.lua" / "mix-c$conns"
     cpu_snapshot >"$WORK/cpu-after"
-    cpu_report "$WORK/cpu-before" "$WORK/cpu-after" "$(echo "$EPOCHREALTIME - $t0" | bc -l)" >>"$WORK/mix-c$conns.txt"
+    cpu_report "$WORK/cpu-before" "$WORK/cpu-after" "$(awk -v a="$EPOCHREALTIME" -v b="$t0" 'BEGIN { print a - b }')" >>"$WORK/mix-c$conns.txt"
     printf '\n## %s connections (wrk -t%s -c%s -d%ss), /healthz baseline %s req/s\n\n' "$conns" "$LOAD_THREADS" "$conns" "$LOAD_DURATION" "$hz"
     sed -n '/^| route/,$p' "$WORK/mix-c$conns.txt"
     mix=$(awk '/^\| \*\*all\*\*/ { gsub(/ /, ""); split($0, f, "|"); print f[5] }' "$WORK/mix-c$conns.txt")
-    summary+=$(printf '| %5s | %8s | %8s | %6.3f | %s |' "$conns" "$mix" "$hz" "$(echo "$mix / $hz" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)")$'\n'
+    summary+=$(printf '| %5s | %8s | %8s | %6.3f | %s |' "$conns" "$mix" "$hz" "$(awk -v a="$mix" -v b="$hz" 'BEGIN { print a / b }')" "$(cut -d' ' -f1 /proc/loadavg)")$'\n'
   done
   printf '\n## Summary\n\n| conns | mix req/s | /healthz req/s | mix/healthz | load avg |\n|------:|----------:|---------------:|------------:|---------:|\n%s' "$summary"
   printf 'load done: %s  load average: %s\n' "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"

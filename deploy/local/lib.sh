@@ -17,7 +17,7 @@ MELTINGDOC_PACKAGES=(
   libpqxx-dev postgresql postgresql-contrib libhiredis-dev redis-server
   john-data libsodium-dev libboost-dev acl openssl libcurl4-openssl-dev libssl-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  wrk hyperfine chromium clang nginx-light
+  wrk hyperfine chromium clang nginx-light curl
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
