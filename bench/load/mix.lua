@@ -155,9 +155,11 @@ local tokens = {}
 local cumulative = {}  -- cumulative share thresholds over `mix`
 local mix
 local counter = 0
--- Globals read by done() through thread:get, one flat table each (wrk's thread:get crashes
--- on nested tables): counts[route], and per route hist_<route>[bucket], codes_<route>[status].
-counts = {}
+-- Per-thread counts live in scalar globals, read by done() through thread:get: "n<route>",
+-- "h<route>_<bucket>" (latency histogram) and "s<route>_<status>" (non-2xx answers). Only
+-- scalars: wrk 4.1's thread:get copies tables with a stack bug (nested ones crash at once, flat
+-- ones now and then).
+local MAX_BUCKET = math.floor(math.log(60e6) * SCALE)  -- 60 s
 
 function init(args)
   doctors = tonumber(env("LOAD_DOCTORS", "20000"))
@@ -175,11 +177,7 @@ function init(args)
     cumulative[i] = acc
   end
   math.randomseed(now_us() + (thread_id or 0) * 7919)
-  for i = 1, #ROUTES do
-    counts[i] = 0
-    _G["hist_" .. i] = {}
-    _G["codes_" .. i] = {}
-  end
+  for i = 1, #ROUTES do _G["n" .. i] = 0 end
 end
 
 function request()
@@ -209,12 +207,13 @@ function response(status, headers, body)
   local us = now_us() - tonumber(start)
   if us < 1 then us = 1 end
   local b = math.floor(math.log(us) * SCALE)
-  counts[i] = counts[i] + 1
-  local hist = _G["hist_" .. i]
-  hist[b] = (hist[b] or 0) + 1
+  if b > MAX_BUCKET then b = MAX_BUCKET end
+  _G["n" .. i] = _G["n" .. i] + 1
+  local h = "h" .. i .. "_" .. b
+  _G[h] = (_G[h] or 0) + 1
   if status < 200 or status > 299 then
-    local codes = _G["codes_" .. i]
-    codes[status] = (codes[status] or 0) + 1
+    local c = "s" .. i .. "_" .. status
+    _G[c] = (_G[c] or 0) + 1
   end
 end
 
@@ -245,9 +244,18 @@ function done(summary, latency, requests)
   local per_route, all = {}, { n = 0, codes = {}, hist = {} }
   for i = 1, #ROUTES do per_route[i] = { n = 0, codes = {}, hist = {} } end
   for _, t in ipairs(threads) do
-    local counts = t:get("counts")
     for i = 1, #ROUTES do
-      local s = { n = counts[i], hist = t:get("hist_" .. i), codes = t:get("codes_" .. i) }
+      local s = { n = t:get("n" .. i) or 0, hist = {}, codes = {} }
+      if s.n > 0 then
+        for b = 0, MAX_BUCKET do
+          local v = t:get("h" .. i .. "_" .. b)
+          if v then s.hist[b] = v end
+        end
+        for status = 100, 599 do
+          local v = t:get("s" .. i .. "_" .. status)
+          if v then s.codes[status] = v end
+        end
+      end
       local r = per_route[i]
       r.n = r.n + s.n
       all.n = all.n + s.n
