@@ -10,15 +10,21 @@ work=$(mktemp -d /tmp/meltingdoc-load-smoke.XXXXXX)
 chmod 0755 "$work"  # users postgres and redis must reach their directories inside
 # shellcheck source=deploy/local/lib.sh
 source "$MELTINGDOC_SOURCE_DIR/deploy/local/lib.sh"
-# A free block of ports: base+51..54, +80, +100..104, +379, +432 must all be free.
-for ((try = 0; try < 50; try++)); do
-  base=$((20000 + (RANDOM % 400) * 100))
-  busy=false
-  for off in 51 52 53 54 80 100 101 102 103 104 379 432; do
-    if port_in_use $((base + off)); then busy=true; break; fi
+# A free block of ports below Linux's ephemeral range (32768+), where a client's outgoing
+# connection could take one between the check and the bind: base+51..54, +80, +100..104,
+# +379, +432 must all be free. `up` is retried on another block if a bind still fails.
+pick_base() {
+  local try off busy
+  for ((try = 0; try < 50; try++)); do
+    base=$((20000 + (RANDOM % 120) * 100))
+    busy=false
+    for off in 51 52 53 54 80 100 101 102 103 104 379 432; do
+      if port_in_use $((base + off)); then busy=true; break; fi
+    done
+    $busy || return 0
   done
-  $busy || break
-done
+}
+pick_base
 export LOAD_PORT_BASE=$base LOAD_LOCAL_DIR=$work/stack LOAD_DOCTORS=40 LOAD_CASES=120 LOAD_REPLIES_EVERY=4
 export LOAD_TOKENS=4 LOAD_DURATION=2 LOAD_CONNECTIONS=4 LOAD_THREADS=1
 load="$MELTINGDOC_SOURCE_DIR/bench/load/load.sh"
@@ -31,7 +37,15 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$load" up >"$work/up.log" 2>&1 || { tail -n 30 "$work/up.log" >&2; fail "load.sh up"; }
+for attempt in 1 2 3; do
+  "$load" up >"$work/up.log" 2>&1 && break
+  tail -n 5 "$work/up.log" >&2
+  ((attempt < 3)) || fail "load.sh up"
+  "$load" down >/dev/null 2>&1 || true
+  rm -rf "$LOAD_LOCAL_DIR"
+  pick_base
+  export LOAD_PORT_BASE=$base
+done
 "$load" seed 2>&1 | tee "$work/seed.log" >&2 || fail "load.sh seed"
 grep -q "events consumed" "$work/seed.log" || fail "the seed's events were not consumed"
 "$load" bench >"$work/bench.txt" 2>&1 || { cat "$work/bench.txt" >&2; fail "load.sh bench"; }
