@@ -55,6 +55,11 @@ void Backends::Call(const std::string& service, const std::string& grpc_path,
                     google::protobuf::Message* response, std::function<void(grpc::Status)> done) {
   for (const auto& b : backends_) {
     if (b->config.service == service) {
+      // A backend that answered SERVING at the last probe and cannot be reached now is most
+      // likely being replaced (a rolling restart: the old process sends GOAWAY, the reconnect
+      // can land on its closing listener): wait for the channel to be ready again, within
+      // the deadline, instead of failing at once. A backend known to be down fails fast (503).
+      context->set_wait_for_ready(b->serving.load());
       b->stub->UnaryCall(context, grpc_path, grpc::StubOptions(), request, response, std::move(done));
       return;
     }

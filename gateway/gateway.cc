@@ -467,7 +467,9 @@ void Gateway::RateLimitThenForward(std::shared_ptr<Exchange> ex, const Route* ro
             return Finish(ex, std::move(r));
           }
           case RateDecision::Outcome::kUnavailable:
-            // Fail closed where unthrottled guessing is the risk; open for everything else.
+            // Only when the rate limiter's executor is full (strict routes fall back to the
+            // gateway's own counters while Redis is down): fail closed where unthrottled
+            // guessing is the risk; open for everything else.
             if (rate_class == RateClass::kStrict) {
               HttpResponse r;
               r.status = 503;

@@ -64,8 +64,30 @@ RateClass ClassifyMethod(absl::string_view method_name, const std::vector<std::s
   return RateClass::kDefault;
 }
 
+int64_t LocalRateCounters::Charge(const std::vector<Key>& keys, int64_t now_ms) {
+  absl::MutexLock lock(&mu_);
+  int64_t wait = 0;
+  std::vector<int64_t> new_tats;
+  for (const Key& k : keys) {
+    auto it = tat_ms_.find(k.name);
+    const int64_t tat = std::max(it == tat_ms_.end() ? 0 : it->second, now_ms);
+    const int64_t new_tat = tat + k.interval_ms;
+    const int64_t allow_at = new_tat - k.tolerance_ms;
+    if (allow_at > now_ms) wait = std::max(wait, allow_at - now_ms);
+    new_tats.push_back(new_tat);
+  }
+  if (wait > 0) return wait;
+  if (tat_ms_.size() + keys.size() > max_keys_) {
+    absl::erase_if(tat_ms_, [now_ms](const auto& entry) { return entry.second <= now_ms; });
+    if (tat_ms_.size() + keys.size() > max_keys_) tat_ms_.clear();
+  }
+  for (size_t i = 0; i < keys.size(); ++i) tat_ms_[keys[i].name] = new_tats[i];
+  return 0;
+}
+
 struct RateLimiter::Impl {
   RateLimitConfig config;
+  LocalRateCounters local;
   server::BoundedExecutor executor;
   absl::Mutex mu;
   std::vector<std::unique_ptr<redis::RedisClient>> idle ABSL_GUARDED_BY(mu);
@@ -136,12 +158,28 @@ struct RateLimiter::Impl {
     Give(std::move(client));
     RateDecision d;
     if (!reply.ok() || reply->type != redis::RedisReply::Type::kArray || reply->elements.size() != 2) {
+      if (strict) return DecideLocally(keys, args);
       d.outcome = RateDecision::Outcome::kUnavailable;
       return d;
     }
     if (reply->elements[0].integer == 1) return d;
     d.outcome = RateDecision::Outcome::kDeny;
     d.retry_after = absl::Milliseconds(reply->elements[1].integer);
+    return d;
+  }
+
+  // Redis could not answer: the same limits, counted in this process.
+  RateDecision DecideLocally(const std::vector<std::string>& keys, const std::vector<std::string>& args) {
+    std::vector<LocalRateCounters::Key> local_keys;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      local_keys.push_back({keys[i], std::stoll(args[2 * i]), std::stoll(args[2 * i + 1])});
+    }
+    RateDecision d;
+    const int64_t wait = local.Charge(local_keys, absl::ToUnixMillis(absl::Now()));
+    if (wait > 0) {
+      d.outcome = RateDecision::Outcome::kDeny;
+      d.retry_after = absl::Milliseconds(wait);
+    }
     return d;
   }
 };

@@ -7,9 +7,13 @@
 // if every applicable limit passes, and only then is it counted.
 //
 // Redis is called from a small bounded executor (hiredis blocks), never from an I/O thread.
-// When Redis cannot answer (down, slow past the command timeout, executor full) the decision
-// is kUnavailable: the gateway refuses strict routes (fail closed: no unthrottled password
-// guessing) and lets default routes through (fail open: reads keep working).
+// When Redis cannot answer (down, slow past the command timeout, executor full), default routes
+// get kUnavailable and pass (fail open: reads keep working), and strict routes are limited by
+// the same GCRA in this process's memory (LocalRateCounters): logins keep working while Redis
+// is away, and password or code guessing stays throttled — per gateway instance, so N
+// instances allow up to N times the limit until Redis is back (identity's own per-address
+// throttle, kept in PostgreSQL while Redis is down, still applies). Failing closed, as this
+// gateway first did, stopped every login whenever Redis restarted (found by tests/chaos).
 #pragma once
 
 #include <cstdint>
@@ -19,7 +23,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libs/redis/redis_client.h"
 
@@ -49,6 +55,28 @@ struct RateDecision {
   enum class Outcome { kAllow, kDeny, kUnavailable };
   Outcome outcome = Outcome::kAllow;
   absl::Duration retry_after;  // for kDeny
+};
+
+// GCRA counters in process memory, the strict routes' fallback while Redis cannot answer.
+// Thread-safe. Holds at most `max_keys` keys: expired ones are dropped when it is full, and
+// if none has expired it starts over empty (an attacker who owns that many addresses is not
+// slowed by a per-address limit anyway).
+class LocalRateCounters {
+ public:
+  explicit LocalRateCounters(size_t max_keys = 100000) : max_keys_(max_keys) {}
+  struct Key {
+    std::string name;
+    int64_t interval_ms;   // period / count
+    int64_t tolerance_ms;  // interval * count: the burst
+  };
+  // Same contract as the Redis script: 0 when allowed (every key charged), else the
+  // milliseconds to wait (nothing charged).
+  int64_t Charge(const std::vector<Key>& keys, int64_t now_ms);
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, int64_t> tat_ms_ ABSL_GUARDED_BY(mu_);
+  size_t max_keys_;
 };
 
 class RateLimiter {

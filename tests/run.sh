@@ -2,13 +2,14 @@
 # Runs every MeltingDoc test: installs missing packages (as root) and node tools, builds the
 # web client (gateway/web/dist) and the tree (Release, in build/), starts a throwaway
 # PostgreSQL (trust auth on 127.0.0.1, superuser `postgres`, fsync off) and Redis on free
-# ports, runs CTest (labels unit, integration, e2e, browser),
+# ports, runs CTest (labels unit, integration, e2e, browser, fuzz, chaos),
 # prints a summary per label and stops what it started, even on failure or Ctrl-C.
 # Fails when any test fails, times out, or is skipped (a skipped test is a test that did
 # not prove anything).
 #
 #   tests/run.sh                 everything
 #   tests/run.sh -L unit         extra arguments go to ctest
+#   tests/run.sh -L chaos        faults under load through the gateway (about 3 minutes)
 #   tests/run.sh -R pool --repeat until-fail:5
 #
 # Environment: MELTINGDOC_BUILD_DIR (default build), MELTINGDOC_BUILD_JOBS (default 2).

@@ -17,8 +17,8 @@ namespace meltingdoc::testing {
 
 absl::StatusOr<std::unique_ptr<GatewayProcess>> GatewayProcess::Start(const GatewayProcessOptions& options) {
   auto gp = std::unique_ptr<GatewayProcess>(new GatewayProcess());
-  gp->port_ = FreeTcpPort();
-  gp->metrics_port_ = FreeTcpPort();
+  gp->port_ = options.port != 0 ? options.port : FreeTcpPort();
+  gp->metrics_port_ = options.metrics_port != 0 ? options.metrics_port : FreeTcpPort();
   char tmpl[] = "/tmp/meltingdoc-gateway-log-XXXXXX";
   int fd = ::mkstemp(tmpl);
   if (fd >= 0) ::close(fd);

@@ -19,6 +19,9 @@ struct GatewayProcessOptions {
   int redis_port = 0;
   std::string web_root;
   std::map<std::string, std::string> extra_env;  // e.g. MELTINGDOC_GATEWAY_DEADLINE=1s
+  // 0: a free port; fixed ports let a restarted gateway take the place of a killed one.
+  int port = 0;
+  int metrics_port = 0;
 };
 
 class GatewayProcess {

@@ -1,6 +1,7 @@
 #include "tests/support/local_redis.h"
 
 #include <signal.h>
+#include <stdlib.h>
 
 #include <thread>
 
@@ -10,16 +11,34 @@
 
 namespace meltingdoc::testing {
 
-absl::StatusOr<std::unique_ptr<LocalRedis>> LocalRedis::Create() {
-  auto redis = std::unique_ptr<LocalRedis>(new LocalRedis(FreeTcpPort()));
+absl::StatusOr<std::unique_ptr<LocalRedis>> LocalRedis::Create(Persistence persistence) {
+  std::string dir;
+  if (persistence == Persistence::kAppendOnly) {
+    char tmpl[] = "/tmp/meltingdoc-redis-XXXXXX";
+    if (::mkdtemp(tmpl) == nullptr) return absl::InternalError("mkdtemp failed");
+    dir = tmpl;
+  }
+  auto redis = std::unique_ptr<LocalRedis>(new LocalRedis(FreeTcpPort(), dir));
   if (absl::Status s = redis->Start(); !s.ok()) return s;
   return redis;
 }
 
+LocalRedis::~LocalRedis() {
+  process_.reset();  // SIGKILL
+  if (!dir_.empty()) RunCommand("rm -rf " + dir_);
+}
+
 absl::Status LocalRedis::Start() {
-  auto p = Subprocess::Start({"/usr/bin/redis-server", "--port", std::to_string(port_), "--bind",
-                              "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel",
-                              "warning"});
+  std::vector<std::string> argv = {"/usr/bin/redis-server", "--port", std::to_string(port_), "--bind",
+                                   "127.0.0.1", "--save", "", "--loglevel", "warning"};
+  if (dir_.empty()) {
+    argv.insert(argv.end(), {"--appendonly", "no"});
+  } else {
+    // As deploy/local runs it: every write reaches the file before the reply (a killed
+    // process loses nothing it acknowledged; fsync every second covers machine crashes).
+    argv.insert(argv.end(), {"--dir", dir_, "--appendonly", "yes", "--appendfsync", "everysec"});
+  }
+  auto p = Subprocess::Start(argv);
   if (!p.ok()) return p.status();
   process_ = std::move(p).value();
   const absl::Time deadline = absl::Now() + absl::Seconds(10);

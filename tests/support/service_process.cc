@@ -20,8 +20,8 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
     const ServiceProcessOptions& options) {
   auto sp = std::unique_ptr<ServiceProcess>(new ServiceProcess());
   sp->service_ = options.service;
-  sp->grpc_port_ = FreeTcpPort();
-  sp->metrics_port_ = FreeTcpPort();
+  sp->grpc_port_ = options.grpc_port != 0 ? options.grpc_port : FreeTcpPort();
+  sp->metrics_port_ = options.metrics_port != 0 ? options.metrics_port : FreeTcpPort();
   char tmpl[] = "/tmp/meltingdoc-svc-log-XXXXXX";
   int fd = ::mkstemp(tmpl);
   if (fd >= 0) ::close(fd);

@@ -20,6 +20,11 @@ struct ServiceProcessOptions {
   int redis_port = 0;
   std::string public_keys_file;
   std::map<std::string, std::string> extra_env;
+  // 0: a free port. A fixed gRPC port lets a restarted or replacement process take the place
+  // of the old one (gRPC sets SO_REUSEPORT, so both may listen at once during a rolling
+  // restart); the metrics port has no SO_REUSEPORT, a replacement needs a new one.
+  int grpc_port = 0;
+  int metrics_port = 0;
   // For channel() and WaitForHealth; null: plaintext. A service started with TLS flags in
   // extra_env needs TLS credentials here.
   std::shared_ptr<grpc::ChannelCredentials> credentials;

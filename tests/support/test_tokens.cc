@@ -1,6 +1,7 @@
 #include "tests/support/test_tokens.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -17,6 +18,9 @@ TestTokens::TestTokens() {
   auth::KeyPair pair = auth::GenerateKeyPair();
   signer_ = std::make_unique<auth::TokenSigner>("test-key", pair.secret_key, &Clock::Real());
   std::ofstream(public_keys_file_) << "test-key " << auth::Base64UrlEncode(pair.public_key) << "\n";
+  signing_key_file_ = dir_ + "/signing_key";
+  std::ofstream(signing_key_file_) << "test-key " << auth::Base64UrlEncode(pair.secret_key) << "\n";
+  ::chmod(signing_key_file_.c_str(), 0600);
 }
 
 TestTokens::~TestTokens() { RunCommand("rm -rf " + dir_); }

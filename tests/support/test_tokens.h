@@ -17,6 +17,9 @@ class TestTokens {
   ~TestTokens();
 
   const std::string& public_keys_file() const { return public_keys_file_; }
+  // The same key as identity's --signing_key_file (mode 0600): tokens from a real Login and
+  // from Token() are then verified alike.
+  const std::string& signing_key_file() const { return signing_key_file_; }
   std::string Token(const auth::Principal& p, absl::Duration ttl = absl::Minutes(5)) const;
   // A verified doctor / a moderator / an admin / a pending account, with fresh ids.
   std::string VerifiedDoctor(const std::string& account_id) const;
@@ -26,6 +29,7 @@ class TestTokens {
  private:
   std::string dir_;
   std::string public_keys_file_;
+  std::string signing_key_file_;
   std::unique_ptr<auth::TokenSigner> signer_;
 };
 

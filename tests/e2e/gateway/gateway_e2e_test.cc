@@ -367,7 +367,7 @@ TEST_F(GatewayE2eTest, AccessLogAndMetrics) {
   EXPECT_THAT(*metrics, HasSubstr("meltingdoc_http_in_flight "));
 }
 
-TEST_F(GatewayE2eTest, RateLimitsInRedisFailClosedForStrictRoutesOnly) {
+TEST_F(GatewayE2eTest, RateLimitsInRedisWithLocalCountersForStrictRoutesWhenRedisIsDown) {
   // A gateway with its own Redis (killed below), ListSpaces declared strict, tiny limits.
   auto redis = LocalRedis::Create();  // started
   ASSERT_TRUE(redis.ok()) << redis.status();
@@ -405,11 +405,17 @@ TEST_F(GatewayE2eTest, RateLimitsInRedisFailClosedForStrictRoutesOnly) {
   ExpectProblem(*HttpGetAs(gport, "/v1/profiles/" + NewUuid(), busy), 429, "rate-limited");
   EXPECT_EQ(HttpGetAs(gport, "/v1/profiles/" + NewUuid(), tokens_->VerifiedDoctor(NewUuid()))->status, 404);
 
-  // Redis down: the strict route fails closed (503), reads stay open.
+  // Redis down: the strict route is limited by the gateway's own counters (3 pass, the 4th
+  // is 429; not a 503 — logins must keep working while Redis restarts), reads stay open.
   (*redis)->Kill();
+  for (int i = 0; i < 3; ++i) {
+    r = HttpGetAs(gport, "/v1/spaces", tokens_->VerifiedDoctor(NewUuid()));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, 200) << i << ": " << r->body;
+  }
   r = HttpGetAs(gport, "/v1/spaces", tokens_->VerifiedDoctor(NewUuid()));
   ASSERT_TRUE(r.ok());
-  ExpectProblem(*r, 503, "rate-limit-unavailable");
+  ExpectProblem(*r, 429, "rate-limited");
   EXPECT_EQ(HttpGetAs(gport, "/v1/profiles/" + NewUuid(), busy)->status, 404);
 
   // Redis back (empty: no script, no counters): limits work again.

@@ -15,6 +15,7 @@
 #include "tests/integration/system/call_helpers.h"
 #include "tests/support/local_postgres.h"
 #include "tests/support/service_process.h"
+#include "tests/support/suite_stack.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_tokens.h"
 
@@ -28,41 +29,36 @@ class ServicesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (SharedPostgresPort() == 0 || SharedRedisPort() == 0) return;
-    auto db = ScratchDatabase::Create(SharedPostgresPort());
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(db).value().release();
-    tokens_ = new TestTokens();
-    for (const char* name : {"identity", "profiles", "discussions", "search"}) {
-      auto sp = ServiceProcess::Start({.service = name,
-                                       .pg_url = db_->Url(name),
-                                       .redis_port = SharedRedisPort(),
-                                       .public_keys_file = tokens_->public_keys_file(),
-                                       .extra_env = {}});
-      ASSERT_TRUE(sp.ok()) << sp.status();
-      services_[name] = std::move(sp).value().release();
-    }
-    for (auto& [name, sp] : services_) {
-      absl::Status s = sp->WaitForHealth(true);
-      ASSERT_TRUE(s.ok()) << name << ": " << s;
-    }
+    auto stack = SuiteStack::Start({.pg_port = SharedPostgresPort(),
+                                    .redis_port = SharedRedisPort(),
+                                    .gateway = false});
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = std::move(stack).value().release();
+    db_ = &stack_->db();
+    tokens_ = &stack_->tokens();
+    for (const std::string& name : SuiteStack::ServiceNames()) services_[name] = &stack_->service(name);
   }
   static void TearDownTestSuite() {
-    for (auto& [name, sp] : services_) delete sp;
     services_.clear();
-    delete tokens_;
-    delete db_;
+    delete stack_;
+    stack_ = nullptr;
   }
-  void SetUp() override { REQUIRE_SHARED_SERVERS(); }
+  void SetUp() override {
+    REQUIRE_SHARED_SERVERS();
+    ASSERT_NE(stack_, nullptr) << "the services did not start";
+  }
 
   static ServiceProcess& Service(const std::string& name) { return *services_.at(name); }
 
+  static SuiteStack* stack_;
   static ScratchDatabase* db_;
-  static TestTokens* tokens_;
+  static const TestTokens* tokens_;
   static std::map<std::string, ServiceProcess*> services_;
 };
 
+SuiteStack* ServicesTest::stack_ = nullptr;
 ScratchDatabase* ServicesTest::db_ = nullptr;
-TestTokens* ServicesTest::tokens_ = nullptr;
+const TestTokens* ServicesTest::tokens_ = nullptr;
 std::map<std::string, ServiceProcess*> ServicesTest::services_;
 
 TEST_F(ServicesTest, ReflectionListsEachServiceAndHealth) {
