@@ -1,5 +1,7 @@
 #include "gateway/backends.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "google/protobuf/message.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -15,13 +17,35 @@ namespace meltingdoc::gateway {
 using MessageStub = grpc::TemplatedGenericStub<google::protobuf::Message, google::protobuf::Message>;
 
 
+namespace {
+
+// gRPC service config retrying the backend's read-only methods once (see BackendConfig).
+std::string RetryServiceConfig(const BackendConfig& config) {
+  std::vector<std::string> names;
+  for (const std::string& method : config.read_only_methods) {
+    names.push_back(absl::StrCat(R"({"service":")", config.service, R"(","method":")", method, R"("})"));
+  }
+  return absl::StrCat(R"({"methodConfig":[{"name":[)", absl::StrJoin(names, ","),
+                      R"(],"retryPolicy":{"maxAttempts":2,"initialBackoff":"0.05s","maxBackoff":"0.2s",)",
+                      R"("backoffMultiplier":2,"retryableStatusCodes":["UNAVAILABLE","CANCELLED"]}}]})");
+}
+
+}  // namespace
+
 struct Backends::Backend {
   BackendConfig config;
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<MessageStub> stub;
   std::unique_ptr<grpc::health::v1::Health::Stub> health;
   std::atomic<bool> serving{false};
+  // When a probe last found it SERVING (absl::ToUnixNanos; 0: never).
+  std::atomic<int64_t> last_serving_ns{0};
 };
+
+// How long after its last SERVING probe a backend is still presumed to be coming back: a
+// draining process answers NOT_SERVING while its replacement starts (a rolling restart), and
+// calls in that window should wait for the replacement rather than fail.
+constexpr absl::Duration kReplacementGrace = absl::Seconds(10);
 
 Backends::Backends(std::vector<BackendConfig> configs,
                    std::shared_ptr<grpc::ChannelCredentials> credentials) {
@@ -38,6 +62,7 @@ Backends::Backends(std::vector<BackendConfig> configs,
     // Calls spread over every address the name resolves to: in Kubernetes the services are
     // headless, one address per ready pod (the default, pick_first, would pin one pod).
     args.SetLoadBalancingPolicyName("round_robin");
+    if (!b->config.read_only_methods.empty()) args.SetServiceConfigJSON(RetryServiceConfig(b->config));
     b->channel = grpc::CreateCustomChannel(b->config.address, credentials, args);
     b->stub = std::make_unique<MessageStub>(b->channel);
     b->health = grpc::health::v1::Health::NewStub(b->channel);
@@ -55,11 +80,15 @@ void Backends::Call(const std::string& service, const std::string& grpc_path,
                     google::protobuf::Message* response, std::function<void(grpc::Status)> done) {
   for (const auto& b : backends_) {
     if (b->config.service == service) {
-      // A backend that answered SERVING at the last probe and cannot be reached now is most
-      // likely being replaced (a rolling restart: the old process sends GOAWAY, the reconnect
-      // can land on its closing listener): wait for the channel to be ready again, within
-      // the deadline, instead of failing at once. A backend known to be down fails fast (503).
-      context->set_wait_for_ready(b->serving.load());
+      // A backend that answered SERVING recently and cannot be reached now is most likely
+      // being replaced (a rolling restart: the old process drains, reports NOT_SERVING and
+      // sends GOAWAY; the reconnect can land on its closing listener): wait for the channel to
+      // be ready again, within the deadline, instead of failing at once. A backend that has
+      // not served for kReplacementGrace (or never) fails fast (503).
+      const int64_t last = b->last_serving_ns.load();
+      const bool recently_serving =
+          b->serving.load() || (last != 0 && absl::Now() - absl::FromUnixNanos(last) < kReplacementGrace);
+      context->set_wait_for_ready(recently_serving);
       b->stub->UnaryCall(context, grpc_path, grpc::StubOptions(), request, response, std::move(done));
       return;
     }
@@ -89,6 +118,7 @@ void Backends::ProbeOnce(absl::Duration deadline) {
     p.request.set_service(b->config.service);
     b->health->async()->Check(&p.context, &p.request, &p.response, [b, &p, &pending](grpc::Status s) {
       b->serving = s.ok() && p.response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+      if (b->serving) b->last_serving_ns = absl::ToUnixNanos(absl::Now());
       pending.DecrementCount();
     });
   }

@@ -31,6 +31,10 @@ struct BackendConfig {
   std::string name;     // "identity"
   std::string service;  // "meltingdoc.identity.v1.IdentityService" (also the health name)
   std::string address;  // "127.0.0.1:50051"
+  // Methods ("GetCase") that only read, i.e. mapped to GET routes: a call of one that fails
+  // with UNAVAILABLE or CANCELLED before any answer (a backend closing in a rolling restart)
+  // is sent once more by gRPC itself, within the deadline. Writes are never retried here.
+  std::vector<std::string> read_only_methods;
 };
 
 class Backends {

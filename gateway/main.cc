@@ -25,6 +25,7 @@
 #include "gateway/revocation_check.h"
 #include "gateway/client_ip.h"
 #include "gateway/route_table.h"
+#include "google/protobuf/descriptor.h"
 #include "gateway/static_files.h"
 #include "gateway/suite_services.h"
 #include "libs/common/clock.h"
@@ -82,12 +83,20 @@ int Run() {
       {"discussions", absl::GetFlag(FLAGS_discussions_addr)},
       {"search", absl::GetFlag(FLAGS_search_addr)},
   };
-  std::vector<BackendConfig> configs;
-  for (const SuiteService& s : SuiteServices()) configs.push_back({s.name, s.full_name, addresses.at(s.name)});
   auto routes = RouteTable::Build(SuiteServiceDescriptors());
   if (!routes.ok()) {
     LogJson({{"msg", "bad HTTP routes"}, {"error", routes.status().ToString()}});
     return 1;
+  }
+  std::vector<BackendConfig> configs;
+  for (const SuiteService& s : SuiteServices()) {
+    BackendConfig config{s.name, s.full_name, addresses.at(s.name), {}};
+    for (const Route& route : routes->routes()) {
+      if (route.service == s.full_name && route.http_method == "GET") {
+        config.read_only_methods.push_back(route.method->name());
+      }
+    }
+    configs.push_back(std::move(config));
   }
   auto openapi = BuildOpenApi(*routes);
   if (!openapi.ok()) {

@@ -60,9 +60,12 @@ const char* ServiceOf(LoadOp op) {
 std::string FaultFigures::ToString() const {
   std::string by_status;
   for (const auto& [status, n] : failed_by_status) absl::StrAppend(&by_status, " ", status, ":", n);
+  std::string by_op;
+  for (const auto& [op, n] : failed_by_op) absl::StrAppend(&by_op, " ", op, ":", n);
   return absl::StrFormat(
-      "requests=%d failed=%d recovery_ms=%.0f last_failure_ms=%.0f max_latency_ms=%.0f failed_by_status={%s }",
-      requests, failed, recovery_ms, last_failure_ms, max_latency_ms, by_status);
+      "requests=%d failed=%d recovery_ms=%.0f last_failure_ms=%.0f max_latency_ms=%.0f failed_by_status={%s } "
+      "failed_by_op={%s }",
+      requests, failed, recovery_ms, last_failure_ms, max_latency_ms, by_status, by_op);
 }
 
 struct WriteLoad::Worker {
@@ -258,6 +261,7 @@ FaultFigures WriteLoad::Figures(absl::Time from, absl::Time to, const std::set<s
     if (!r.ok) {
       ++f.failed;
       ++f.failed_by_status[r.status];
+      ++f.failed_by_op[LoadOpName(r.op)];
       f.last_failure_ms = std::max(f.last_failure_ms, absl::ToDoubleMilliseconds(r.end - from));
     } else if (r.end < first_ok) {
       first_ok = r.end;

@@ -64,6 +64,7 @@ struct FaultFigures {
   double last_failure_ms = -1;
   double max_latency_ms = 0;
   std::map<int, int> failed_by_status;
+  std::map<std::string, int> failed_by_op;  // LoadOpName -> count
   std::string ToString() const;
 };
 
