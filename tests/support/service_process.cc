@@ -1,6 +1,7 @@
 #include "tests/support/service_process.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -80,6 +81,11 @@ absl::Status ServiceProcess::WaitForHealth(bool serving, absl::Duration timeout)
   return absl::DeadlineExceededError(
       absl::StrCat(HealthName(), " not ", serving ? "SERVING" : "NOT_SERVING", " (last: ", last,
                    "); log:\n", ReadLog()));
+}
+
+ServiceProcess::~ServiceProcess() {
+  process_.reset();  // the process stops before its log goes
+  if (!log_path_.empty() && std::getenv("MELTINGDOC_KEEP_TEST_LOGS") == nullptr) ::unlink(log_path_.c_str());
 }
 
 std::string ServiceProcess::ReadLog() const {

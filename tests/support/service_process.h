@@ -34,6 +34,9 @@ class ServiceProcess {
  public:
   // Starts the binary; does not wait for SERVING (see WaitForHealth).
   static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(const ServiceProcessOptions& options);
+  // Stops the process and removes its log file, unless MELTINGDOC_KEEP_TEST_LOGS is set (to
+  // read the logs of a failed run: the path is log_path()).
+  ~ServiceProcess();
 
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
