@@ -29,6 +29,12 @@ std::string LoggableEventId(const StreamEntry& entry) {
   return id != nullptr && IsValidUuid(*id) ? *id : "";
 }
 
+// Handler errors that no retry can fix: the same event fails the same way every time.
+bool IsPermanentHandlerError(const absl::Status& status) {
+  return absl::IsInvalidArgument(status) || absl::IsAlreadyExists(status) ||
+         absl::IsOutOfRange(status);
+}
+
 }  // namespace
 
 StreamConsumer::StreamConsumer(pg::Pool* pool, redis::RedisClient* dedicated_client,
@@ -56,16 +62,6 @@ absl::Status StreamConsumer::NoteRedisFailure(absl::Status status) {
   group_ready_ = false;
   return status;
 }
-
-namespace {
-
-// Handler errors that no retry can fix: the same event fails the same way every time.
-bool IsPermanentHandlerError(const absl::Status& status) {
-  return absl::IsInvalidArgument(status) || absl::IsAlreadyExists(status) ||
-         absl::IsOutOfRange(status);
-}
-
-}  // namespace
 
 absl::Status StreamConsumer::EnsureGroup() {
   if (group_ready_) return absl::OkStatus();

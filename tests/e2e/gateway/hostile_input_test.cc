@@ -156,7 +156,7 @@ class HostileInputTest : public GatewayStack {
     HttpCall call;
     call.method = route.http_method;
     call.target = std::move(target);
-    call.headers.emplace_back("Content-Type", "application/json");
+    if (!body.empty()) call.headers.emplace_back("Content-Type", "application/json");
     call.body = std::move(body);
     return call;
   }
@@ -211,7 +211,6 @@ TEST_F(HostileInputTest, NoRouteAnswers5xxToHostileInputAndNoLogShowsIt) {
         }
         if (params.empty()) continue;
         HttpCall call = JsonCall(route, absl::StrCat(ids_path, "?", absl::StrJoin(params, "&")), "");
-        call.headers.clear();
         Send(call, absl::StrCat(route.label, " with injection in the query"));
       }
     }
@@ -221,7 +220,6 @@ TEST_F(HostileInputTest, NoRouteAnswers5xxToHostileInputAndNoLogShowsIt) {
       const FieldDescriptor* number = FirstFieldOf(request, IsSingularNumber);
       if (number != nullptr) {
         HttpCall call = JsonCall(route, absl::StrCat(ids_path, "?", number->json_name(), "=99999999999999999999999999"), "");
-        call.headers.clear();
         expect_4xx(Send(call, route.label + " with a huge query number"), route.label + " huge query number");
       }
       continue;
