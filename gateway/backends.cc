@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "google/protobuf/message.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -19,15 +20,26 @@ using MessageStub = grpc::TemplatedGenericStub<google::protobuf::Message, google
 
 namespace {
 
-// gRPC service config retrying the backend's read-only methods once (see BackendConfig).
+// gRPC service config: every method of the backend is sent once more, by gRPC itself and within
+// the deadline, when it fails with CANCELLED before any answer; read-only methods also on
+// UNAVAILABLE (see BackendConfig for why each is safe).
 std::string RetryServiceConfig(const BackendConfig& config) {
-  std::vector<std::string> names;
-  for (const std::string& method : config.read_only_methods) {
-    names.push_back(absl::StrCat(R"({"service":")", config.service, R"(","method":")", method, R"("})"));
+  auto policy = [](absl::string_view codes) {
+    return absl::StrCat(R"("retryPolicy":{"maxAttempts":2,"initialBackoff":"0.05s","maxBackoff":"0.2s",)",
+                        R"("backoffMultiplier":2,"retryableStatusCodes":[)", codes, "]}");
+  };
+  // The service-wide entry (no method) applies to every method without an entry of its own.
+  std::string method_configs = absl::StrCat(R"({"name":[{"service":")", config.service, R"("}],)",
+                                            policy(R"("CANCELLED")"), "}");
+  if (!config.read_only_methods.empty()) {
+    std::vector<std::string> names;
+    for (const std::string& method : config.read_only_methods) {
+      names.push_back(absl::StrCat(R"({"service":")", config.service, R"(","method":")", method, R"("})"));
+    }
+    absl::StrAppend(&method_configs, R"(,{"name":[)", absl::StrJoin(names, ","), "],",
+                    policy(R"("UNAVAILABLE","CANCELLED")"), "}");
   }
-  return absl::StrCat(R"({"methodConfig":[{"name":[)", absl::StrJoin(names, ","),
-                      R"(],"retryPolicy":{"maxAttempts":2,"initialBackoff":"0.05s","maxBackoff":"0.2s",)",
-                      R"("backoffMultiplier":2,"retryableStatusCodes":["UNAVAILABLE","CANCELLED"]}}]})");
+  return absl::StrCat(R"({"methodConfig":[)", method_configs, "]}");
 }
 
 }  // namespace
@@ -62,7 +74,7 @@ Backends::Backends(std::vector<BackendConfig> configs,
     // Calls spread over every address the name resolves to: in Kubernetes the services are
     // headless, one address per ready pod (the default, pick_first, would pin one pod).
     args.SetLoadBalancingPolicyName("round_robin");
-    if (!b->config.read_only_methods.empty()) args.SetServiceConfigJSON(RetryServiceConfig(b->config));
+    args.SetServiceConfigJSON(RetryServiceConfig(b->config));
     b->channel = grpc::CreateCustomChannel(b->config.address, credentials, args);
     b->stub = std::make_unique<MessageStub>(b->channel);
     b->health = grpc::health::v1::Health::NewStub(b->channel);

@@ -31,9 +31,16 @@ struct BackendConfig {
   std::string name;     // "identity"
   std::string service;  // "meltingdoc.identity.v1.IdentityService" (also the health name)
   std::string address;  // "127.0.0.1:50051"
-  // Methods ("GetCase") that only read, i.e. mapped to GET routes: a call of one that fails
-  // with UNAVAILABLE or CANCELLED before any answer (a backend closing in a rolling restart)
-  // is sent once more by gRPC itself, within the deadline. Writes are never retried here.
+  // Methods ("GetCase") that only read, i.e. mapped to GET routes. gRPC itself sends a call once
+  // more, within the deadline, when it fails before any answer with:
+  // - CANCELLED, any method: a backend that begins shutting down (SIGTERM, a rolling restart)
+  //   cancels the calls that reached it but were not yet handed to a handler
+  //   (grpc/grpc#41785), and RunUnary skips, with CANCELLED, a call cancelled while queued. No
+  //   handler ran, so even a write is safe to send again. A service's drain deadline (10 s)
+  //   cancels calls whose handler did run, but only after the gateway's own --deadline (5 s)
+  //   has given up on them: keep the gateway's deadline below the services' drain deadline.
+  // - UNAVAILABLE, read-only methods only: a write may have committed before its connection
+  //   broke.
   std::vector<std::string> read_only_methods;
 };
 
