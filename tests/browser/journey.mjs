@@ -3,12 +3,17 @@
 // with the second factor → edit the profile → write a case with a phone number and a patient's
 // name, see both highlighted → fix → publish → a second doctor, verified by a moderator, replies
 // → the first is notified and accepts the reply → the second finds the first by competence with
-// a typo in the query, connects and endorses. Every page: screenshots (phone, desktop), axe-core.
+// a typo in the query (facets, commune autocomplete), connects and endorses. Then the author's
+// actions (edit the case through the guarded editor, edit one's reply, delete the case), private
+// groups (create, invite, join, members, leave), the account (change the password: the other
+// session is closed; delete the account: its replies show "un compte supprimé"), and the English
+// catalogue (switch, kept over a reload). Every page: screenshots (phone, desktop), axe-core.
 import { BASE, confirmationCode, env, expect, launch, newPage, report, snap, sql, totp } from './support.mjs';
 
 const started = Date.now();
 const run = Math.random().toString(36).slice(2, 8);
 const PASSWORD = 'tisane de thym au lever 42';
+const NEW_PASSWORD = 'verveine du soir sans sucre 7';
 const step = (s) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${s}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,10 +37,10 @@ async function signUp(page, who, { shots }) {
   await page.getByText('Adresse confirmée').waitFor();
 }
 
-async function signIn(page, who, { secondFactor } = {}) {
+async function signIn(page, who, { secondFactor, password = PASSWORD } = {}) {
   const email = page.getByLabel('Adresse e-mail');
   if ((await email.inputValue()) !== who.email) await email.fill(who.email);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   if (secondFactor) {
     await page.getByRole('heading', { name: 'Vérification en deux étapes' }).waitFor();
@@ -47,6 +52,14 @@ async function signIn(page, who, { secondFactor } = {}) {
 async function signOut(page) {
   await page.getByRole('button', { name: 'Se déconnecter' }).first().click();
   await page.waitForURL('**/connexion');
+}
+
+/** Waits until `locator` matches exactly `n` elements (a list read again after a change). */
+async function waitCount(locator, n, what) {
+  for (let i = 0; (await locator.count()) !== n; i++) {
+    expect(i < 100, `${what}: ${await locator.count()} instead of ${n}`);
+    await sleep(100);
+  }
 }
 
 const nav = (page, name) => page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name, exact: true });
@@ -178,6 +191,30 @@ try {
   await pa.reload();
   await pa.getByRole('heading', { level: 1, name: 'Douleur thoracique atypique à 45 ans' }).waitFor();
 
+  step('A edits the case: the same guarded editor, prefilled; patient data refused again; saved');
+  await pa.getByRole('link', { name: 'Modifier le cas' }).click();
+  await pa.waitForURL('**' + caseUrl + '/modifier');
+  await pa.getByRole('heading', { level: 1, name: 'Modifier le cas' }).waitFor();
+  await pa.getByLabel('Votre question aux confrères').waitFor();
+  expect((await pa.getByLabel('Titre').inputValue()) === 'Douleur thoracique atypique à 45 ans', 'the editor is prefilled with the case');
+  expect(await pa.getByLabel('Espace').isDisabled(), 'a published case keeps its space');
+  const investigations = pa.getByLabel('Examens complémentaires');
+  await investigations.fill('ECG normal. Rappeler la patiente au 06 12 34 56 78.');
+  const invField = pa.locator('.guarded-field', { has: pa.locator('#case-investigations') });
+  await invField.locator('.phi-mark', { hasText: '06 12 34 56 78' }).waitFor();
+  await snap(pa, 'case-edit');
+  await pa.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  await pa.getByText('Retirez les données identifiantes signalées avant de publier.').waitFor();
+  await investigations.fill('ECG normal, troponine hs négative à H0.');
+  await invField.locator('.phi-mark').waitFor({ state: 'detached' });
+  await pa.getByLabel('Titre').fill('Douleur thoracique atypique à 45 ans, ECG normal');
+  await pa.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  await pa.waitForURL('**' + caseUrl + '?modifie=1');
+  await pa.getByText('Cas modifié.').waitFor();
+  await pa.getByRole('heading', { level: 1, name: 'Douleur thoracique atypique à 45 ans, ECG normal' }).waitFor();
+  await pa.getByText('ECG normal, troponine hs négative à H0.').waitFor();
+  expect(/modifié le/.test(await pa.locator('#case-edited').textContent()), 'the case says it was edited');
+
   // --- Doctor B: the register knows him under another name: a moderator decides ---
   step('B signs up; his RPPS request goes to the moderators');
   await signUp(pb, b, { shots: false });
@@ -214,6 +251,14 @@ try {
   await pb.getByLabel('Votre réponse').fill('Je proposerais un ECG, une troponine hs à H0 et H3, puis un coroscanner selon le risque.');
   await pb.getByRole('button', { name: 'Répondre' }).click();
   await pb.locator('.reply').first().waitFor();
+  step('B edits his reply (guarded like a new one)');
+  await pb.locator('.reply').first().getByRole('button', { name: 'Modifier', exact: true }).click();
+  const replyEdit = pb.getByLabel('Votre réponse modifiée');
+  expect((await replyEdit.inputValue()).startsWith('Je proposerais un ECG'), 'the reply editor is prefilled');
+  await replyEdit.fill('Je proposerais un ECG, une troponine hs à H0 et H3, une échographie cardiaque, puis un coroscanner selon le risque.');
+  await snap(pb, 'reply-edit');
+  await pb.getByRole('button', { name: 'Enregistrer la réponse' }).click();
+  await pb.locator('.reply', { hasText: 'une échographie cardiaque' }).getByText('(modifiée)').waitFor();
   await pb.getByRole('button', { name: 'Signaler' }).first().click();
   await pb.getByLabel('Motif du signalement').selectOption('REPORT_REASON_OTHER');
   await pb.getByRole('button', { name: 'Envoyer le signalement' }).click();
@@ -256,13 +301,26 @@ try {
     expect(i < 40, 'search indexed A\'s profile within 20 s');
     await sleep(500);
   }
+  step('B narrows by the competence facet (counts shown), then near a commune picked from the suggestions');
+  const facet = pb.getByRole('group', { name: 'Compétence' }).getByLabel(/^Endométriose \(\d+\)$/);
+  const filtered = pb.waitForResponse((r) => r.url().includes('/v1/search/doctors?') && r.url().includes('competences='));
+  await facet.check();
+  expect((await filtered).ok(), 'the search with the competence facet answered');
+  await pb.locator('#search-count', { hasText: /^\d+ médecins?$/ }).waitFor();
+  expect((await pb.locator('#doctor-results a', { hasText: 'Claire Martin' }).count()) === 1, 'the competence facet keeps A');
+  expect(await facet.isChecked(), 'the facet stays checked after the search');
+  await pb.getByRole('group', { name: 'Communes' }).getByRole('button', { name: /^Bron \(\d+\)$/ }).waitFor();
   await snap(pb, 'search-doctors');
-  step('B narrows to doctors near a commune (A practises in Bron, 69500)');
-  await pb.getByLabel('Près de (commune ou code postal)').fill('69500');
+  const near = pb.getByLabel('Près de (commune ou code postal)');
+  await near.fill('Bro');
+  await pb.getByRole('option', { name: /^Bron/ }).waitFor();
+  await near.press('ArrowDown');
+  await near.press('Enter');
+  expect((await near.inputValue()) === 'Bron', `the commune picked from Suggest: ${await near.inputValue()}`);
   await pb.getByLabel('Dans un rayon de (km)').fill('10');
   await pb.getByRole('button', { name: 'Rechercher' }).click();
   await pb.locator('#doctor-results .meta', { hasText: /à \d+([,.]\d)? km/ }).first().waitFor();
-  await pb.getByLabel('Près de (commune ou code postal)').fill('');
+  await near.fill('');
 
   step('B opens A\'s profile and asks to connect; A accepts; B endorses a competence');
   await pb.locator('#doctor-results a', { hasText: 'Claire Martin' }).first().click();
@@ -281,6 +339,47 @@ try {
   await pb.getByText('1 recommandation').waitFor();
   await snap(pb, 'colleague-profile');
 
+  // --- Private groups ---
+  step('A creates a private group and invites B, a connection');
+  await nav(pa, 'Groupes').click();
+  await pa.getByText('Vous ne faites partie d’aucun groupe.').waitFor();
+  await snap(pa, 'groups');
+  await pa.getByLabel('Nom du groupe').fill('Staff douleur thoracique Lyon');
+  await pa.getByRole('button', { name: 'Créer le groupe' }).click();
+  await pa.getByRole('heading', { level: 1, name: 'Staff douleur thoracique Lyon' }).waitFor();
+  const groupUrl = new URL(pa.url()).pathname;
+  await pa.getByRole('heading', { name: '1 membre' }).waitFor();
+  await pa.getByLabel('Confrère à inviter').selectOption({ index: 1 });
+  await pa.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+  await pa.getByText(/^Invitation envoyée à .*Bernard/).waitFor();
+  await snap(pa, 'group-owner');
+
+  step('B sees the invitation from the spaces page, joins, sees the members, then leaves');
+  await nav(pb, 'Espaces').click();
+  await pb.getByRole('link', { name: 'Vous avez 1 invitation à un groupe privé.' }).click();
+  await pb.waitForURL('**/groupes');
+  await pb.getByText(/Claire Martin vous invite à rejoindre « Staff douleur thoracique Lyon »/).waitFor();
+  await snap(pb, 'groups-invitation');
+  await pb.getByRole('button', { name: 'Rejoindre' }).click();
+  await pb.getByText('Vous avez rejoint le groupe « Staff douleur thoracique Lyon ».').waitFor();
+  await pb.getByText('Aucune invitation en attente.').waitFor();
+  await pb.locator('#my-groups').getByRole('link', { name: 'Staff douleur thoracique Lyon' }).click();
+  await pb.waitForURL('**' + groupUrl);
+  await pb.getByRole('heading', { name: '2 membres' }).waitFor();
+  await pb.locator('#group-members a', { hasText: 'Claire Martin' }).waitFor();
+  const members = await pb.locator('#group-members li').allTextContents();
+  expect(members.length === 2 && /Claire Martin.*propriétaire/.test(members[0]) && /vous.*membre/.test(members[1]),
+    `members by join time, with roles: ${JSON.stringify(members)}`);
+  expect((await pb.getByRole('heading', { name: 'Inviter un confrère' }).count()) === 0, 'only the owner invites');
+  await pb.getByRole('button', { name: 'Quitter le groupe…' }).click();
+  await snap(pb, 'group-member');
+  await pb.getByRole('button', { name: 'Quitter le groupe', exact: true }).click();
+  await pb.waitForURL('**/groupes');
+  await pb.getByText('Vous avez quitté le groupe « Staff douleur thoracique Lyon ».').waitFor();
+  await pb.getByText('Vous ne faites partie d’aucun groupe.').waitFor();
+  await pa.reload();
+  await pa.getByRole('heading', { name: '1 membre' }).waitFor();
+
   step('B searches cases');
   await nav(pb, 'Rechercher').click();
   await pb.getByRole('link', { name: 'Cas', exact: true }).click();
@@ -297,6 +396,75 @@ try {
   await nav(pa, 'Modération').click();
   await pa.getByText('Cas signalé').waitFor();
   await snap(pa, 'moderation-reports');
+
+  // --- B's account: password change closes his other session; then he deletes the account ---
+  step('B changes his password: his other browser session is closed');
+  const pb2 = await newPage(browser);
+  pages.push(['b2', pb2]);
+  await pb2.goto(BASE + '/connexion');
+  await signIn(pb2, b);
+  await pb2.waitForURL('**/espaces');
+  await nav(pb, 'Mon compte').click();
+  await pb.locator('.sessions li').nth(1).waitFor();
+  await pb.getByLabel('Mot de passe actuel').fill('pas le bon mot de passe');
+  await pb.getByLabel('Nouveau mot de passe').fill(NEW_PASSWORD);
+  await pb.getByRole('button', { name: 'Changer le mot de passe' }).click();
+  await pb.getByText('Le mot de passe actuel est incorrect.').waitFor();
+  await pb.getByLabel('Mot de passe actuel').fill(PASSWORD);
+  await pb.getByRole('button', { name: 'Changer le mot de passe' }).click();
+  await pb.getByText('Mot de passe changé. 1 autre session a été fermée.').waitFor();
+  await waitCount(pb.locator('.sessions li'), 1, 'only this session is left in the list');
+  await snap(pb, 'account-password');
+  await pb2.reload();
+  await pb2.waitForURL(/\/connexion\?suite=/);
+  await pb2.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
+  await pb2.context().close();
+
+  step('B deletes his account: what goes and what stays is explained; password asked again');
+  await pb.getByRole('button', { name: 'Supprimer mon compte…' }).click();
+  await pb.getByText('Ce qui est effacé').waitFor();
+  await pb.getByText(/signés « un compte supprimé »/).waitFor();
+  await snap(pb, 'account-delete');
+  await pb.getByLabel('Votre mot de passe, pour confirmer').fill(NEW_PASSWORD);
+  await pb.getByRole('button', { name: 'Supprimer définitivement mon compte' }).click();
+  await pb.waitForURL('**/connexion?supprime=1');
+  await pb.getByText('Votre compte a été supprimé').waitFor();
+  await signIn(pb, b, { password: NEW_PASSWORD });
+  await pb.getByText('Adresse ou mot de passe incorrect.').waitFor();
+
+  step('A sees B\'s reply kept, signed "un compte supprimé", then deletes the case');
+  for (let i = 0; ; i++) {
+    await pa.goto(BASE + caseUrl);
+    await pa.locator('.reply').first().waitFor();
+    if ((await pa.locator('.reply .meta', { hasText: 'un compte supprimé' }).count()) > 0) break;
+    expect(i < 40, 'discussions applied AccountDeleted within 20 s');
+    await sleep(500);
+  }
+  await pa.getByRole('button', { name: 'Supprimer le cas' }).click();
+  await pa.getByRole('heading', { name: 'Supprimer ce cas ?' }).waitFor();
+  await snap(pa, 'case-delete');
+  await pa.getByRole('button', { name: 'Supprimer définitivement' }).click();
+  await pa.getByRole('heading', { level: 1, name: 'Cas supprimé' }).waitFor();
+  await pa.getByText('son texte a été effacé').waitFor();
+  expect((await pa.getByText('Douleur thoracique').count()) === 0, 'the deleted case shows no text');
+  await pa.getByRole('link', { name: 'Retour à l’espace' }).click();
+  await pa.getByText('Aucun cas dans cet espace').waitFor();
+
+  step('A switches to English: the page, its lang attribute and the choice over a reload');
+  await nav(pa, 'Mon compte').click();
+  await pa.getByRole('heading', { name: 'Sessions ouvertes' }).waitFor();
+  await pa.getByRole('button', { name: 'English' }).click();
+  await pa.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+  await pa.getByRole('heading', { name: 'Delete my account' }).waitFor();
+  expect((await pa.locator('html').getAttribute('lang')) === 'en', 'html lang="en"');
+  expect((await pa.title()).startsWith('My account'), 'the document title follows');
+  await snap(pa, 'account-english');
+  await pa.reload();
+  await pa.getByRole('button', { name: 'Sign out everywhere' }).waitFor();
+  expect((await pa.locator('html').getAttribute('lang')) === 'en', 'the language is kept over a reload');
+  await pa.getByRole('button', { name: 'Français' }).click();
+  await pa.getByRole('heading', { level: 1, name: 'Mon compte' }).waitFor();
+  expect((await pa.locator('html').getAttribute('lang')) === 'fr', 'html lang="fr" again');
 
   step('A\'s account page: sessions, then sign out everywhere');
   await nav(pa, 'Mon compte').click();

@@ -5,7 +5,7 @@ import { setSession } from './api/client';
 import { identity } from './api/identity';
 import { UnreadBadge } from './components/UnreadBadge';
 import { Alert, PageTitle } from './components/ui';
-import { t } from './i18n';
+import { lang, onLangChange, setLang, t } from './i18n';
 import { Account } from './pages/Account';
 import { CaseEditor } from './pages/CaseEditor';
 import { CaseList } from './pages/CaseList';
@@ -21,6 +21,8 @@ import { ProfileEditor } from './pages/ProfileEditor';
 import { ColleagueProfile } from './pages/ColleagueProfile';
 import { Network } from './pages/Network';
 import { Search } from './pages/Search';
+import { Groups } from './pages/Groups';
+import { GroupPage } from './pages/GroupPage';
 import { isModerator, isVerified, useClaims } from './session';
 
 type Need = 'session' | 'verified' | 'moderator';
@@ -78,6 +80,17 @@ function NotFound() {
   );
 }
 
+/** Offers the other language, named in that language (and marked with its `lang`, so a screen
+ *  reader pronounces it right). The choice is kept in localStorage (see i18n). */
+function LangSwitch() {
+  const other = t.meta.otherLang as 'fr' | 'en';
+  return (
+    <button type="button" class="lang-switch" lang={other} onClick={() => setLang(other)}>
+      {t.meta.otherName}
+    </button>
+  );
+}
+
 function Header() {
   const claims = useClaims();
   const { path, route } = useLocation();
@@ -104,6 +117,7 @@ function Header() {
         <a class="brand" href="/">
           {t.app.name}
         </a>
+        <LangSwitch />
         <button type="button" class="menu-toggle" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
           {t.nav.menu}
         </button>
@@ -126,6 +140,11 @@ function Header() {
                     <li>
                       <a href="/reseau" aria-current={current('/reseau')}>
                         {t.nav.network}
+                      </a>
+                    </li>
+                    <li>
+                      <a href="/groupes" aria-current={current('/groupes')}>
+                        {t.nav.groups}
                       </a>
                     </li>
                     <li>
@@ -194,10 +213,18 @@ const ProfileEditorPage = guarded(ProfileEditor, 'verified');
 const ColleaguePage = guarded(ColleagueProfile, 'verified');
 const NetworkPage = guarded(Network, 'verified');
 const SearchPage = guarded(Search, 'verified');
+const GroupsPage = guarded(Groups, 'verified');
+const GroupViewPage = guarded(GroupPage, 'verified');
 const AccountPage = guarded(Account, 'session');
 const VerificationPage = guarded(Verification, 'session');
 
 export function App() {
+  // A language switch re-renders everything from here: every component reads `t` as it renders.
+  // The router keeps its rendered page (preact-iso), so the pages are remounted under a new key:
+  // they load again in the new language (a form being typed is lost: the switch is in the header,
+  // chosen once, not mid-form).
+  const [shown, setShown] = useState(lang);
+  useEffect(() => onLangChange(() => setShown(lang)), []);
   return (
     <LocationProvider>
       <Header />
@@ -205,7 +232,7 @@ export function App() {
         <noscript>
           <Alert>{t.app.error}</Alert>
         </noscript>
-        <Router>
+        <Router key={shown}>
           <Route path="/" component={Home} />
           <Route path="/inscription" component={SignUp} />
           <Route path="/confirmation" component={Confirm} />
@@ -215,6 +242,7 @@ export function App() {
           <Route path="/espaces" component={SpacesPage} />
           <Route path="/espaces/:id" component={CaseListPage} />
           <Route path="/cas/nouveau" component={CaseEditorPage} />
+          <Route path="/cas/:id/modifier" component={CaseEditorPage} />
           <Route path="/cas/:id" component={CaseViewPage} />
           <Route path="/notifications" component={NotificationsPage} />
           <Route path="/moderation" component={ModerationPage} />
@@ -222,6 +250,8 @@ export function App() {
           <Route path="/medecins/:id" component={ColleaguePage} />
           <Route path="/reseau" component={NetworkPage} />
           <Route path="/recherche" component={SearchPage} />
+          <Route path="/groupes" component={GroupsPage} />
+          <Route path="/groupes/:id" component={GroupViewPage} />
           <Route default component={NotFound} />
         </Router>
       </main>

@@ -27,7 +27,9 @@ export interface Case {
   replyCount?: number;
   version?: string;
   createTime?: string;
+  updateTime?: string;
   lastActivityTime?: string;
+  deleteTime?: string;
   authorDeleted?: boolean;
 }
 
@@ -40,8 +42,26 @@ export interface Reply {
   helpfulCount?: number;
   helpfulByCaller?: boolean;
   accepted?: boolean;
+  version?: string;
   createTime?: string;
+  updateTime?: string;
   authorDeleted?: boolean;
+}
+
+export interface Invitation {
+  invitationId: string;
+  spaceId: string;
+  groupTitle?: string;
+  inviteeId?: string;
+  inviterId?: string;
+  status?: string;
+  createTime?: string;
+}
+
+export interface GroupMember {
+  accountId: string;
+  role?: 'MEMBER_ROLE_OWNER' | 'MEMBER_ROLE_MEMBER' | string;
+  joinTime?: string;
 }
 
 export interface Finding {
@@ -79,6 +99,13 @@ export const discussions = {
     api<{ findings?: Finding[] }>('/v1/patient-data:check', { body: { text, field }, signal }),
   createCase: (c: Omit<Case, 'caseId'>, requestId: string) =>
     api<{ case: Case }>('/v1/cases', { body: c, query: { requestId } }),
+  // UpdateCase: the body is the whole request; the mask's paths are the JSON names of the fields.
+  updateCase: (c: Partial<Case> & { caseId: string }, mask: string[]) =>
+    api<{ case: Case }>(`/v1/cases/${encodeURIComponent(c.caseId)}`, {
+      method: 'PATCH',
+      body: { case: c, updateMask: mask.join(',') },
+    }),
+  deleteCase: (caseId: string) => api<object>(`/v1/cases/${encodeURIComponent(caseId)}`, { method: 'DELETE' }),
   getCase: (caseId: string) => api<{ case: Case }>(`/v1/cases/${encodeURIComponent(caseId)}`),
   listCases: (q: { spaceId?: string; authorId?: string; pageToken?: string; orderBy?: string }) =>
     api<{ cases?: Case[]; nextPageToken?: string }>('/v1/cases', { query: { ...q, pageSize: 20 } }),
@@ -90,6 +117,8 @@ export const discussions = {
     api<{ reply: Reply }>(`/v1/cases/${encodeURIComponent(caseId)}/replies`, {
       body: { text, requestId, parentReplyId },
     }),
+  editReply: (replyId: string, text: string, version?: string) =>
+    api<{ reply: Reply }>(`/v1/replies/${encodeURIComponent(replyId)}`, { method: 'PATCH', body: { text, version } }),
   voteHelpful: (replyId: string, helpful: boolean) =>
     api<{ reply: Reply }>(`/v1/replies/${encodeURIComponent(replyId)}:voteHelpful`, { body: { helpful } }),
   accept: (replyId: string) => api<{ case: Case }>(`/v1/replies/${encodeURIComponent(replyId)}:accept`, { body: {} }),
@@ -101,5 +130,16 @@ export const discussions = {
   report: (r: { caseId?: string; replyId?: string; reason: string; details?: string }) =>
     api<object>('/v1/reports', { body: r }),
   listReports: () => api<{ reports?: Report[] }>('/v1/reports', { query: { pageSize: 100 } }),
+  createGroup: (title: string) => api<{ space: Space }>('/v1/groups', { body: { title } }),
+  invite: (spaceId: string, accountId: string) =>
+    api<{ invitation: Invitation }>(`/v1/groups/${encodeURIComponent(spaceId)}/invitations`, { body: { accountId } }),
+  listInvitations: () => api<{ invitations?: Invitation[] }>('/v1/invitations'),
+  respondToInvitation: (invitationId: string, accept: boolean) =>
+    api<{ invitation: Invitation }>(`/v1/invitations/${encodeURIComponent(invitationId)}:respond`, { body: { accept } }),
+  leaveGroup: (spaceId: string) => api<object>(`/v1/groups/${encodeURIComponent(spaceId)}:leave`, { body: {} }),
+  listMembers: (spaceId: string) =>
+    api<{ members?: GroupMember[]; nextPageToken?: string }>(`/v1/groups/${encodeURIComponent(spaceId)}/members`, {
+      query: { pageSize: 100 },
+    }),
   hide: (r: { caseId?: string; replyId?: string; reason: string }) => api<object>('/v1/moderation:hide', { body: r }),
 };

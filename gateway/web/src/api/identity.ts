@@ -84,6 +84,13 @@ export const identity = {
   listSessions: () => api<{ sessions?: Session[] }>('/v1/sessions', { query: { pageSize: 100 } }),
   revokeSession: (sessionId: string) =>
     api<object>(`/v1/sessions/${encodeURIComponent(sessionId)}:revoke`, { body: {} }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    api<{ revokedSessions?: number }>('/v1/accounts:changePassword', { body: { currentPassword, newPassword } }),
+  deleteAccount: (accountId: string, password: string, code: string) => {
+    const c = code.replace(/[\s-]/g, '');
+    const second = !c ? {} : /^[0-9]{6}$/.test(c) ? { totpCode: c } : { recoveryCode: code.trim() };
+    return api<object>(`/v1/accounts/${encodeURIComponent(accountId)}:delete`, { body: { password, ...second } });
+  },
   enrollTotp: () => api<{ secret: string; otpauthUri: string }>('/v1/totp:enroll', { body: {} }),
   getMe: () => api<Me>('/v1/me'),
   startVerification: (number: { rpps?: string; adeli?: string }) =>

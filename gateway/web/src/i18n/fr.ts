@@ -1,6 +1,14 @@
-// Every string the interface shows, in French. An English catalogue will have the same keys
-// (the type of `fr` is the contract: see i18n/index.ts).
+// Every string the interface shows, in French. The English catalogue (en.ts) has the same keys:
+// the type of `fr` is the contract (see i18n/index.ts).
 export const fr = {
+  meta: {
+    /** The catalogue's language (the `lang` attribute) and the locale of dates and numbers. */
+    lang: 'fr',
+    locale: 'fr-FR',
+    /** The language switch offers the other catalogue, named in its own language. */
+    otherLang: 'en',
+    otherName: 'English',
+  },
   app: {
     name: 'MeltingDoc',
     tagline: 'Le réseau des médecins vérifiés',
@@ -23,9 +31,10 @@ export const fr = {
     search: 'Rechercher',
     profile: 'Mon profil',
     network: 'Réseau',
+    groups: 'Groupes',
     newCase: 'Nouveau cas',
     notifications: 'Notifications',
-    unreadSuffix: (n: number) => (n === 1 ? ' non lue' : ' non lues'),
+    unreadSuffix: (n: number): string => (n === 1 ? ' non lue' : ' non lues'),
     account: 'Mon compte',
     verification: 'Vérification',
     moderation: 'Modération',
@@ -71,6 +80,7 @@ export const fr = {
     code: 'Code',
     verify: 'Valider',
     wrongCode: 'Code incorrect ou déjà utilisé.',
+    accountDeleted: 'Votre compte a été supprimé, avec votre profil et vos sessions. Merci d’avoir utilisé MeltingDoc.',
     enrollmentRequired: 'Activez la vérification en deux étapes pour accéder au réseau.',
   },
   account: {
@@ -109,6 +119,37 @@ export const fr = {
     logoutEverywhere: 'Se déconnecter partout',
     logoutEverywhereDone: 'Toutes les sessions ont été fermées.',
     noSessions: 'Aucune autre session.',
+    passwordTitle: 'Mot de passe',
+    passwordIntro:
+      'Changer le mot de passe ferme toutes vos autres sessions (autres navigateurs, téléphone, ordinateur oublié) : il faudra vous y reconnecter. Cette session reste ouverte.',
+    currentPassword: 'Mot de passe actuel',
+    newPassword: 'Nouveau mot de passe',
+    passwordChange: 'Changer le mot de passe',
+    passwordChanged: (n: number) =>
+      n === 0
+        ? 'Mot de passe changé. Aucune autre session n’était ouverte.'
+        : n === 1
+          ? 'Mot de passe changé. 1 autre session a été fermée.'
+          : `Mot de passe changé. ${n} autres sessions ont été fermées.`,
+    wrongPassword: 'Le mot de passe actuel est incorrect.',
+    deleteTitle: 'Supprimer mon compte',
+    deleteIntro: 'La suppression est immédiate et définitive (RGPD : droit à l’effacement). Elle ne peut pas être annulée.',
+    deleteRemovedTitle: 'Ce qui est effacé',
+    deleteRemoved: [
+      'votre adresse e-mail, votre nom, votre mot de passe, vos sessions et votre vérification en deux étapes ;',
+      'votre profil : compétences, lieux d’exercice, formation, coordonnées, recommandations données et reçues, relations et demandes de mise en relation ;',
+      'votre fiche dans la recherche de médecins ;',
+      'vos abonnements aux cas, vos notifications, vos invitations et votre place dans les groupes privés.',
+    ],
+    deleteKeptTitle: 'Ce qui reste',
+    deleteKept:
+      'Les cas et réponses que vous avez publiés restent lisibles par vos confrères, qui s’y réfèrent, mais sans votre nom : ils sont signés « un compte supprimé ». Supprimez d’abord les cas que vous ne voulez pas laisser.',
+    deleteStart: 'Supprimer mon compte…',
+    deletePassword: 'Votre mot de passe, pour confirmer',
+    deleteCode: 'Code de l’application d’authentification ou code de secours',
+    deleteCodeHint: 'Seulement si la vérification en deux étapes est active.',
+    deleteConfirm: 'Supprimer définitivement mon compte',
+    cancel: 'Annuler',
   },
   verification: {
     title: 'Vérification de votre identité de médecin',
@@ -264,6 +305,12 @@ export const fr = {
     km: (d: number) => `à ${d.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} km`,
     matched: 'Compétences correspondantes',
     more: 'Plus de résultats',
+    competenceFacet: 'Compétence',
+    communeFacet: 'Communes',
+    communeFacetHint: 'Médecins par commune d’exercice. Choisir une commune cherche autour d’elle.',
+    facetCount: (label: string, n: number) => `${label} (${n})`,
+    nearCommune: (commune: string) => `Près de ${commune}`,
+    nearHint: 'Communes où exercent des médecins du réseau.',
   },
   spaces: {
     title: 'Espaces de discussion',
@@ -273,6 +320,8 @@ export const fr = {
     groups: 'Groupes privés',
     filter: 'Filtrer les spécialités',
     none: 'Aucun espace.',
+    manageGroups: 'Créer un groupe, voir mes invitations',
+    invitations: (n: number) => (n === 1 ? 'Vous avez 1 invitation à un groupe privé.' : `Vous avez ${n} invitations à des groupes privés.`),
   },
   cases: {
     listTitle: (space: string) => `Cas — ${space}`,
@@ -323,6 +372,13 @@ export const fr = {
       PATIENT_DATA_CATEGORY_RECORD_NUMBER: 'numéro de dossier',
     } as Record<string, string>,
     finding: (category: string, excerpt: string) => `${category} : « ${excerpt} »`,
+    editTitle: 'Modifier le cas',
+    editIntro: 'Le texte est vérifié comme à la publication. La version précédente est conservée dans l’historique du cas.',
+    spaceFixed: 'Un cas publié ne change pas d’espace.',
+    save: 'Enregistrer les modifications',
+    saving: 'Enregistrement…',
+    cancel: 'Annuler',
+    stale: 'Le cas a été modifié entre-temps (dans un autre onglet ?). Rechargez la page pour repartir de la dernière version.',
   },
   casePage: {
     question: 'Question',
@@ -356,6 +412,57 @@ export const fr = {
     reportSend: 'Envoyer le signalement',
     reported: 'Merci : les modérateurs vont examiner ce signalement.',
     resolvedBanner: 'Ce cas est résolu : l’auteur a accepté une réponse.',
+    edit: 'Modifier le cas',
+    edited: (date: string) => `modifié le ${date}`,
+    updated: 'Cas modifié.',
+    delete: 'Supprimer le cas',
+    deleteTitle: 'Supprimer ce cas ?',
+    deleteExplain:
+      'Le titre et le texte du cas, ainsi que ses versions précédentes, seront effacés définitivement. Les réponses des confrères restent lisibles sous le cas supprimé.',
+    deleteConfirm: 'Supprimer définitivement',
+    cancel: 'Annuler',
+    deletedTitle: 'Cas supprimé',
+    deletedText: (date: string) => `Ce cas a été supprimé le ${date} : son texte a été effacé.`,
+    backToSpace: 'Retour à l’espace',
+    editReply: 'Modifier',
+    editReplyLabel: 'Votre réponse modifiée',
+    saveReply: 'Enregistrer la réponse',
+    replyEdited: '(modifiée)',
+    stale: 'Ce contenu a changé entre-temps. Rechargez la page.',
+  },
+  groups: {
+    title: 'Groupes privés',
+    intro: 'Un groupe privé réunit les confrères que vous y invitez : seuls ses membres lisent ses cas, et la recherche ne les montre qu’à eux.',
+    mine: 'Mes groupes',
+    none: 'Vous ne faites partie d’aucun groupe.',
+    invitationsTitle: 'Invitations reçues',
+    noInvitations: 'Aucune invitation en attente.',
+    invitedBy: (group: string, who: string) => `${who} vous invite à rejoindre « ${group} ».`,
+    accept: 'Rejoindre',
+    decline: 'Refuser',
+    joined: (group: string) => `Vous avez rejoint le groupe « ${group} ».`,
+    declined: 'Invitation refusée.',
+    createTitle: 'Créer un groupe',
+    groupTitle: 'Nom du groupe',
+    groupTitleHint: '120 caractères au plus. Le nom est vérifié comme un cas : aucune donnée de patient.',
+    create: 'Créer le groupe',
+    membersTitle: (n: number) => (n === 1 ? '1 membre' : `${n} membres`),
+    roles: { MEMBER_ROLE_OWNER: 'propriétaire', MEMBER_ROLE_MEMBER: 'membre' } as Record<string, string>,
+    since: (date: string) => `depuis le ${date}`,
+    inviteTitle: 'Inviter un confrère',
+    inviteHint: 'Vous pouvez inviter vos relations (page Réseau).',
+    invitee: 'Confrère à inviter',
+    choose: 'Choisissez un confrère',
+    noConnections: 'Vous n’avez pas encore de relation à inviter : mettez-vous d’abord en relation depuis la recherche ou la page Réseau.',
+    invite: 'Envoyer l’invitation',
+    invited: (who: string) => `Invitation envoyée à ${who}. Le groupe apparaîtra dans ses espaces quand il l’aura acceptée.`,
+    alreadyMember: 'Ce confrère est déjà membre du groupe.',
+    onlyOwnerInvites: 'Seul le propriétaire du groupe invite de nouveaux membres.',
+    cases: 'Voir les cas du groupe',
+    leave: 'Quitter le groupe',
+    leaveExplain: 'Vous ne lirez plus les cas du groupe ; ceux que vous y avez publiés y restent.',
+    ownerCannotLeave: 'En tant que propriétaire, vous ne pouvez quitter le groupe qu’une fois seul membre.',
+    left: (group: string) => `Vous avez quitté le groupe « ${group} ».`,
   },
   notifications: {
     title: 'Notifications',
@@ -391,6 +498,7 @@ export const fr = {
       iso
         ? new Date(iso).toLocaleString('fr-FR', { dateStyle: 'medium', timeStyle: 'short' })
         : '',
+    day: (iso?: string) => (iso ? new Date(iso).toLocaleDateString('fr-FR', { dateStyle: 'long' }) : ''),
   },
 };
 

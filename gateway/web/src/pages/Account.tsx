@@ -10,6 +10,8 @@ import { useClaims } from '../session';
 export function Account() {
   const claims = useClaims();
   const { query } = useLocation();
+  // A password change closes the other sessions: the list is read again (a new key remounts it).
+  const [sessionsKey, setSessionsKey] = useState(0);
   if (!claims) return null;
   return (
     <section>
@@ -27,7 +29,9 @@ export function Account() {
         </p>
       )}
       <Totp />
-      <Sessions />
+      <Sessions key={sessionsKey} />
+      <ChangePassword onChanged={() => setSessionsKey((k) => k + 1)} />
+      <DeleteAccount accountId={claims.sub} />
     </section>
   );
 }
@@ -165,6 +169,124 @@ function Sessions() {
       <button type="button" class="danger" onClick={everywhere}>
         {t.account.logoutEverywhere}
       </button>
+    </section>
+  );
+}
+
+/** The error of a password form's field, in the page's words when the server says "wrong". */
+function passwordError(err: unknown, field: string): string | undefined {
+  if (!(err instanceof ApiError)) return undefined;
+  const fe = err.forField(field);
+  if (!fe) return undefined;
+  return /wrong password/i.test(fe.description) ? t.account.wrongPassword : fe.description;
+}
+
+function ChangePassword({ onChanged }: { onChanged: () => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [errors, setErrors] = useState<{ current?: string; next?: string }>({});
+  const [failure, setFailure] = useState('');
+  const [done, setDone] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setErrors({});
+    setFailure('');
+    setDone('');
+    setBusy(true);
+    try {
+      const r = await identity.changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      setDone(t.account.passwordChanged(Number(r.revokedSessions ?? 0)));
+      onChanged();
+    } catch (err) {
+      const fields = { current: passwordError(err, 'current_password'), next: passwordError(err, 'new_password') };
+      if (fields.current || fields.next) setErrors(fields);
+      else setFailure(err instanceof ApiError && err.status === 429 ? t.login.throttled : errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="password-title" class="card">
+      <h2 id="password-title">{t.account.passwordTitle}</h2>
+      <p id="password-intro">{t.account.passwordIntro}</p>
+      {failure && <Alert>{failure}</Alert>}
+      {done && <Alert kind="success">{done}</Alert>}
+      <form onSubmit={submit} noValidate>
+        <TextField id="password-current" type="password" label={t.account.currentPassword} value={current} onValue={setCurrent} autoComplete="current-password" error={errors.current} required />
+        <TextField id="password-new" type="password" label={t.account.newPassword} hint={t.signup.passwordHint} value={next} onValue={setNext} autoComplete="new-password" error={errors.next} required />
+        <button type="submit" class="primary" disabled={busy} aria-describedby="password-intro">
+          {t.account.passwordChange}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** GDPR erasure: says what goes and what stays, then asks for the password (and the second
+ *  factor when active) again. */
+function DeleteAccount({ accountId }: { accountId: string }) {
+  const { route } = useLocation();
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [errors, setErrors] = useState<{ password?: string; code?: string }>({});
+  const [failure, setFailure] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setErrors({});
+    setFailure('');
+    setBusy(true);
+    try {
+      await identity.deleteAccount(accountId, password, code);
+    } catch (err) {
+      const fields = {
+        password: passwordError(err, 'password'),
+        code: err instanceof ApiError ? (err.forField('totp_code') ?? err.forField('recovery_code'))?.description : undefined,
+      };
+      if (fields.password || fields.code) setErrors(fields);
+      else setFailure(err instanceof ApiError && err.status === 429 ? t.login.throttled : errorText(err));
+      setBusy(false);
+      return;
+    }
+    // Identity revoked every session: the cookies are worthless now; the page forgets the claims.
+    route('/connexion?supprime=1');
+    setSession(null);
+  };
+  return (
+    <section aria-labelledby="delete-account-title" class="card danger-zone">
+      <h2 id="delete-account-title">{t.account.deleteTitle}</h2>
+      <p>{t.account.deleteIntro}</p>
+      <h3>{t.account.deleteRemovedTitle}</h3>
+      <ul>
+        {t.account.deleteRemoved.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+      <h3>{t.account.deleteKeptTitle}</h3>
+      <p>{t.account.deleteKept}</p>
+      {!open ? (
+        <button type="button" class="danger" aria-expanded="false" onClick={() => setOpen(true)}>
+          {t.account.deleteStart}
+        </button>
+      ) : (
+        <form onSubmit={submit} noValidate class="confirm-box">
+          {failure && <Alert>{failure}</Alert>}
+          <TextField id="delete-password" type="password" label={t.account.deletePassword} value={password} onValue={setPassword} autoComplete="current-password" error={errors.password} required />
+          <TextField id="delete-code" label={t.account.deleteCode} hint={t.account.deleteCodeHint} value={code} onValue={setCode} autoComplete="one-time-code" error={errors.code} />
+          <div class="actions">
+            <button type="submit" class="danger" disabled={busy}>
+              {t.account.deleteConfirm}
+            </button>
+            <button type="button" class="secondary" onClick={() => setOpen(false)}>
+              {t.account.cancel}
+            </button>
+          </div>
+        </form>
+      )}
     </section>
   );
 }

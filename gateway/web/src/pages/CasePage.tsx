@@ -1,22 +1,24 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useRoute } from 'preact-iso';
+import { useLocation, useRoute } from 'preact-iso';
 import { ApiError } from '../api/client';
 import { Case, discussions, Finding, Reply } from '../api/discussions';
 import { GuardedText } from '../components/GuardedText';
 import { Alert, errorText, formatDate, Loading, PageTitle } from '../components/ui';
 import { t } from '../i18n';
-import { requestId, useClaims } from '../session';
+import { isModerator, requestId, useClaims } from '../session';
 import { Author } from './CaseList';
 import { useNames } from '../names';
 
 export function CasePage() {
   const { params } = useRoute();
+  const { query } = useLocation();
   const caseId = params.id;
   const claims = useClaims();
   const [c, setCase] = useState<Case | null>(null);
   const [replies, setReplies] = useState<Reply[] | null>(null);
   const [error, setError] = useState('');
-  const [info, setInfo] = useState('');
+  const [info, setInfo] = useState(query.modifie ? t.casePage.updated : '');
+  const [confirmDelete, setConfirmDelete] = useState(false);
 
   const load = async () => {
     try {
@@ -34,7 +36,9 @@ export function CasePage() {
   const names = useNames([c?.authorId, ...(replies ?? []).map((r) => r.authorId)]);
   if (error && !c) return <Alert>{error}</Alert>;
   if (!c || !replies) return <Loading />;
+  if (c.deleteTime) return <Tombstone c={c} />;
   const mine = c.authorId === claims?.sub;
+  const mayDelete = mine || isModerator(claims);
   const act = (fn: () => Promise<unknown>, ok?: string) => async () => {
     setError('');
     setInfo('');
@@ -57,6 +61,7 @@ export function CasePage() {
           {c.status === 'CASE_STATUS_RESOLVED' ? t.cases.resolved : t.cases.open}
         </span>{' '}
         · {t.cases.postedOn} {formatDate(c.createTime)} {t.cases.by} <Author id={c.authorId} deleted={c.authorDeleted} me={claims?.sub} names={names} />
+        {Number(c.version ?? 1) > 1 && <span id="case-edited"> · {t.casePage.edited(formatDate(c.updateTime))}</span>}
       </p>
       {c.competenceTags && c.competenceTags.length > 0 && (
         <ul class="tags" aria-label={t.editor.tags}>
@@ -79,8 +84,32 @@ export function CasePage() {
         <button type="button" class="link" onClick={act(() => discussions.follow(caseId, false))}>
           {t.casePage.unfollow}
         </button>
+        {mine && (
+          <a class="button" href={`/cas/${caseId}/modifier`}>
+            {t.casePage.edit}
+          </a>
+        )}
+        {mayDelete && !confirmDelete && (
+          <button type="button" class="danger" aria-expanded="false" onClick={() => setConfirmDelete(true)}>
+            {t.casePage.delete}
+          </button>
+        )}
         {!mine && <ReportButton target={{ caseId }} />}
       </div>
+      {confirmDelete && (
+        <div class="confirm-box" role="group" aria-labelledby="delete-title">
+          <h2 id="delete-title">{t.casePage.deleteTitle}</h2>
+          <p>{t.casePage.deleteExplain}</p>
+          <div class="actions">
+            <button type="button" class="danger" onClick={act(() => discussions.deleteCase(caseId))}>
+              {t.casePage.deleteConfirm}
+            </button>
+            <button type="button" class="secondary" onClick={() => setConfirmDelete(false)}>
+              {t.casePage.cancel}
+            </button>
+          </div>
+        </div>
+      )}
 
       <section aria-labelledby="replies-title" class="replies">
         <h2 id="replies-title">{t.casePage.repliesTitle(replies.length)}</h2>
@@ -103,6 +132,19 @@ export function CasePage() {
         </ol>
         <ReplyForm caseId={caseId} onDone={load} />
       </section>
+    </article>
+  );
+}
+
+/** A deleted case: its text is gone; the page says so and leads back to its space. */
+function Tombstone({ c }: { c: Case }) {
+  return (
+    <article class="case">
+      <PageTitle text={t.casePage.deletedTitle} />
+      <Alert kind="info">{t.casePage.deletedText(formatDate(c.deleteTime))}</Alert>
+      <p>
+        <a href={`/espaces/${c.spaceId}`}>{t.casePage.backToSpace}</a>
+      </p>
     </article>
   );
 }
@@ -135,11 +177,14 @@ function ReplyView({
 }) {
   const own = reply.authorId === me;
   const n = reply.helpfulCount ?? 0;
+  const [editing, setEditing] = useState(false);
+  if (editing) return <ReplyEditor reply={reply} onDone={act(async () => setEditing(false))} onCancel={() => setEditing(false)} />;
   return (
     <div class={`reply${reply.accepted ? ' reply-accepted' : ''}`} data-reply-id={reply.replyId}>
       {reply.accepted && <p class="badge badge-accepted">✓ {t.casePage.accepted}</p>}
       <p class="meta">
         <Author id={reply.authorId} deleted={reply.authorDeleted} me={me} names={names} /> · {formatDate(reply.createTime)}
+        {Number(reply.version ?? 1) > 1 && <> {t.casePage.replyEdited}</>}
       </p>
       {reply.text.split(/\n{2,}/).map((para, i) => (
         <p key={i} class="pre">
@@ -163,18 +208,33 @@ function ReplyView({
             {t.casePage.accept}
           </button>
         )}
+        {own && (
+          <button type="button" class="secondary" onClick={() => setEditing(true)}>
+            {t.casePage.editReply}
+          </button>
+        )}
         {!own && <ReportButton target={{ replyId: reply.replyId }} />}
       </div>
     </div>
   );
 }
 
-function ReplyForm({ caseId, onDone }: { caseId: string; onDone: () => Promise<void> }) {
-  const [text, setText] = useState('');
+/** A reply's text through the patient-data guard, for a new reply and for the author's edit:
+ *  sending is refused in the client while a finding is shown (the server checks again). */
+function GuardedReplyForm(p: {
+  id: string;
+  label: string;
+  initial: string;
+  submitLabel: string;
+  send: (text: string) => Promise<void>;
+  clearOnDone?: boolean;
+  onCancel?: () => void;
+  class: string;
+}) {
+  const [text, setText] = useState(p.initial);
   const [findings, setFindings] = useState<Finding[] | null>([]);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const key = useRef(requestId());
   const submit = async (e: Event) => {
     e.preventDefault();
     if (findings && findings.length) {
@@ -184,24 +244,72 @@ function ReplyForm({ caseId, onDone }: { caseId: string; onDone: () => Promise<v
     setBusy(true);
     setError('');
     try {
-      await discussions.addReply(caseId, text, key.current);
-      key.current = requestId();
-      setText('');
-      await onDone();
+      await p.send(text);
+      if (p.clearOnDone) setText('');
     } catch (err) {
-      setError(err instanceof ApiError && err.errors[0] ? err.errors[0].description : errorText(err));
+      setError(
+        err instanceof ApiError && err.status === 409
+          ? t.casePage.stale
+          : err instanceof ApiError && err.errors[0]
+            ? err.errors[0].description
+            : errorText(err),
+      );
     } finally {
       setBusy(false);
     }
   };
   return (
-    <form onSubmit={submit} noValidate class="reply-form">
+    <form onSubmit={submit} noValidate class={p.class}>
       {error && <Alert>{error}</Alert>}
-      <GuardedText id="reply-text" label={t.casePage.reply} field="text" value={text} onValue={setText} onFindings={(_, l) => setFindings(l)} rows={4} required maxLength={10000} />
-      <button type="submit" class="primary" disabled={busy}>
-        {t.casePage.replySubmit}
-      </button>
+      <GuardedText id={p.id} label={p.label} field="text" value={text} onValue={setText} onFindings={(_, l) => setFindings(l)} rows={4} required maxLength={10000} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {p.submitLabel}
+        </button>
+        {p.onCancel && (
+          <button type="button" class="secondary" onClick={p.onCancel}>
+            {t.casePage.cancel}
+          </button>
+        )}
+      </div>
     </form>
+  );
+}
+
+/** The author's edit of a reply (EditReply with the version read as precondition). */
+function ReplyEditor({ reply, onDone, onCancel }: { reply: Reply; onDone: () => Promise<void>; onCancel: () => void }) {
+  return (
+    <GuardedReplyForm
+      id={`reply-edit-${reply.replyId}`}
+      label={t.casePage.editReplyLabel}
+      initial={reply.text}
+      submitLabel={t.casePage.saveReply}
+      class="reply reply-form"
+      onCancel={onCancel}
+      send={async (text) => {
+        await discussions.editReply(reply.replyId, text, reply.version);
+        await onDone();
+      }}
+    />
+  );
+}
+
+function ReplyForm({ caseId, onDone }: { caseId: string; onDone: () => Promise<void> }) {
+  const key = useRef(requestId());
+  return (
+    <GuardedReplyForm
+      id="reply-text"
+      label={t.casePage.reply}
+      initial=""
+      submitLabel={t.casePage.replySubmit}
+      class="reply-form"
+      clearOnDone
+      send={async (text) => {
+        await discussions.addReply(caseId, text, key.current);
+        key.current = requestId();
+        await onDone();
+      }}
+    />
   );
 }
 

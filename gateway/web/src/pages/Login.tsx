@@ -76,6 +76,7 @@ export function Login() {
     <section class="narrow">
       <PageTitle text={t.login.title} />
       {query.confirmed && <Alert kind="success">{t.confirm.done}</Alert>}
+      {query.supprime && <Alert kind="success">{t.login.accountDeleted}</Alert>}
       {error && <Alert>{error}</Alert>}
       <form onSubmit={submit} noValidate>
         <TextField id="login-email" type="email" label={t.login.email} value={email} onValue={setEmail} autoComplete="username" required />

@@ -2,9 +2,9 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { Competence, Education, PracticePlace, Profile, profiles, TaxonomyCompetence } from '../api/profiles';
 import { Combobox, normalize, Option } from '../components/Combobox';
-import { search } from '../api/search';
 import { Alert, ErrorSummary, errorText, Loading, PageTitle, TextField } from '../components/ui';
 import { t } from '../i18n';
+import { CommuneField } from '../components/CommuneField';
 
 const EDITABLE = ['headline', 'bio', 'competences', 'practicePlaces', 'education', 'languages', 'acceptingReferrals', 'contact'];
 
@@ -232,7 +232,7 @@ function Places({ value, onChange }: { value: PracticePlace[]; onChange: (p: Pra
             </div>
             <TextField id={`place-${i}-address`} label={t.profile.address} value={p.address ?? ''} onValue={(v) => update(i, { address: v })} autoComplete="street-address" maxLength={200} />
             <TextField id={`place-${i}-postcode`} label={t.profile.postcode} value={p.postcode ?? ''} onValue={(v) => update(i, { postcode: v })} inputMode="numeric" autoComplete="postal-code" maxLength={5} />
-            <CommuneField id={`place-${i}-commune`} value={p.commune ?? ''} onValue={(v) => update(i, { commune: v })} onPick={(commune, postcode) => update(i, { commune, postcode: postcode || p.postcode })} />
+            <CommuneField id={`place-${i}-commune`} label={t.profile.commune} value={p.commune ?? ''} onValue={(v) => update(i, { commune: v })} onPick={(commune, postcode) => update(i, { commune, postcode: postcode || p.postcode })} />
           </div>
           <button type="button" class="link" onClick={() => onChange(value.filter((_, j) => j !== i))}>
             {t.profile.removePlace}
@@ -283,39 +283,5 @@ function EducationList({ value, onChange }: { value: Education[]; onChange: (e: 
         </button>
       )}
     </fieldset>
-  );
-}
-
-/** The commune of a practice place, with suggestions from search (communes the directory
- *  knows); picking one fills the postcode too. */
-function CommuneField({ id, value, onValue, onPick }: { id: string; value: string; onValue: (v: string) => void; onPick: (commune: string, postcode: string) => void }) {
-  const [options, setOptions] = useState<Option[]>([]);
-  useEffect(() => {
-    const q = value.trim();
-    if (q.length < 2) {
-      setOptions([]);
-      return;
-    }
-    const controller = new AbortController();
-    const timer = window.setTimeout(() => {
-      search
-        .suggest(q, ['SUGGESTION_KIND_COMMUNE'], controller.signal)
-        .then((r) => setOptions((r.suggestions ?? []).map((s) => ({ id: `${s.text}|${s.value ?? ''}`, text: s.text, detail: s.value }))))
-        .catch(() => setOptions([]));
-    }, 250);
-    return () => {
-      window.clearTimeout(timer);
-      controller.abort();
-    };
-  }, [value]);
-  return (
-    <Combobox
-      id={id}
-      label={t.profile.commune}
-      value={value}
-      onValue={onValue}
-      options={options}
-      onPick={(o) => onPick(o.text, o.detail ?? '')}
-    />
   );
 }

@@ -3,6 +3,7 @@ import { useLocation } from 'preact-iso';
 import { ApiError } from '../api/client';
 import { CaseHit, DoctorHit, DoctorQuery, FacetCount, search, Suggestion } from '../api/search';
 import { Combobox, Option } from '../components/Combobox';
+import { CommuneField } from '../components/CommuneField';
 import { utf16Index } from '../components/guard';
 import { Alert, errorText, formatDate, PageTitle, TextField } from '../components/ui';
 import { t } from '../i18n';
@@ -55,7 +56,8 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
   const [referrals, setReferrals] = useState(false);
   const [language, setLanguage] = useState('');
   const [specialties, setSpecialties] = useState<string[]>([]);
-  const [result, setResult] = useState<{ doctors: DoctorHit[]; next: string; total: number; facets: FacetCount[] } | null>(null);
+  const [competences, setCompetences] = useState<string[]>([]);
+  const [result, setResult] = useState<{ doctors: DoctorHit[]; next: string; total: number; facets: Facets } | null>(null);
   const [error, setError] = useState('');
   const suggestions = useSuggestions(text);
 
@@ -68,7 +70,10 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
         doctors: append && prev ? [...prev.doctors, ...doctors] : doctors,
         next: r.nextPageToken ?? '',
         total: append && prev ? prev.total : Number(r.totalSize ?? doctors.length),
-        facets: append && prev ? prev.facets : r.specialtyFacets ?? [],
+        facets:
+          append && prev
+            ? prev.facets
+            : { specialty: r.specialtyFacets ?? [], competence: r.competenceFacets ?? [], commune: r.communeFacets ?? [] },
       }));
     } catch (e) {
       setError(e instanceof ApiError && e.errors[0] ? `${e.errors[0].field} : ${e.errors[0].description}` : errorText(e));
@@ -77,6 +82,7 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
   const build = (over: Partial<DoctorQuery> = {}): DoctorQuery => ({
     query: text.trim(),
     specialtyCodes: specialties,
+    competences,
     languages: language ? [language] : [],
     acceptingReferrals: referrals,
     place: place.trim() || undefined,
@@ -109,6 +115,20 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
     setQ(next);
     run(next);
   };
+  const rerun = (over: Partial<DoctorQuery>) => {
+    const next = build(over);
+    setQ(next);
+    run(next);
+  };
+  const toggle = (list: string[], value: string, on: boolean) => (on ? [...list, value] : list.filter((s) => s !== value));
+  // A commune facet searches around the commune: SearchDoctors filters by distance from a place
+  // (near.place), not by the commune's name; the radius typed is kept, 10 km otherwise.
+  const pickCommune = (commune: string) => {
+    const r = radius || '10';
+    setPlace(commune);
+    setRadius(r);
+    rerun({ place: commune, radiusKm: Number(r) });
+  };
   const options: Option[] = suggestions.map((s) => ({
     id: `${s.kind}:${s.value}:${s.text}`,
     text: s.text,
@@ -118,7 +138,7 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
     <div class="search-layout">
       <form onSubmit={submit} class="search-filters" role="search" noValidate>
         <Combobox id="search-doctors" label={t.search.query} value={text} onValue={setText} options={options} onPick={pick} onEnter={() => submit()} listLabel={t.search.suggestions} />
-        <TextField id="search-near" label={t.search.near} value={place} onValue={setPlace} autoComplete="off" />
+        <CommuneField id="search-near" label={t.search.near} hint={t.search.nearHint} value={place} onValue={setPlace} onPick={(commune) => setPlace(commune)} />
         <TextField id="search-radius" label={t.search.radius} value={radius} onValue={setRadius} inputMode="numeric" maxLength={4} />
         <div class="field">
           <label for="search-language">{t.search.language}</label>
@@ -135,26 +155,43 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
           <input type="checkbox" checked={referrals} onChange={(e) => setReferrals((e.currentTarget as HTMLInputElement).checked)} />
           {t.search.referrals}
         </label>
-        {result && result.facets.length > 0 && (
-          <fieldset>
-            <legend>{t.search.specialtyFacet}</legend>
-            {result.facets.map((f) => (
-              <label key={f.value} class="checkbox">
-                <input
-                  type="checkbox"
-                  checked={specialties.includes(f.value)}
-                  onChange={(e) => {
-                    const on = (e.currentTarget as HTMLInputElement).checked;
-                    const list = on ? [...specialties, f.value] : specialties.filter((s) => s !== f.value);
-                    setSpecialties(list);
-                    const next = build({ specialtyCodes: list });
-                    setQ(next);
-                    run(next);
-                  }}
-                />
-                {f.label || f.value} ({f.count})
-              </label>
-            ))}
+        {result && result.facets.specialty.length > 0 && (
+          <FacetChecks
+            legend={t.search.specialtyFacet}
+            facets={result.facets.specialty}
+            chosen={specialties}
+            onToggle={(value, on) => {
+              const list = toggle(specialties, value, on);
+              setSpecialties(list);
+              rerun({ specialtyCodes: list });
+            }}
+          />
+        )}
+        {result && result.facets.competence.length > 0 && (
+          <FacetChecks
+            legend={t.search.competenceFacet}
+            facets={result.facets.competence}
+            chosen={competences}
+            onToggle={(value, on) => {
+              const list = toggle(competences, value, on);
+              setCompetences(list);
+              rerun({ competences: list });
+            }}
+          />
+        )}
+        {result && result.facets.commune.length > 0 && (
+          <fieldset id="commune-facets">
+            <legend>{t.search.communeFacet}</legend>
+            <p class="hint">{t.search.communeFacetHint}</p>
+            <ul class="facet-list">
+              {result.facets.commune.map((f) => (
+                <li key={f.value}>
+                  <button type="button" class="link" aria-pressed={place === (f.label || f.value) ? 'true' : 'false'} onClick={() => pickCommune(f.label || f.value)}>
+                    {t.search.facetCount(f.label || f.value, Number(f.count ?? 0))}
+                  </button>
+                </li>
+              ))}
+            </ul>
           </fieldset>
         )}
         <button type="submit" class="primary">
@@ -197,6 +234,37 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
         )}
       </div>
     </div>
+  );
+}
+
+interface Facets {
+  specialty: FacetCount[];
+  competence: FacetCount[];
+  commune: FacetCount[];
+}
+
+/** One facet as checkboxes with the count of matching doctors; a change searches again. */
+function FacetChecks({
+  legend,
+  facets,
+  chosen,
+  onToggle,
+}: {
+  legend: string;
+  facets: FacetCount[];
+  chosen: string[];
+  onToggle: (value: string, on: boolean) => void;
+}) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      {facets.map((f) => (
+        <label key={f.value} class="checkbox">
+          <input type="checkbox" checked={chosen.includes(f.value)} onChange={(e) => onToggle(f.value, (e.currentTarget as HTMLInputElement).checked)} />
+          {t.search.facetCount(f.label || f.value, Number(f.count ?? 0))}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

@@ -24,12 +24,19 @@ export function spacesCached(): Promise<Space[]> {
   return cache;
 }
 
+/** After a group is created, joined or left: the next read asks the server again. */
+export function invalidateSpaces(): void {
+  cache = null;
+}
+
 export function Spaces() {
   const [spaces, setSpaces] = useState<Space[] | null>(null);
   const [error, setError] = useState('');
   const [filter, setFilter] = useState('');
+  const [invitations, setInvitations] = useState(0);
   useEffect(() => {
     spacesCached().then(setSpaces, (e) => setError(errorText(e)));
+    discussions.listInvitations().then((r) => setInvitations(r.invitations?.length ?? 0), () => undefined);
   }, []);
   const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   const specialties = (spaces ?? []).filter((s) => s.kind === 'SPACE_KIND_SPECIALTY' && norm(s.title).includes(norm(filter)));
@@ -45,6 +52,11 @@ export function Spaces() {
         </a>
       </p>
       {error && <Alert>{error}</Alert>}
+      {invitations > 0 && (
+        <Alert kind="info">
+          <a href="/groupes">{t.spaces.invitations(invitations)}</a>
+        </Alert>
+      )}
       {spaces === null && !error ? (
         <Loading />
       ) : (
@@ -56,18 +68,19 @@ export function Spaces() {
               </li>
             ))}
           </ul>
+          <h2>{t.spaces.groups}</h2>
           {groups.length > 0 && (
-            <>
-              <h2>{t.spaces.groups}</h2>
-              <ul class="space-list">
-                {groups.map((s) => (
-                  <li key={s.spaceId}>
-                    <a href={`/espaces/${s.spaceId}`}>{s.title}</a>
-                  </li>
-                ))}
-              </ul>
-            </>
+            <ul class="space-list">
+              {groups.map((s) => (
+                <li key={s.spaceId}>
+                  <a href={`/espaces/${s.spaceId}`}>{s.title}</a>
+                </li>
+              ))}
+            </ul>
           )}
+          <p>
+            <a href="/groupes">{t.spaces.manageGroups}</a>
+          </p>
           <h2>{t.spaces.specialties}</h2>
           <div class="field">
             <label for="space-filter">{t.spaces.filter}</label>
