@@ -259,6 +259,11 @@ try {
   await snap(pb, 'reply-edit');
   await pb.getByRole('button', { name: 'Enregistrer la réponse' }).click();
   await pb.locator('.reply', { hasText: 'une échographie cardiaque' }).getByText('(modifiée)').waitFor();
+  expect((await pb.getByRole('link', { name: 'Modifier le cas' }).count()) === 0, 'only the author is offered to edit the case');
+  await pb.goto(BASE + caseUrl + '/modifier');
+  await pb.getByText('Vous n’avez pas accès à cette page.').waitFor();
+  await pb.goBack();
+  await pb.getByRole('heading', { level: 1, name: 'Douleur thoracique atypique à 45 ans, ECG normal' }).waitFor();
   await pb.getByRole('button', { name: 'Signaler' }).first().click();
   await pb.getByLabel('Motif du signalement').selectOption('REPORT_REASON_OTHER');
   await pb.getByRole('button', { name: 'Envoyer le signalement' }).click();
@@ -317,8 +322,10 @@ try {
   await near.press('ArrowDown');
   await near.press('Enter');
   expect((await near.inputValue()) === 'Bron', `the commune picked from Suggest: ${await near.inputValue()}`);
-  await pb.getByLabel('Dans un rayon de (km)').fill('10');
-  await pb.getByRole('button', { name: 'Rechercher' }).click();
+  step('B chooses the commune facet: a search around Bron within 10 km, distances shown');
+  await pb.getByRole('group', { name: 'Communes' }).getByRole('button', { name: /^Bron \(\d+\)$/ }).click();
+  await pb.getByRole('button', { name: /^Bron \(\d+\)$/, pressed: true }).waitFor();
+  expect((await pb.getByLabel('Dans un rayon de (km)').inputValue()) === '10', 'the radius defaults to 10 km');
   await pb.locator('#doctor-results .meta', { hasText: /à \d+([,.]\d)? km/ }).first().waitFor();
   await near.fill('');
 
@@ -447,6 +454,9 @@ try {
   await pa.getByRole('heading', { level: 1, name: 'Cas supprimé' }).waitFor();
   await pa.getByText('son texte a été effacé').waitFor();
   expect((await pa.getByText('Douleur thoracique').count()) === 0, 'the deleted case shows no text');
+  await pa.locator('.reply', { hasText: 'une échographie cardiaque' }).getByText('un compte supprimé').waitFor();
+  expect((await pa.getByRole('button', { name: 'Répondre' }).count()) === 0, 'a deleted case takes no reply');
+  await snap(pa, 'case-deleted');
   await pa.getByRole('link', { name: 'Retour à l’espace' }).click();
   await pa.getByText('Aucun cas dans cet espace').waitFor();
 

@@ -5,7 +5,7 @@ import { Case, discussions, Finding, Space } from '../api/discussions';
 import { GuardedText } from '../components/GuardedText';
 import { Alert, ErrorSummary, errorText, Loading, PageTitle, TextField } from '../components/ui';
 import { t } from '../i18n';
-import { requestId } from '../session';
+import { requestId, useClaims } from '../session';
 import { spacesCached } from './Spaces';
 
 type Fields = { title: string; context: string; examination: string; investigations: string; question: string };
@@ -26,6 +26,7 @@ export function CaseEditor() {
   const { params } = useRoute();
   const editId: string | undefined = params.id;
   const [original, setOriginal] = useState<Case | null>(null);
+  const claims = useClaims();
   const [spaces, setSpaces] = useState<Space[]>([]);
   const [spaceId, setSpaceId] = useState(query.espace ?? '');
   const [f, setF] = useState<Fields>({ title: '', context: '', examination: '', investigations: '', question: '' });
@@ -115,6 +116,15 @@ export function CaseEditor() {
     text,
   }));
   if (editId && !original) return failure ? <Alert>{failure}</Alert> : <Loading />;
+  // Only the author edits a case (UpdateCase would refuse anyone else); a deleted case has no text.
+  if (editId && original && (original.authorId !== claims?.sub || original.deleteTime)) {
+    return (
+      <section>
+        <PageTitle text={t.editor.editTitle} />
+        <Alert>{t.app.forbidden}</Alert>
+      </section>
+    );
+  }
   return (
     <section>
       <PageTitle text={editId ? t.editor.editTitle : t.editor.title} />

@@ -1,3 +1,4 @@
+import { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError } from '../api/client';
@@ -36,7 +37,7 @@ export function CasePage() {
   const names = useNames([c?.authorId, ...(replies ?? []).map((r) => r.authorId)]);
   if (error && !c) return <Alert>{error}</Alert>;
   if (!c || !replies) return <Loading />;
-  if (c.deleteTime) return <Tombstone c={c} />;
+  if (c.deleteTime) return <Tombstone c={c} replies={replies} me={claims?.sub} names={names} />;
   const mine = c.authorId === claims?.sub;
   const mayDelete = mine || isModerator(claims);
   const act = (fn: () => Promise<unknown>, ok?: string) => async () => {
@@ -50,8 +51,6 @@ export function CasePage() {
       setError(errorText(e));
     }
   };
-  const top = replies.filter((r) => !r.parentReplyId);
-  const children = (id: string) => replies.filter((r) => r.parentReplyId === id);
   const body = c.body ?? {};
   return (
     <article class="case">
@@ -111,33 +110,61 @@ export function CasePage() {
         </div>
       )}
 
-      <section aria-labelledby="replies-title" class="replies">
-        <h2 id="replies-title">{t.casePage.repliesTitle(replies.length)}</h2>
-        {replies.length === 0 && <p>{t.casePage.noReplies}</p>}
-        <ol class="reply-list">
-          {top.map((r) => (
-            <li key={r.replyId}>
-              <ReplyView reply={r} me={claims?.sub} caseIsMine={mine} act={act} names={names} />
-              {children(r.replyId).length > 0 && (
-                <ol class="reply-children">
-                  {children(r.replyId).map((ch) => (
-                    <li key={ch.replyId}>
-                      <ReplyView reply={ch} me={claims?.sub} caseIsMine={mine} act={act} names={names} />
-                    </li>
-                  ))}
-                </ol>
-              )}
-            </li>
-          ))}
-        </ol>
+      <Thread replies={replies} me={claims?.sub} caseIsMine={mine} act={act} names={names}>
         <ReplyForm caseId={caseId} onDone={load} />
-      </section>
+      </Thread>
     </article>
   );
 }
 
-/** A deleted case: its text is gone; the page says so and leads back to its space. */
-function Tombstone({ c }: { c: Case }) {
+type Act = (fn: () => Promise<unknown>, ok?: string) => () => Promise<void>;
+
+/** The replies in threads (one level); without `act` they are shown read-only. */
+function Thread({
+  replies,
+  me,
+  caseIsMine,
+  act,
+  names,
+  children: after,
+}: {
+  replies: Reply[];
+  me?: string;
+  caseIsMine: boolean;
+  act?: Act;
+  names: Map<string, string>;
+  children?: ComponentChildren;
+}) {
+  const top = replies.filter((r) => !r.parentReplyId);
+  const children = (id: string) => replies.filter((r) => r.parentReplyId === id);
+  return (
+    <section aria-labelledby="replies-title" class="replies">
+      <h2 id="replies-title">{t.casePage.repliesTitle(replies.length)}</h2>
+      {replies.length === 0 && act && <p>{t.casePage.noReplies}</p>}
+      <ol class="reply-list">
+        {top.map((r) => (
+          <li key={r.replyId}>
+            <ReplyView reply={r} me={me} caseIsMine={caseIsMine} act={act} names={names} />
+            {children(r.replyId).length > 0 && (
+              <ol class="reply-children">
+                {children(r.replyId).map((ch) => (
+                  <li key={ch.replyId}>
+                    <ReplyView reply={ch} me={me} caseIsMine={caseIsMine} act={act} names={names} />
+                  </li>
+                ))}
+              </ol>
+            )}
+          </li>
+        ))}
+      </ol>
+      {after}
+    </section>
+  );
+}
+
+/** A deleted case: its text is gone; its replies stay readable (the thread other doctors wrote),
+ *  without actions (a deleted case takes no reply, vote or acceptance). */
+function Tombstone({ c, replies, me, names }: { c: Case; replies: Reply[]; me?: string; names: Map<string, string> }) {
   return (
     <article class="case">
       <PageTitle text={t.casePage.deletedTitle} />
@@ -145,7 +172,21 @@ function Tombstone({ c }: { c: Case }) {
       <p>
         <a href={`/espaces/${c.spaceId}`}>{t.casePage.backToSpace}</a>
       </p>
+      {replies.length > 0 && <Thread replies={replies} me={me} caseIsMine={false} names={names} />}
     </article>
+  );
+}
+
+/** Plain text in paragraphs (a blank line separates them); never parsed as HTML. */
+function Paragraphs({ text }: { text: string }) {
+  return (
+    <>
+      {text.split(/\n{2,}/).map((para, i) => (
+        <p key={i} class="pre">
+          {para}
+        </p>
+      ))}
+    </>
   );
 }
 
@@ -153,11 +194,7 @@ function Section({ title, text, id }: { title: string; text: string; id?: string
   return (
     <section class="case-section" id={id}>
       <h2>{title}</h2>
-      {text.split(/\n{2,}/).map((para, i) => (
-        <p key={i} class="pre">
-          {para}
-        </p>
-      ))}
+      <Paragraphs text={text} />
     </section>
   );
 }
@@ -173,11 +210,22 @@ function ReplyView({
   reply: Reply;
   me?: string;
   caseIsMine: boolean;
-  act: (fn: () => Promise<unknown>, ok?: string) => () => Promise<void>;
+  act?: Act;
 }) {
   const own = reply.authorId === me;
   const n = reply.helpfulCount ?? 0;
   const [editing, setEditing] = useState(false);
+  if (!act) {
+    return (
+      <div class="reply" data-reply-id={reply.replyId}>
+        <p class="meta">
+          <Author id={reply.authorId} deleted={reply.authorDeleted} me={me} names={names} /> · {formatDate(reply.createTime)}
+        </p>
+        <Paragraphs text={reply.text} />
+        {n > 0 && <p class="meta">{t.casePage.helpfulCount(n)}</p>}
+      </div>
+    );
+  }
   if (editing) return <ReplyEditor reply={reply} onDone={act(async () => setEditing(false))} onCancel={() => setEditing(false)} />;
   return (
     <div class={`reply${reply.accepted ? ' reply-accepted' : ''}`} data-reply-id={reply.replyId}>
@@ -186,11 +234,7 @@ function ReplyView({
         <Author id={reply.authorId} deleted={reply.authorDeleted} me={me} names={names} /> · {formatDate(reply.createTime)}
         {Number(reply.version ?? 1) > 1 && <> {t.casePage.replyEdited}</>}
       </p>
-      {reply.text.split(/\n{2,}/).map((para, i) => (
-        <p key={i} class="pre">
-          {para}
-        </p>
-      ))}
+      <Paragraphs text={reply.text} />
       <div class="actions">
         {n > 0 && <span class="meta">{t.casePage.helpfulCount(n)}</span>}
         {!own && (
