@@ -569,7 +569,7 @@ void Gateway::FinishOk(const std::shared_ptr<Exchange>& ex, const Route* route) 
       // session, role, verification status, expiry) as `claims`, the token's own spelling.
       if (auto p = parts_.auth->Verify(tokens->access_token()); p.ok()) {
         claims = absl::StrCat("{\"sub\":\"", p->account_id, "\",\"sid\":\"", p->session_id, "\",\"role\":\"",
-                              auth::RoleName(p->role), "\",\"vst\":\"", auth::VerificationStatusName(p->status),
+                              auth::RoleName(p->role), "\",\"verification\":\"", auth::VerificationStatusName(p->status),
                               "\",\"exp\":", absl::ToUnixSeconds(p->expires), "}");
       }
       // The page must never hold the tokens: they live in HttpOnly cookies only.

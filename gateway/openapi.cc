@@ -281,7 +281,7 @@ absl::StatusOr<std::string> BuildOpenApi(const RouteTable& routes) {
         JsonQuote(absl::StrCat(
             "For browsers: calls ", method->name(),
             " and sets the tokens as cookies __Host-md_at and __Host-md_rt (HttpOnly, Secure, SameSite=Strict) "
-            "and __Host-md_csrf (readable); tokens in the body are empty and `claims` (sub, sid, role, vst, exp) "
+            "and __Host-md_csrf (readable); tokens in the body are empty and `claims` (sub, sid, role, verification, exp) "
             "is added. Needs an Origin of this site",
             spends_cookie ? " and X-CSRF-Token equal to the __Host-md_csrf cookie" : "",
             ". Cookie-authenticated writes elsewhere need the same two headers.")),

@@ -100,7 +100,7 @@ std::string TokenSigner::Sign(const Principal& p, absl::Duration ttl) const {
       "{\"iss\":", JsonQuote(kTokenIssuer), ",\"aud\":", JsonQuote(kTokenAudience),
       ",\"sub\":", JsonQuote(p.account_id), ",\"sid\":", JsonQuote(p.session_id),
       ",\"role\":", JsonQuote(RoleName(p.role)),
-      ",\"vst\":", JsonQuote(VerificationStatusName(p.status)), ",\"iat\":", iat,
+      ",\"", kVerificationClaim, "\":", JsonQuote(VerificationStatusName(p.status)), ",\"iat\":", iat,
       ",\"exp\":", exp, "}");
   std::string token = absl::StrCat(Base64UrlEncode(header), ".", Base64UrlEncode(claims));
   unsigned char sig[crypto_sign_BYTES];

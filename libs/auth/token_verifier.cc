@@ -160,10 +160,16 @@ absl::StatusOr<Principal> TokenVerifier::VerifyUncached(absl::string_view token)
   const std::string* role_name = StringMember(claims, "role");
   std::optional<Role> role = role_name ? ParseRole(*role_name) : std::nullopt;
   if (!role.has_value()) return Reject("missing or invalid role");
-  const std::string* status_name = StringMember(claims, "vst");
+  // `vst`, the claim's name before `verification`, is read only when `verification` is absent,
+  // for one release (why: kLegacyVerificationClaim); identity never writes both.
+  const bool has_new = claims.fields().count(kVerificationClaim) > 0;
+  const bool has_legacy = claims.fields().count(kLegacyVerificationClaim) > 0;
+  if (has_new && has_legacy) return Reject("both verification and vst claims");
+  const std::string* status_name =
+      StringMember(claims, has_legacy ? kLegacyVerificationClaim : kVerificationClaim);
   std::optional<VerificationStatus> status =
       status_name ? ParseVerificationStatus(*status_name) : std::nullopt;
-  if (!status.has_value()) return Reject("missing or invalid vst");
+  if (!status.has_value()) return Reject("missing or invalid verification");
 
   p.account_id = *sub;
   p.session_id = *sid;

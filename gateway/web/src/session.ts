@@ -8,7 +8,7 @@ export function useClaims(): Claims | null {
   return claims;
 }
 
-export const isVerified = (c: Claims | null): boolean => c?.vst === 'verified';
+export const isVerified = (c: Claims | null): boolean => c?.verification === 'verified';
 export const isModerator = (c: Claims | null): boolean => c?.role === 'moderator' || c?.role === 'admin';
 
 /** A fresh idempotency key for a write the user may retry. */

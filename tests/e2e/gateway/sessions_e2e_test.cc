@@ -152,7 +152,7 @@ TEST_F(SessionsE2eTest, BrowserLoginSetsHostCookiesAndNeverShowsTheTokens) {
   const auto& claims = body.fields().at("claims").struct_value().fields();
   EXPECT_EQ(claims.at("sub").string_value(), AccountIdOf(email));
   EXPECT_EQ(claims.at("sid").string_value(), tokens.at("sessionId").string_value());
-  EXPECT_EQ(claims.at("vst").string_value(), "verified");
+  EXPECT_EQ(claims.at("verification").string_value(), "verified");
   EXPECT_EQ(claims.at("role").string_value(), "doctor");
   EXPECT_GT(claims.at("exp").number_value(), absl::ToUnixSeconds(absl::Now()));
   // Access cookie lifetime = the access token's (<= 15 min); refresh cookie much longer.
@@ -384,7 +384,7 @@ TEST_F(SessionsE2eTest, DoctorsJourneyThroughTheGateway) {
   EXPECT_THAT(r.body, HasSubstr("ACCOUNT_STATUS_VERIFIED"));
   r = BrowserSend(b, "POST", "/v1/web/sessions:refresh", "{}");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(Json(r.body).fields().at("claims").struct_value().fields().at("vst").string_value(), "verified");
+  EXPECT_EQ(Json(r.body).fields().at("claims").struct_value().fields().at("verification").string_value(), "verified");
   // identity's AccountVerified makes profiles create the doctor's profile from the register.
   const absl::Time profiled_by = absl::Now() + absl::Seconds(30);
   do {

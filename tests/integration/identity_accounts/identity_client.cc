@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "libs/auth/base64url.h"
+#include "libs/auth/token_format.h"
 #include "libs/common/uuid.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
@@ -166,9 +167,9 @@ std::string VerificationOf(const std::string& access_token) {
   if (parts.size() != 3) return "";
   std::string claims;
   if (!auth::Base64UrlDecode(parts[1], &claims)) return "";
-  static const std::regex kVst("\"vst\":\"([a-z_]+)\"");
+  static const std::regex kVerification(absl::StrCat("\"", auth::kVerificationClaim, "\":\"([a-z_]+)\""));
   std::smatch m;
-  return std::regex_search(claims, m, kVst) ? m[1].str() : "";
+  return std::regex_search(claims, m, kVerification) ? m[1].str() : "";
 }
 
 std::string UniqueEmail(const std::string& who) {

@@ -66,7 +66,7 @@ std::string RunScopedIp(const std::string& ipv4);
 
 // The `sub` claim of an access token (no verification: the service verifies).
 std::string SubjectOf(const std::string& access_token);
-// The verification status claim (`vst`) of an access token, e.g. "pending_verification".
+// The verification status claim (`verification`) of an access token, e.g. "pending_verification".
 std::string VerificationOf(const std::string& access_token);
 
 // A unique address for one test.

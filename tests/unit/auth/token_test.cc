@@ -54,7 +54,7 @@ class TokenTest : public ::testing::Test {
     std::vector<std::pair<std::string, std::string>> members = {
         {"iss", "\"meltingdoc-identity\""}, {"aud", "\"meltingdoc\""},
         {"sub", absl::StrCat("\"", kAccount, "\"")}, {"sid", absl::StrCat("\"", kSession, "\"")},
-        {"role", "\"doctor\""}, {"vst", "\"verified\""},
+        {"role", "\"doctor\""}, {"verification", "\"verified\""},
         {"iat", absl::StrCat(now)}, {"exp", absl::StrCat(now + 600)}};
     for (const auto& [name, value] : changes) {
       bool found = false;
@@ -135,6 +135,34 @@ TEST_F(TokenTest, HeaderIsEdDsaJwtWithKid) {
   ASSERT_TRUE(absl::WebSafeBase64Unescape(token.substr(0, token.find('.')), &header));
   EXPECT_EQ(header, "{\"alg\":\"EdDSA\",\"typ\":\"JWT\",\"kid\":\"test-2026\"}");
   EXPECT_EQ(signer_.PublicKey(), pair_.public_key);
+}
+
+TEST_F(TokenTest, ClaimsAreTheIssuesNames) {
+  const std::string token = signer_.Sign(Doctor(), absl::Minutes(5));
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  std::string claims;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(parts[1], &claims));
+  EXPECT_THAT(claims, HasSubstr("\"verification\":\"verified\""));
+  EXPECT_THAT(claims, Not(HasSubstr("\"vst\"")));
+  for (const char* name : {"\"sub\":", "\"sid\":", "\"role\":", "\"exp\":", "\"iat\":"}) {
+    EXPECT_THAT(claims, HasSubstr(name));
+  }
+}
+
+// A token signed before the claim was renamed (`vst`) is accepted for one release, with the
+// same meaning; remove with kLegacyVerificationClaim.
+TEST_F(TokenTest, LegacyVstClaimIsStillRead) {
+  TokenVerifier verifier(&keys_, &clock_);
+  for (const auto& [name, status] : std::vector<std::pair<std::string, VerificationStatus>>{
+           {"pending_verification", VerificationStatus::kPendingVerification},
+           {"verified", VerificationStatus::kVerified},
+           {"suspended", VerificationStatus::kSuspended}}) {
+    SCOPED_TRACE(name);
+    auto out = verifier.Verify(
+        SignRaw(Header(), Claims({{"verification", ""}, {"vst", absl::StrCat("\"", name, "\"")}})));
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_EQ(out->status, status);
+  }
 }
 
 TEST_F(TokenTest, EveryRoleAndStatusSurvivesTheRoundTrip) {
@@ -304,9 +332,11 @@ TEST_F(TokenTest, MissingOrInvalidClaimsAreRejected) {
           {{{"role", ""}}, "role"},
           {{{"role", "\"superuser\""}}, "role"},
           {{{"role", "\"Admin\""}}, "role"},
-          {{{"vst", ""}}, "vst"},
-          {{{"vst", "\"VERIFIED\""}}, "vst"},
-          {{{"vst", "true"}}, "vst"},
+          {{{"verification", ""}}, "verification"},
+          {{{"verification", "\"VERIFIED\""}}, "verification"},
+          {{{"verification", "true"}}, "verification"},
+          {{{"verification", ""}, {"vst", "\"VERIFIED\""}}, "verification"},
+          {{{"vst", "\"verified\""}}, "both verification and vst"},
           {{{"iat", ""}}, "iat"},
           {{{"iat", "\"1767225600\""}}, "iat"},
           {{{"iat", "-5"}}, "iat"},

@@ -39,7 +39,7 @@ export interface Claims {
   sub: string;
   sid: string;
   role: 'doctor' | 'moderator' | 'admin' | string;
-  vst: 'pending_email' | 'pending_verification' | 'verified' | 'rejected' | 'suspended' | string;
+  verification: 'pending_email' | 'pending_verification' | 'verified' | 'rejected' | 'suspended' | string;
   exp: number;
 }
 

@@ -19,11 +19,11 @@ export function Account() {
       {query.totp === 'requis' && <Alert kind="info">{t.login.enrollmentRequired}</Alert>}
       <dl class="facts">
         <dt>{t.account.status}</dt>
-        <dd id="account-status">{t.account.statuses[claims.vst] ?? claims.vst}</dd>
+        <dd id="account-status">{t.account.statuses[claims.verification] ?? claims.verification}</dd>
         <dt>{t.account.role}</dt>
         <dd>{t.account.roles[claims.role] ?? claims.role}</dd>
       </dl>
-      {claims.vst !== 'verified' && (
+      {claims.verification !== 'verified' && (
         <p>
           {t.account.pendingExplain} <a href="/verification">{t.nav.verification}</a>
         </p>
