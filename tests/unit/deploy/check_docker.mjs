@@ -11,7 +11,8 @@
 //   - every build target is a Dockerfile stage, every dependency and volume exists;
 //   - each service: only flags its binary has, its own database role, the password the
 //     bootstrap sets, ports on 127.0.0.1 matching the binary's defaults, health check on its
-//     metrics port, read-only root, capabilities dropped; Redis with AOF; databases unpublished.
+//     metrics port, read-only root, capabilities dropped, each of its directory flags (--*_dir)
+//     set to a mounted volume (--mail_dir writable); Redis with AOF; databases unpublished.
 // Then breaks copies of both in several ways and expects each to be caught. Exit 1 on a problem.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -47,7 +48,14 @@ function serviceFacts() {
         for (const m of fs.readFileSync(f, 'utf8').matchAll(/ABSL_FLAG\(\s*[\w:<>]+\s*,\s*(\w+)/g)) flags.add(m[1]);
       }
     }
+    // The service's own directory flags (--register_dir, --mail_dir): the root filesystem is
+    // read-only, so each must point at a mounted volume.
+    const dirFlags = new Set();
+    for (const f of walk(path.join(SOURCE_DIR, `services/${svc}`), '.cc')) {
+      for (const m of fs.readFileSync(f, 'utf8').matchAll(/ABSL_FLAG\(\s*[\w:<>]+\s*,\s*(\w+_dir)\b/g)) dirFlags.add(m[1]);
+    }
     facts[svc] = {
+      dirFlags,
       grpc: Number(main.match(/default_grpc_port\s*=\s*(\d+)/)[1]),
       metrics: Number(main.match(/default_metrics_port\s*=\s*(\d+)/)[1]),
       flags,
@@ -332,6 +340,14 @@ export function checkCompose(compose, stages, facts) {
     const test = (s.healthcheck?.test ?? []).join(' ');
     if (!test.includes(`meltingdoc-healthz ${facts[svc].metrics}`)) fail(`${svc}: health check "${test}" is not /healthz on ${facts[svc].metrics}`);
     if (s.read_only !== true) fail(`${svc}: root filesystem is writable`);
+    const mounts = (s.volumes ?? []).map((v) => String(v).split(':')).map(([, target, mode]) => ({ target, ro: mode === 'ro' }));
+    for (const flag of facts[svc].dirFlags) {
+      const dir = s.environment?.[`MELTINGDOC_${U}_${flag.toUpperCase()}`];
+      const mount = dir && mounts.find((m) => dir === m.target || dir.startsWith(`${m.target}/`));
+      if (!dir) fail(`${svc}: --${flag} is not set (its default is off or on the read-only root filesystem)`);
+      else if (!mount) fail(`${svc}: --${flag}=${dir} is on no mounted volume (the root filesystem is read-only)`);
+      else if (flag === 'mail_dir' && mount.ro) fail(`${svc}: --${flag}=${dir} is mounted read-only`);
+    }
     if (!(s.cap_drop ?? []).includes('ALL')) fail(`${svc}: capabilities kept`);
     for (const dep of ['db-bootstrap', 'redis']) if (!s.depends_on?.[dep]) fail(`${svc}: does not wait for ${dep}`);
   }
@@ -382,6 +398,8 @@ function main() {
     ['compose port published widely', () => { const c = structuredClone(compose); c.services.identity.ports = ['50051:50051', '127.0.0.1:9101:9101']; return checkCompose(c, stages, facts); }, 'identity: port 50051 not published'],
     ['gateway calling a wrong port', () => { const c = structuredClone(compose); c.services.gateway.environment.MELTINGDOC_GATEWAY_SEARCH_ADDR = 'search:50053'; return checkCompose(c, stages, facts); }, 'gateway: search address is search:50053'],
     ['gateway env typo in the image', () => checkDockerfile(parseDockerfile(dockerfileText.replace('MELTINGDOC_GATEWAY_WEB_ROOT=', 'MELTINGDOC_GATEWAY_WEBROOT=')), facts, libraries, dockerignore), 'MELTINGDOC_GATEWAY_WEBROOT names no flag'],
+    ['compose without the register directory', () => { const c = structuredClone(compose); delete c.services.identity.environment.MELTINGDOC_IDENTITY_REGISTER_DIR; return checkCompose(c, stages, facts); }, 'identity: --register_dir is not set'],
+    ['compose mail directory on the read-only root', () => { const c = structuredClone(compose); c.services.identity.volumes = c.services.identity.volumes.filter((v) => !String(v).startsWith('mail:')); return checkCompose(c, stages, facts); }, 'identity: --mail_dir=/var/lib/meltingdoc/mail is on no mounted volume'],
     ['compose redis without AOF', () => { const c = structuredClone(compose); c.services.redis.command = ['redis-server']; return checkCompose(c, stages, facts); }, 'redis runs without AOF'],
   ];
   for (const [what, run, expect] of mutations) {

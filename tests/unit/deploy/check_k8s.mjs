@@ -11,8 +11,8 @@
 //  - every Service selects pods and names their ports; every NetworkPolicy selector and peer
 //    matches pods of the rendering, on ports those pods listen on; who may call whom is the
 //    intended graph (gateway -> services, search -> profiles/discussions, services -> identity);
-//  - every ConfigMap/Secret reference is rendered, issued by cert-manager, or made by
-//    deploy/k8s/create_secrets.sh (run here with --print);
+//  - every ConfigMap/Secret/PersistentVolumeClaim reference is rendered, issued by
+//    cert-manager, or made by deploy/k8s/create_secrets.sh (run here with --print);
 //  - with kubectl on the machine, our rendering equals `kubectl kustomize`.
 // Then it breaks a copy of the manifests in several ways and expects each to be caught, so the
 // checks are known to bite. Exit status 1 on any problem.
@@ -79,7 +79,9 @@ export function sourceFacts() {
     }
     assert.ok(grpc && metrics, `services/${svc}/main.cc: default ports not found`);
     assert.ok(fullName, `protos/meltingdoc/${svc}/v1: no service found`);
-    facts[svc] = { grpc, metrics, fullName, flags: flagsIn(['libs', `services/${svc}`]) };
+    // Its own directory flags (--register_dir, --mail_dir): the root filesystem is read-only.
+    const dirFlags = [...flagsIn([`services/${svc}`])].filter((f) => f.endsWith('_dir'));
+    facts[svc] = { grpc, metrics, fullName, flags: flagsIn(['libs', `services/${svc}`]), dirFlags };
   }
   // The gateway links libs/tls for its flags, not libs/server's service flags.
   const gatewayMain = read('gateway/main.cc');
@@ -209,6 +211,16 @@ export function check(objs, facts, external, overlay) {
       for (const name of [`MELTINGDOC_${U}_PG_URL`, 'PGPASSWORD']) {
         if (JSON.stringify(envValue(jc, name)) !== JSON.stringify(envValue(c, name))) fail(`Job ${job.metadata.name}: ${name} differs from Deployment ${svc}'s`);
       }
+    }
+
+    // Directory flags: set, on a mounted volume (the root filesystem is read-only); the mail
+    // directory writable.
+    for (const flag of f.dirFlags) {
+      const dir = envValue(c, `MELTINGDOC_${U}_${flag.toUpperCase()}`)?.value;
+      const mount = dir && (c.volumeMounts ?? []).find((m) => dir === m.mountPath || dir.startsWith(`${m.mountPath}/`));
+      if (!dir) fail(`Deployment ${svc}: --${flag} is not set (its default is off or on the read-only root filesystem)`);
+      else if (!mount) fail(`Deployment ${svc}: --${flag}=${dir} is on no mounted volume (the root filesystem is read-only)`);
+      else if (flag === 'mail_dir' && mount.readOnly) fail(`Deployment ${svc}: --${flag}=${dir} is mounted read-only`);
     }
 
     // Mutual TLS: the mounted secret comes from a Certificate naming the Service.
@@ -360,6 +372,7 @@ export function check(objs, facts, external, overlay) {
     for (const v of spec.volumes ?? []) {
       if (v.secret && !has('Secret', v.secret.secretName) && !certSecrets.has(v.secret.secretName)) fail(`${id(w)}: volume ${v.name}: Secret ${v.secret.secretName} is made by nothing`);
       if (v.configMap && !has('ConfigMap', v.configMap.name)) fail(`${id(w)}: volume ${v.name}: ConfigMap ${v.configMap.name} is made by nothing`);
+      if (v.persistentVolumeClaim && !has('PersistentVolumeClaim', v.persistentVolumeClaim.claimName)) fail(`${id(w)}: volume ${v.name}: PersistentVolumeClaim ${v.persistentVolumeClaim.claimName} is made by nothing`);
     }
   }
 
@@ -410,6 +423,9 @@ const MUTATIONS = [
   ['gateway without egress to profiles', (o) => { const n = find(o, 'NetworkPolicy', 'gateway'); n.spec.egress = n.spec.egress.filter((r) => r.to[0].podSelector?.matchLabels?.['app.kubernetes.io/name'] !== 'profiles'); }, 'gateway has no egress to profiles'],
   ['no Ingress', (o) => { remove(o, 'Ingress', 'gateway'); }, 'no Ingress to it'],
   ['gateway flag typo', (o) => { podSpec(find(o, 'Deployment', 'gateway')).containers[0].env.push({ name: 'MELTINGDOC_GATEWAY_TLS_CERTS', value: 'x' }); }, 'meltingdoc-gateway has no flag --tls_certs'],
+  ['identity without the register directory', (o) => { const c = dep(o, 'identity'); c.env = c.env.filter((e) => e.name !== 'MELTINGDOC_IDENTITY_REGISTER_DIR'); }, 'Deployment identity: --register_dir is not set'],
+  ['register directory not mounted', (o) => { const c = dep(o, 'identity'); c.volumeMounts = c.volumeMounts.filter((m) => m.name !== 'register'); }, 'Deployment identity: --register_dir=/var/lib/meltingdoc/register is on no mounted volume'],
+  ['register claim made by nothing', (o) => { remove(o, 'PersistentVolumeClaim', 'identity-register'); }, 'PersistentVolumeClaim identity-register is made by nothing'],
   ['replicas under an HPA', (o) => { find(o, 'Deployment', 'profiles').spec.replicas = 2; }, 'sets replicas'],
 ];
 function find(objs, kind, name) { const o = objs.find((x) => x.kind === kind && x.metadata.name === name); assert.ok(o, `${kind}/${name}`); return o; }
