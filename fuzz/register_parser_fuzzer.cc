@@ -13,11 +13,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "libs/text/utf8.h"
 #include "services/identity/register_parser.h"
 
 namespace {
 
-using meltingdoc::identity::IsValidUtf8;
+using meltingdoc::text::IsValidUtf8;
 using meltingdoc::identity::RegisterBuilder;
 using meltingdoc::identity::RegisterCounts;
 using meltingdoc::identity::RegisterLineParser;

@@ -14,6 +14,7 @@
 #include "libs/common/request_id.h"
 #include "libs/common/uuid.h"
 #include "libs/server/grpc_status.h"
+#include "libs/text/utf8.h"
 #include "gateway/transcoder.h"
 #include "gateway/web_session.h"
 #include "meltingdoc/identity/v1/identity_service.pb.h"
@@ -522,7 +523,7 @@ void Gateway::Forward(std::shared_ptr<Exchange> ex, const Route* route_ptr, Path
   ex->context.AddMetadata("x-forwarded-for", ex->client_ip);
   // identity shows it in ListSessions ("Firefox on a laptop") so the user can recognize and
   // revoke a session. Not as `user-agent`: gRPC replaces that with its own.
-  if (auto ua = req.Header("user-agent"); ua.has_value() && ua->size() <= 512 && IsValidUtf8(*ua)) {
+  if (auto ua = req.Header("user-agent"); ua.has_value() && ua->size() <= 512 && text::IsValidUtf8(*ua)) {
     ex->context.AddMetadata("x-client-user-agent", std::string(*ua));
   }
   if (auto ts = req.Header("tracestate"); ts.has_value() && ts->size() <= 512) {

@@ -15,6 +15,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "libs/common/json_log.h"
 #include "libs/server/field_errors.h"
+#include "libs/text/utf8.h"
 
 namespace meltingdoc::gateway {
 namespace {
@@ -69,7 +70,7 @@ struct JsonNode {
 absl::StatusOr<std::string> LeafJson(const FieldDescriptor* f, absl::string_view name,
                                      absl::string_view value) {
   auto bad = [&](absl::string_view what) { return server::InvalidField(name, what); };
-  if (!IsValidUtf8(value)) return bad("invalid UTF-8");
+  if (!text::IsValidUtf8(value)) return bad("invalid UTF-8");
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_BOOL:
       if (value == "true" || value == "false") return std::string(value);
@@ -171,42 +172,6 @@ absl::Status JsonError(const ParseStatus& parse_error, absl::string_view fallbac
 
 }  // namespace
 
-bool IsValidUtf8(absl::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
-}
-
 absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bindings,
                           absl::string_view query, absl::string_view body, Message* request) {
   const Descriptor* input = request->GetDescriptor();
@@ -216,7 +181,7 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
   // The body first: path values then override what the body says about the same fields.
   const bool empty_body = absl::StripAsciiWhitespace(body).empty();
   if (!route.body.empty() && !empty_body) {
-    if (!IsValidUtf8(body)) return server::InvalidField("body", "invalid UTF-8");
+    if (!text::IsValidUtf8(body)) return server::InvalidField("body", "invalid UTF-8");
     if (route.body == "*") {
       if (auto s = google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(body.data(), body.size()), request, parse_options); !s.ok()) {
         return JsonError(s, "body");
@@ -247,7 +212,7 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
           (eq != absl::string_view::npos && !DecodeQueryComponent(pair.substr(eq + 1), &value))) {
         return server::InvalidField("query", "bad percent-encoding");
       }
-      if (!IsValidUtf8(name)) return server::InvalidField("query", "invalid UTF-8");
+      if (!text::IsValidUtf8(name)) return server::InvalidField("query", "invalid UTF-8");
       if (name.empty()) return server::InvalidField("query", "a parameter without a name");
       if (route.body == "*") {
         return server::InvalidField(name, "this route takes its fields from the JSON body, not the query");

@@ -32,7 +32,4 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
 // proto3's defaults; unset message fields are omitted.
 absl::StatusOr<std::string> ResponseToJson(const Route& route, const google::protobuf::Message& response);
 
-// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
-bool IsValidUtf8(absl::string_view text);
-
 }  // namespace meltingdoc::gateway

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/server/grpc_status.h"
 #include "libs/taxonomy/ordinal_specialties.h"
+#include "libs/text/utf8.h"
 #include "services/discussions/phi_guard.h"
 
 namespace meltingdoc::discussions {
@@ -33,18 +34,12 @@ void Limit(const std::string& field, const std::string& text, int max, bool requ
            std::vector<server::FieldViolation>& out) {
   if (required && Blank(text)) {
     out.push_back({field, "required"});
-  } else if (CodePointCount(text) > max) {
+  } else if (text::CodePointCount(text) > static_cast<size_t>(max)) {
     out.push_back({field, absl::StrCat("at most ", max, " characters")});
   }
 }
 
 }  // namespace
-
-int CodePointCount(absl::string_view text) {
-  int n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 bool IsSpecialtyCode(absl::string_view s) {
   return s.size() == 4 && s[0] == 'S' && s[1] == 'M' && absl::ascii_isdigit(static_cast<unsigned char>(s[2])) &&

@@ -28,9 +28,6 @@ inline constexpr int kMaxSpecialtyCodes = 3;
 inline constexpr int kMaxCompetenceTags = 10;
 inline constexpr int kMaxRequestId = 64;
 
-// Number of code points of UTF-8 text.
-int CodePointCount(absl::string_view text);
-
 bool IsSpecialtyCode(absl::string_view s);  // "SM" and two digits
 bool IsCompetenceTag(absl::string_view s);  // 2..40 of a-z, 0-9, '-'
 bool IsRequestId(absl::string_view s);      // 1..64 of A-Z, a-z, 0-9, '-', '_'

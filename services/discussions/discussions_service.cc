@@ -14,6 +14,7 @@
 #include "libs/server/stream_call.h"
 #include "libs/server/unary_call.h"
 #include "libs/taxonomy/ordinal_specialties.h"
+#include "libs/text/utf8.h"
 #include "services/discussions/case_validation.h"
 
 namespace meltingdoc::discussions {
@@ -94,7 +95,7 @@ std::string CasesTokenKind(const v1::ListCasesRequest& r, v1::CaseOrder order) {
 // Length limit, then the guard, on a reply's text.
 absl::Status CheckReplyText(const std::string& text) {
   if (absl::StripAsciiWhitespace(text).empty()) return server::InvalidField("text", "required");
-  if (CodePointCount(text) > kMaxReplyText) {
+  if (text::CodePointCount(text) > kMaxReplyText) {
     return server::InvalidField("text", absl::StrCat("at most ", kMaxReplyText, " characters"));
   }
   return CheckPatientData({{"text", &text}});
@@ -141,7 +142,7 @@ absl::StatusOr<ExportPosition> DecodeExportPosition(const std::string& token) {
 
 absl::Status CheckModerationReason(const std::string& reason) {
   if (absl::StripAsciiWhitespace(reason).empty()) return server::InvalidField("reason", "required");
-  if (CodePointCount(reason) > kMaxModerationReason) {
+  if (text::CodePointCount(reason) > kMaxModerationReason) {
     return server::InvalidField("reason", absl::StrCat("at most ", kMaxModerationReason, " characters"));
   }
   return absl::OkStatus();
@@ -265,10 +266,10 @@ absl::Status DiscussionsServiceImpl::DoCheckText(const grpc::ServerContextBase& 
                                                  const v1::CheckTextRequest& request,
                                                  v1::CheckTextResponse& response) {
   RETURN_IF_ERROR(VerifiedCaller(context, *verifier_).status());
-  if (CodePointCount(request.text()) > kMaxCheckText) {
+  if (text::CodePointCount(request.text()) > kMaxCheckText) {
     return server::InvalidField("text", absl::StrCat("at most ", kMaxCheckText, " characters"));
   }
-  if (CodePointCount(request.field()) > kMaxFieldName) {
+  if (text::CodePointCount(request.field()) > kMaxFieldName) {
     return server::InvalidField("field", absl::StrCat("at most ", kMaxFieldName, " characters"));
   }
   const std::string field = request.field().empty() ? "text" : request.field();
@@ -531,7 +532,7 @@ absl::Status DiscussionsServiceImpl::DoCreateGroup(const grpc::ServerContextBase
                                                    v1::CreateGroupResponse& response) {
   ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
   if (absl::StripAsciiWhitespace(request.title()).empty()) return server::InvalidField("title", "required");
-  if (CodePointCount(request.title()) > kMaxGroupTitle) {
+  if (text::CodePointCount(request.title()) > kMaxGroupTitle) {
     return server::InvalidField("title", absl::StrCat("at most ", kMaxGroupTitle, " characters"));
   }
   RETURN_IF_ERROR(CheckPatientData({{"title", &request.title()}}));
@@ -639,7 +640,7 @@ absl::Status DiscussionsServiceImpl::DoReportContent(const grpc::ServerContextBa
   if (request.reason() == v1::REPORT_REASON_UNSPECIFIED || !v1::ReportReason_IsValid(request.reason())) {
     return server::InvalidField("reason", "required: one of the ReportReason values");
   }
-  if (CodePointCount(request.details()) > kMaxReportDetails) {
+  if (text::CodePointCount(request.details()) > kMaxReportDetails) {
     return server::InvalidField("details", absl::StrCat("at most ", kMaxReportDetails, " characters"));
   }
   RETURN_IF_ERROR(CheckPatientData({{"details", &request.details()}}));

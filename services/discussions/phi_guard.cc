@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "libs/text/utf8.h"
 #include "services/discussions/phi_text.h"
 
 namespace meltingdoc::discussions {
@@ -107,7 +108,7 @@ std::vector<PhiFinding> FindPatientData(std::string_view text) {
   size_t byte = 0;
   for (size_t m = 0; m < sorted.size(); ++m) {
     for (; byte < sorted[m]; ++byte) {
-      if ((static_cast<unsigned char>(text[byte]) & 0xC0) != 0x80) ++cp;
+      if (text::StartsCodePoint(text[byte])) ++cp;
     }
     cp_of[m] = cp;
   }

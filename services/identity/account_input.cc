@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "libs/server/field_errors.h"
-#include "services/identity/password_policy.h"
+#include "libs/text/utf8.h"
 
 namespace meltingdoc::identity {
 
@@ -28,7 +28,7 @@ absl::Status CheckEmail(absl::string_view field, absl::string_view email) {
       return server::InvalidField(field, "an email address without spaces, quotes or <>,;");
     }
   }
-  if (CountCodePoints(email) < 0) return server::InvalidField(field, "must be valid UTF-8");
+  if (!text::IsValidUtf8(email)) return server::InvalidField(field, "must be valid UTF-8");
   return absl::OkStatus();
 }
 
@@ -41,8 +41,9 @@ absl::Status CheckText(absl::string_view field, absl::string_view text, int min,
   if (text.size() > static_cast<size_t>(4 * max)) {
     return server::InvalidField(field, absl::StrCat("at most ", max, " characters"));
   }
-  const int n = CountCodePoints(text);
-  if (n < 0) return server::InvalidField(field, "must be valid UTF-8");
+  const std::optional<size_t> count = text::ValidCodePointCount(text);
+  if (!count.has_value()) return server::InvalidField(field, "must be valid UTF-8");
+  const int n = static_cast<int>(*count);
   for (unsigned char c : text) {
     if (c < 0x20 || c == 0x7f) return server::InvalidField(field, "no control characters");
   }
@@ -76,15 +77,13 @@ std::string CleanUserAgent(absl::string_view user_agent) {
   size_t i = 0;
   while (i < user_agent.size() && count < kMaxUserAgentLength) {
     const unsigned char c = static_cast<unsigned char>(user_agent[i]);
-    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
-    if (i + len > user_agent.size()) break;
-    const absl::string_view ch = user_agent.substr(i, len);
-    if (len == 1 && (c < 0x20 || c >= 0x7f)) {
-      // control character or stray byte: dropped
-    } else if (CountCodePoints(ch) == 1) {
-      out.append(ch.data(), ch.size());
-      ++count;
+    const size_t len = text::SequenceLength(user_agent, i);
+    if (len == 0 || (len == 1 && (c < 0x20 || c == 0x7f))) {
+      ++i;  // control character or ill-formed byte: dropped
+      continue;
     }
+    out.append(user_agent.data() + i, len);
+    ++count;
     i += len;
   }
   return out;

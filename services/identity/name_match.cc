@@ -3,29 +3,11 @@
 #include <cstdint>
 
 #include "absl/strings/str_join.h"
+#include "libs/text/fold.h"
+#include "libs/text/utf8.h"
 
 namespace meltingdoc::identity {
 namespace {
-
-// Accent-free forms of U+00C0..U+00FF; "" marks a separator (× ÷).
-const char* const kLatin1Fold[64] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // C0
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss", // D0
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // E0
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y",  // F0
-};
-
-// Accent-free forms of U+0100..U+017F (Latin Extended-A), one or two letters each.
-const char* const kExtendedAFold[128] = {
-    "a",  "a",  "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",  // 100
-    "d",  "d",  "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",  // 110
-    "g",  "g",  "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",  // 120
-    "i",  "i",  "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",  // 130
-    "l",  "l",  "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",  // 140
-    "o",  "o",  "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",  // 150
-    "s",  "s",  "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",  // 160
-    "u",  "u",  "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",  // 170
-};
 
 bool IsSeparator(uint32_t cp) {
   switch (cp) {
@@ -41,50 +23,6 @@ bool IsSeparator(uint32_t cp) {
       return true;
     default:
       return false;
-  }
-}
-
-// Decodes one UTF-8 sequence at s[i]; invalid bytes decode as themselves (one byte).
-uint32_t DecodeAt(absl::string_view s, size_t& i) {
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  auto cont = [&](size_t k) -> int {
-    if (i + k >= s.size()) return -1;
-    const unsigned char b = static_cast<unsigned char>(s[i + k]);
-    return (b & 0xC0) == 0x80 ? (b & 0x3F) : -1;
-  };
-  if (c < 0x80) { i += 1; return c; }
-  if ((c & 0xE0) == 0xC0) {
-    const int b1 = cont(1);
-    if (b1 >= 0) { i += 2; return ((c & 0x1F) << 6) | b1; }
-  } else if ((c & 0xF0) == 0xE0) {
-    const int b1 = cont(1), b2 = cont(2);
-    if (b1 >= 0 && b2 >= 0) { i += 3; return ((c & 0x0F) << 12) | (b1 << 6) | b2; }
-  } else if ((c & 0xF8) == 0xF0) {
-    const int b1 = cont(1), b2 = cont(2), b3 = cont(3);
-    if (b1 >= 0 && b2 >= 0 && b3 >= 0) {
-      i += 4;
-      return ((c & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3;
-    }
-  }
-  i += 1;
-  return 0xFFFD;
-}
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
 }
 
@@ -108,26 +46,12 @@ std::vector<std::string> FoldNameTokens(absl::string_view utf8_name) {
     current.clear();
   };
   for (size_t i = 0; i < utf8_name.size();) {
-    const uint32_t cp = DecodeAt(utf8_name, i);
-    if (IsSeparator(cp)) {
+    uint32_t cp = 0;
+    if (!text::DecodeUtf8(utf8_name, i, cp)) cp = 0xFFFD;  // ill-formed byte
+    if (IsSeparator(cp) || cp == 0xD7 || cp == 0xF7) {      // × ÷ separate too
       flush();
-    } else if (cp >= 'A' && cp <= 'Z') {
-      current.push_back(static_cast<char>(cp - 'A' + 'a'));
-    } else if (cp < 0x80) {
-      current.push_back(static_cast<char>(cp));
-    } else if (cp >= 0x0300 && cp <= 0x036F) {
-      // Combining diacritical mark (decomposed input): dropped like a precomposed accent.
-    } else if (cp >= 0x00C0 && cp <= 0x00FF) {
-      const char* folded = kLatin1Fold[cp - 0x00C0];
-      if (*folded == '\0') {
-        flush();
-      } else {
-        current += folded;
-      }
-    } else if (cp >= 0x0100 && cp <= 0x017F) {
-      current += kExtendedAFold[cp - 0x0100];
     } else {
-      AppendUtf8(current, cp);
+      text::AppendFolded(current, cp);  // lower case, accent-free, combining marks dropped
     }
   }
   flush();

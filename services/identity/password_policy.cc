@@ -8,46 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "libs/server/field_errors.h"
+#include "libs/text/utf8.h"
 
 namespace meltingdoc::identity {
-
-int CountCodePoints(absl::string_view text) {
-  int count = 0;
-  size_t i = 0;
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  while (i < n) {
-    const unsigned char c = s[i];
-    int extra;
-    uint32_t cp;
-    if (c < 0x80) {
-      extra = 0;
-      cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return -1;
-    }
-    for (int k = 1; k <= extra; ++k) {
-      if (i + k >= n) return -1;
-      const unsigned char cc = s[i + k];
-      if ((cc & 0xC0) != 0x80) return -1;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-    i += extra + 1;
-    ++count;
-  }
-  return count;
-}
 
 absl::StatusOr<CommonPasswords> CommonPasswords::LoadFromFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -83,8 +46,9 @@ absl::Status CheckNewPassword(absl::string_view field, absl::string_view passwor
   if (password.size() > kMaxPasswordBytes) {
     return server::InvalidField(field, absl::StrCat("at most ", kMaxPasswordCodePoints, " characters"));
   }
-  const int n = CountCodePoints(password);
-  if (n < 0) return server::InvalidField(field, "must be valid UTF-8 text");
+  const std::optional<size_t> count = text::ValidCodePointCount(password);
+  if (!count.has_value()) return server::InvalidField(field, "must be valid UTF-8 text");
+  const size_t n = *count;
   if (n < kMinPasswordCodePoints) {
     return server::InvalidField(field, absl::StrCat("at least ", kMinPasswordCodePoints, " characters"));
   }
@@ -99,7 +63,8 @@ absl::Status CheckNewPassword(absl::string_view field, absl::string_view passwor
 
 absl::Status CheckPasswordInput(absl::string_view field, absl::string_view password) {
   if (password.empty()) return server::InvalidField(field, "required");
-  if (password.size() > kMaxPasswordBytes || CountCodePoints(password) > kMaxPasswordCodePoints) {
+  if (password.size() > kMaxPasswordBytes ||
+      text::ValidCodePointCount(password).value_or(0) > kMaxPasswordCodePoints) {
     return server::InvalidField(field, absl::StrCat("at most ", kMaxPasswordCodePoints, " characters"));
   }
   return absl::OkStatus();

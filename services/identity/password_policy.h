@@ -18,10 +18,6 @@ inline constexpr int kMaxPasswordCodePoints = 128;
 // 128 code points are at most 512 bytes of UTF-8.
 inline constexpr size_t kMaxPasswordBytes = 4 * kMaxPasswordCodePoints;
 
-// Number of code points of valid UTF-8 text, or -1 when the bytes are not valid UTF-8
-// (overlong forms, surrogates, and values above U+10FFFF are invalid).
-int CountCodePoints(absl::string_view text);
-
 class CommonPasswords {
  public:
   // Reads one password per line; '#!comment:' lines (john's header) and empty lines are

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/common/uuid.h"
+#include "libs/text/utf8.h"
 
 namespace meltingdoc::identity {
 namespace {
@@ -68,7 +69,7 @@ absl::StatusOr<ParsedRegister> ReadRegisterFile(const std::string& path) {
   RegisterBuilder builder;
   RegisterRow row;
   absl::Status status = ForEachLine(path, [&](absl::string_view line, int64_t line_number) -> absl::Status {
-    if (!IsValidUtf8(line)) {
+    if (!text::IsValidUtf8(line)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "line ", line_number,
           " is not valid UTF-8: old register extracts are Latin-1 (ISO-8859-1); convert the "

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/text/utf8.h"
 #include "services/identity/rpps.h"
 
 namespace meltingdoc::identity {
@@ -41,53 +42,6 @@ absl::string_view RejectReasonName(RejectReason reason) {
   return "unknown";
 }
 
-bool IsValidUtf8(absl::string_view bytes) {
-  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
-  const size_t n = bytes.size();
-  size_t i = 0;
-  while (i < n) {
-    // Fast path: eight ASCII bytes at a time.
-    if (i + 8 <= n) {
-      uint64_t chunk;
-      std::memcpy(&chunk, s + i, 8);
-      if ((chunk & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;  // continuation byte without a lead, C0/C1 overlong lead, or > F4
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 namespace {
 
 absl::string_view StripLineEnd(absl::string_view line) {
@@ -100,7 +54,7 @@ absl::string_view StripLineEnd(absl::string_view line) {
 absl::StatusOr<RegisterLineParser> RegisterLineParser::FromHeader(absl::string_view header) {
   if (header.size() >= 3 && header.substr(0, 3) == "\xEF\xBB\xBF") header.remove_prefix(3);
   header = StripLineEnd(header);
-  if (!IsValidUtf8(header)) {
+  if (!text::IsValidUtf8(header)) {
     return absl::InvalidArgumentError(
         "the header line is not valid UTF-8: old register extracts are Latin-1 (ISO-8859-1); "
         "convert the file with `iconv -f LATIN1 -t UTF-8` and import it again");

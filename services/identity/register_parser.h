@@ -65,9 +65,6 @@ struct RegisterRow {
   absl::string_view operator[](RegisterColumn c) const { return fields[c]; }
 };
 
-// True when `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, <= U+10FFFF).
-bool IsValidUtf8(absl::string_view bytes);
-
 class RegisterLineParser {
  public:
   // From the header line (without its line break; a UTF-8 byte-order mark and a trailing

@@ -10,6 +10,7 @@
 #include "libs/common/uuid.h"
 #include "libs/server/field_errors.h"
 #include "libs/server/unary_call.h"
+#include "libs/text/utf8.h"
 #include "services/identity/identity_service.h"
 #include "services/identity/rpps.h"
 
@@ -17,12 +18,6 @@ namespace meltingdoc::identity {
 namespace {
 
 constexpr absl::string_view kPendingPageKind = "identity.pending_verifications";
-
-size_t Utf8Length(absl::string_view s) {
-  size_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 void FillMe(MeView me, v1::GetMeResponse& response) {
   *response.mutable_account() = std::move(me.account);
@@ -125,7 +120,7 @@ absl::Status IdentityServiceImpl::DoDecideVerification(const grpc::ServerContext
     violations.push_back({"decision", "must be DECISION_APPROVE or DECISION_REJECT"});
   }
   const absl::string_view reason = absl::StripAsciiWhitespace(request.reason());
-  const size_t reason_chars = Utf8Length(reason);
+  const size_t reason_chars = text::CodePointCount(reason);
   if (reason_chars < kMinDecisionReasonChars || reason_chars > kMaxDecisionReasonChars) {
     violations.push_back({"reason", "required: 3 to 1000 characters saying why"});
   }

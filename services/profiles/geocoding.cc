@@ -5,7 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/profiles/text_fold.h"
+#include "libs/text/fold.h"
 
 namespace meltingdoc::profiles {
 
@@ -28,12 +28,12 @@ absl::StatusOr<CommuneCandidate> ChooseCommune(absl::string_view postcode, absl:
       distinct.push_back(&c);
     }
   }
-  const std::string wanted = FoldForMatch(commune);
+  const std::string wanted = text::FoldForMatch(commune);
   if (wanted.empty()) {
     if (distinct.size() == 1) return *distinct.front();
   } else {
     for (const CommuneCandidate& c : candidates) {
-      if (FoldForMatch(c.name) == wanted || (!c.alias.empty() && FoldForMatch(c.alias) == wanted)) return c;
+      if (text::FoldForMatch(c.name) == wanted || (!c.alias.empty() && text::FoldForMatch(c.alias) == wanted)) return c;
     }
   }
   std::vector<std::string> names;

@@ -22,7 +22,7 @@ struct CommuneCandidate {
   std::string coordinates_source;  // "commune" or "nearby" (see 0004_communes.sql)
 };
 
-// The candidate whose name or alias matches `commune` (FoldForMatch, so accents, case,
+// The candidate whose name or alias matches `commune` (text::FoldForMatch, so accents, case,
 // hyphens and "St" do not matter); when `commune` is empty, the only candidate if the postcode
 // serves exactly one commune. Errors are INVALID_ARGUMENT with a message for the user:
 // an unknown postcode, a name that matches none of the postcode's communes (the message lists

@@ -8,9 +8,9 @@
 #include "libs/common/uuid.h"
 #include "libs/runtime/authenticate.h"
 #include "libs/server/field_errors.h"
+#include "libs/text/utf8.h"
 #include "services/profiles/profile_validation.h"
 #include "services/profiles/profiles_service.h"
-#include "services/profiles/text_fold.h"
 
 namespace meltingdoc::profiles {
 namespace {
@@ -43,7 +43,7 @@ std::string EncodeCursor(absl::string_view kind, const ListCursor& cursor) {
 }
 
 absl::Status CheckCompetenceKey(const std::string& key) {
-  if (key.empty() || key.size() > 100 || !IsCleanText(key, false)) {
+  if (key.empty() || key.size() > 100 || !text::IsCleanText(key, false)) {
     return server::InvalidField("competence_key", "required: the key of a competence on the profile");
   }
   return absl::OkStatus();
@@ -62,10 +62,10 @@ absl::Status ProfilesServiceImpl::DoRequestConnection(const grpc::ServerContextB
                                                       v1::RequestConnectionResponse&) {
   ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context));
   ASSIGN_OR_RETURN(const std::string colleague, ColleagueId(request.profile_id(), caller.account_id));
-  if (!IsCleanText(request.message(), true)) {
+  if (!text::IsCleanText(request.message(), true)) {
     return server::InvalidField("message", "must be valid UTF-8 without control characters");
   }
-  if (Utf8Length(request.message()) > ProfileLimits::kConnectionMessage) {
+  if (text::CodePointCount(request.message()) > ProfileLimits::kConnectionMessage) {
     return server::InvalidField("message", absl::StrCat("at most ", ProfileLimits::kConnectionMessage, " characters"));
   }
   return store_->RequestConnection(caller.account_id, colleague, request.message());

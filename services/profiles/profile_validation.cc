@@ -7,8 +7,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/text/fold.h"
+#include "libs/text/utf8.h"
 #include "services/profiles/geocoding.h"
-#include "services/profiles/text_fold.h"
 
 namespace meltingdoc::profiles {
 namespace {
@@ -38,10 +39,10 @@ class Violations {
   // Length and cleanliness of a text field.
   void Text(const std::string& field, const std::string& value, size_t max, bool required,
             bool multiline) {
-    if (!IsCleanText(value, multiline)) {
+    if (!text::IsCleanText(value, multiline)) {
       Add(field, multiline ? "must be valid UTF-8 without control characters"
                            : "must be valid UTF-8 on one line, without control characters");
-    } else if (Utf8Length(value) > max) {
+    } else if (text::CodePointCount(value) > max) {
       Add(field, absl::StrCat("at most ", max, " characters"));
     } else if (required && absl::StripAsciiWhitespace(value).empty()) {
       Add(field, "required");
@@ -235,7 +236,7 @@ const std::set<std::string>& EditableProfileFields() {
 }
 
 std::string FreeCompetenceKey(absl::string_view label) {
-  return absl::StrCat("free:", FoldForMatch(label));
+  return absl::StrCat("free:", text::FoldForMatch(label));
 }
 
 bool IsIso639_1(absl::string_view code) {

@@ -8,7 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "services/profiles/text_fold.h"
+#include "libs/text/fold.h"
+#include "libs/text/utf8.h"
 
 namespace meltingdoc::profiles {
 
@@ -21,7 +22,7 @@ Taxonomy::Taxonomy(std::vector<SpecialtyEntry> specialties, std::vector<Competen
     const CompetenceEntry& c = competences_[i];
     competence_index_[c.code] = i;
     auto add = [&](absl::string_view term) {
-      std::vector<size_t>& hits = term_index_[FoldForMatch(term)];
+      std::vector<size_t>& hits = term_index_[text::FoldForMatch(term)];
       if (std::find(hits.begin(), hits.end(), i) == hits.end()) hits.push_back(i);
     };
     add(c.label);
@@ -54,7 +55,7 @@ std::vector<std::string> Taxonomy::AlternateCodes(absl::string_view canonical_co
 
 std::vector<const CompetenceEntry*> Taxonomy::FindByTerm(absl::string_view term) const {
   std::vector<const CompetenceEntry*> found;
-  auto it = term_index_.find(FoldForMatch(term));
+  auto it = term_index_.find(text::FoldForMatch(term));
   if (it == term_index_.end()) return found;
   for (size_t i : it->second) found.push_back(&competences_[i]);
   return found;
@@ -130,12 +131,12 @@ std::vector<std::string> CheckTaxonomy(const std::vector<SpecialtyEntry>& specia
     }
     if (!std::regex_match(c.code, kCode)) problems.push_back(absl::StrCat(c.code, ": malformed code"));
     if (!codes.insert(c.code).second) problems.push_back(absl::StrCat(c.code, ": duplicate code"));
-    if (c.label.empty() || Utf8Length(c.label) > 80) problems.push_back(absl::StrCat(c.code, ": label length"));
+    if (c.label.empty() || text::CodePointCount(c.label) > 80) problems.push_back(absl::StrCat(c.code, ": label length"));
     ++per_specialty[c.specialty_code];
     auto& seen = terms[c.specialty_code];
     auto note = [&](const std::string& term, bool is_label) {
-      const std::string folded = FoldForMatch(term);
-      if (folded.empty() || Utf8Length(term) > 80) {
+      const std::string folded = text::FoldForMatch(term);
+      if (folded.empty() || text::CodePointCount(term) > 80) {
         problems.push_back(absl::StrCat(c.code, ": bad ", is_label ? "label" : "synonym", " '", term, "'"));
         return;
       }

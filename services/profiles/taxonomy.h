@@ -38,7 +38,7 @@ class Taxonomy {
   // The register codes that share `canonical_code`, other than itself (SM54 → SM26, SM53).
   std::vector<std::string> AlternateCodes(absl::string_view canonical_code) const;
 
-  // Competences whose label or a synonym folds (FoldForMatch) to the same text as `term`:
+  // Competences whose label or a synonym folds (text::FoldForMatch) to the same text as `term`:
   // "PMA", "pma", "Fécondation in vitro" all find go-fertilite-amp.
   std::vector<const CompetenceEntry*> FindByTerm(absl::string_view term) const;
 

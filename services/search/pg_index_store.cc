@@ -13,8 +13,9 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/common/uuid.h"
+#include "libs/text/fold.h"
+#include "libs/text/utf8.h"
 #include "services/search/sql_params.h"
-#include "services/search/text_fold.h"
 
 namespace meltingdoc::search {
 namespace {
@@ -34,7 +35,7 @@ constexpr size_t kMinLexiconWordLength = 4;
 std::vector<std::string> LexiconWords(const std::vector<std::string>& texts) {
   std::set<std::string> words;
   for (const std::string& t : texts) {
-    for (std::string& w : FoldedWords(t)) {
+    for (std::string& w : text::FoldedWords(t)) {
       if (w.size() >= kMinLexiconWordLength && w.size() <= 64) words.insert(std::move(w));
     }
   }
@@ -130,14 +131,14 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   std::vector<int64_t> endorsements;
   int64_t endorsement_total = 0;
   for (const auto& c : pc.competences()) {
-    const std::string key = c.code().empty() ? "label:" + FoldedKey(c.label()) : c.code();
+    const std::string key = c.code().empty() ? "label:" + text::FoldedKey(c.label()) : c.code();
     if (key == "label:") continue;
     std::string doc = c.label();
     for (const std::string& s : c.synonyms()) absl::StrAppend(&doc, " ", s);
     competence_keys.push_back(key);
     filter_keys.push_back(key);
-    if (!c.code().empty() && !FoldedKey(c.label()).empty()) {
-      filter_keys.push_back("label:" + FoldedKey(c.label()));
+    if (!c.code().empty() && !text::FoldedKey(c.label()).empty()) {
+      filter_keys.push_back("label:" + text::FoldedKey(c.label()));
     }
     competence_labels.push_back(c.label());
     competence_docs.push_back(doc);
@@ -154,7 +155,7 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   for (const auto& pl : pc.places()) {
     place_texts.push_back(absl::StrJoin({pl.name(), pl.commune(), pl.postcode()}, " "));
     communes.push_back(pl.commune());
-    commune_keys.push_back(FoldedKey(pl.commune()));
+    commune_keys.push_back(text::FoldedKey(pl.commune()));
     postcodes.push_back(pl.postcode());
     const bool has = pl.has_coordinates() && pl.latitude() >= -90 && pl.latitude() <= 90 &&
                      pl.longitude() >= -180 && pl.longitude() <= 180;
@@ -165,7 +166,7 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   const std::vector<std::string> words =
       LexiconWords({names, specialty_and_competences, headline, places, pc.bio()});
   std::vector<std::string> languages(pc.languages().begin(), pc.languages().end());
-  for (std::string& l : languages) l = FoldedKey(l);
+  for (std::string& l : languages) l = text::FoldedKey(l);
 
   {
     SqlParams p;
@@ -230,7 +231,7 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   std::vector<std::string> kinds, keys, labels, values, details;
   const auto add = [&](const char* kind, const std::string& label, const std::string& value,
                        const std::string& detail) {
-    const std::string key = FoldedKey(label);
+    const std::string key = text::FoldedKey(label);
     if (key.empty() || value.empty()) return;
     kinds.push_back(kind);
     keys.push_back(key);
@@ -239,14 +240,14 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
     details.push_back(detail);
   };
   const std::string person = absl::StrJoin({pc.given_name(), pc.family_name()}, " ");
-  add("doctor", FoldedKey(person).empty() ? pc.display_name() : person, id, pc.specialty_label());
+  add("doctor", text::FoldedKey(person).empty() ? pc.display_name() : person, id, pc.specialty_label());
   add("specialty", pc.specialty_label(), pc.specialty_code(), "");
   for (const auto& c : pc.competences()) {
-    const std::string key = c.code().empty() ? "label:" + FoldedKey(c.label()) : c.code();
+    const std::string key = c.code().empty() ? "label:" + text::FoldedKey(c.label()) : c.code();
     add("competence", c.label(), key, "");
     for (const std::string& s : c.synonyms()) add("competence", s, key, c.label());
   }
-  for (const auto& pl : pc.places()) add("commune", pl.commune(), FoldedKey(pl.commune()), pl.departement());
+  for (const auto& pl : pc.places()) add("commune", pl.commune(), text::FoldedKey(pl.commune()), pl.departement());
   {
     SqlParams d;
     d.Exec(txn, absl::StrCat("DELETE FROM suggestions WHERE kind = 'doctor' AND value = ", d.Text(id)));
@@ -335,11 +336,11 @@ absl::StatusOr<ApplyResult> ApplyCaseChanged(pqxx::transaction_base& txn, const 
   if (existing.has_value() && existing->version >= event.aggregate_version()) {
     return ApplyResult::kStale;
   }
-  const std::string title = StripControlCharacters(cc.title());
+  const std::string title = text::StripControlCharacters(cc.title());
   std::vector<std::string> parts;
   for (const std::string* part : {&cc.context(), &cc.examination(), &cc.investigations(),
                                   &cc.question()}) {
-    if (!part->empty()) parts.push_back(StripControlCharacters(*part));
+    if (!part->empty()) parts.push_back(text::StripControlCharacters(*part));
   }
   const std::string body = absl::StrJoin(parts, "\n\n");
   std::vector<std::string> tags(cc.competence_tags().begin(), cc.competence_tags().end());
@@ -423,7 +424,7 @@ absl::StatusOr<ApplyResult> ApplyReplyChanged(pqxx::transaction_base& txn, const
   const pqxx::result c = p.Exec(
       txn, absl::StrCat("SELECT deleted FROM cases WHERE case_id = ", case_id, " FOR UPDATE"));
   const bool case_deleted = !c.empty() && c[0][0].as<bool>();
-  const std::string text = case_deleted ? "" : StripControlCharacters(rc.text());
+  const std::string text = case_deleted ? "" : text::StripControlCharacters(rc.text());
   const std::vector<std::string> words =
       case_deleted ? std::vector<std::string>{} : LexiconWords({text});
   p.Exec(txn, absl::StrCat(

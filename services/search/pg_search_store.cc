@@ -8,10 +8,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
+#include "libs/text/fold.h"
 #include "services/search/ranking.h"
 #include "services/search/snippet.h"
 #include "services/search/sql_params.h"
-#include "services/search/text_fold.h"
 
 namespace meltingdoc::search {
 namespace {
@@ -77,7 +77,7 @@ std::string DoctorFilter(SqlParams& p, const DoctorQuery& q, const std::string& 
   // no code); the index keeps both forms.
   for (const std::string& c : q.competence_keys) {
     where.push_back(absl::StrCat("d.competence_keys && ",
-                                 p.TextArray({c, "label:" + FoldedKey(c)})));
+                                 p.TextArray({c, "label:" + text::FoldedKey(c)})));
   }
   if (!q.languages.empty()) {
     where.push_back(absl::StrCat("d.languages && ", p.TextArray(q.languages)));
@@ -174,7 +174,7 @@ absl::StatusOr<std::optional<GeoPoint>> PgSearchStore::ResolvePlace(const std::s
                               "JOIN doctors d ON d.profile_id = pl.profile_id "
                               "WHERE NOT d.deleted AND pl.latitude IS NOT NULL AND "
                               "(pl.postcode = ", p.Text(place), " OR pl.commune_key = ",
-                              p.Text(FoldedKey(place)), ")"));
+                              p.Text(text::FoldedKey(place)), ")"));
         if (r.empty() || r[0][0].is_null()) return std::optional<GeoPoint>();
         return std::optional<GeoPoint>(GeoPoint{r[0][0].as<double>(), r[0][1].as<double>()});
       });

@@ -6,7 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/search/text_fold.h"
+#include "libs/text/fold.h"
 
 namespace meltingdoc::search {
 namespace {
@@ -69,7 +69,7 @@ bool IsStopWord(absl::string_view folded_word) { return StopWords().contains(fol
 
 ParsedQuery ParseQuery(absl::string_view raw) {
   ParsedQuery query;
-  const std::vector<std::string> words = FoldedWords(raw);
+  const std::vector<std::string> words = text::FoldedWords(raw);
   const bool last_is_finished =
       raw.empty() || absl::ascii_isspace(static_cast<unsigned char>(raw.back()));
   for (size_t i = 0; i < words.size() && query.terms.size() < kMaxQueryWords; ++i) {

@@ -11,8 +11,9 @@
 #include "libs/runtime/authenticate.h"
 #include "libs/server/field_errors.h"
 #include "libs/server/unary_call.h"
+#include "libs/text/fold.h"
+#include "libs/text/utf8.h"
 #include "services/search/sql_params.h"
-#include "services/search/text_fold.h"
 
 namespace meltingdoc::search {
 namespace {
@@ -28,7 +29,7 @@ absl::StatusOr<int> PageSize(int32_t requested) {
 }
 
 absl::Status CheckQuery(const std::string& query) {
-  if (CodePointCount(query) > kMaxQueryCodePoints) {
+  if (text::CodePointCount(query) > kMaxQueryCodePoints) {
     return server::InvalidField("query", absl::StrCat("at most ", kMaxQueryCodePoints, " characters"));
   }
   return absl::OkStatus();
@@ -40,7 +41,7 @@ absl::Status CheckValues(absl::string_view field,
     return server::InvalidField(field, absl::StrCat("at most ", kMaxFilterValues, " values"));
   }
   for (const std::string& v : values) {
-    if (v.empty() || CodePointCount(v) > kMaxFilterValueLength) {
+    if (v.empty() || text::CodePointCount(v) > kMaxFilterValueLength) {
       return server::InvalidField(
           field, absl::StrCat("each value must have 1 to ", kMaxFilterValueLength, " characters"));
     }
@@ -138,7 +139,7 @@ absl::Status SearchServiceImpl::DoSearchDoctors(const grpc::ServerContextBase& c
   RETURN_IF_ERROR(CheckValues("languages", request.languages()));
   q.specialty_codes.assign(request.specialty_codes().begin(), request.specialty_codes().end());
   q.competence_keys.assign(request.competences().begin(), request.competences().end());
-  for (const std::string& l : request.languages()) q.languages.push_back(FoldedKey(l));
+  for (const std::string& l : request.languages()) q.languages.push_back(text::FoldedKey(l));
   q.accepting_referrals = request.accepting_referrals();
 
   if (request.has_near()) {
@@ -158,7 +159,7 @@ absl::Status SearchServiceImpl::DoSearchDoctors(const grpc::ServerContextBase& c
         q.origin = GeoPoint{near.point().latitude(), near.point().longitude()};
         break;
       case v1::GeoFilter::kPlace: {
-        if (FoldedKey(near.place()).empty() || CodePointCount(near.place()) > 100) {
+        if (text::FoldedKey(near.place()).empty() || text::CodePointCount(near.place()) > 100) {
           return server::InvalidField("near.place", "a commune name or a postcode, at most 100 characters");
         }
         ASSIGN_OR_RETURN(std::optional<GeoPoint> origin, store_->ResolvePlace(near.place()));
@@ -247,7 +248,7 @@ absl::Status SearchServiceImpl::DoSuggest(const grpc::ServerContextBase& context
                                           v1::SuggestResponse& response) {
   ASSIGN_OR_RETURN(const auth::Principal caller, runtime::Authenticate(context, *verifier_));
   RETURN_IF_ERROR(auth::RequireVerified(caller));
-  if (request.prefix().empty() || CodePointCount(request.prefix()) > kMaxSuggestPrefixCodePoints) {
+  if (request.prefix().empty() || text::CodePointCount(request.prefix()) > kMaxSuggestPrefixCodePoints) {
     return server::InvalidField(
         "prefix", absl::StrCat("must have 1 to ", kMaxSuggestPrefixCodePoints, " characters"));
   }
@@ -265,7 +266,7 @@ absl::Status SearchServiceImpl::DoSuggest(const grpc::ServerContextBase& context
       default: return server::InvalidField("kinds", "unknown suggestion kind");
     }
   }
-  const std::string key = FoldedKey(request.prefix());
+  const std::string key = text::FoldedKey(request.prefix());
   if (key.empty()) return absl::OkStatus();  // only punctuation: nothing to suggest
   ASSIGN_OR_RETURN(std::vector<v1::Suggestion> suggestions, store_->Suggest(key, limit, kinds));
   for (v1::Suggestion& s : suggestions) *response.add_suggestions() = std::move(s);

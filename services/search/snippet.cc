@@ -1,6 +1,6 @@
 #include "services/search/snippet.h"
 
-#include "services/search/text_fold.h"
+#include "libs/text/utf8.h"
 
 namespace meltingdoc::search {
 
@@ -19,7 +19,7 @@ Snippet ParseMarkedSnippet(absl::string_view marked) {
       open = -1;
       continue;
     }
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++code_points;
+    if (text::StartsCodePoint(c)) ++code_points;
     out.text.push_back(c);
   }
   if (open >= 0 && code_points > open) out.highlights.emplace_back(open, code_points);

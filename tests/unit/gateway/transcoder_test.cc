@@ -174,15 +174,5 @@ TEST_F(TranscoderTest, ResponsesUseLowerCamelCaseEnumNamesInt64StringsAndDefault
             R"("publishTime":"2026-01-02T03:04:05Z"})");
 }
 
-TEST(Utf8Test, AcceptsValidAndRefusesInvalid) {
-  EXPECT_TRUE(IsValidUtf8("plain"));
-  EXPECT_TRUE(IsValidUtf8("gyn\xC3\xA9" "cologie \xE2\x82\xAC \xF0\x9F\xA9\xBA"));
-  EXPECT_FALSE(IsValidUtf8("\xC3"));
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xFF"));
-}
-
 }  // namespace
 }  // namespace meltingdoc::gateway

@@ -16,18 +16,6 @@ std::string Repeat(const std::string& s, int n) {
   return out;
 }
 
-TEST(CountCodePointsTest, CountsCodePointsNotBytes) {
-  EXPECT_EQ(CountCodePoints(""), 0);
-  EXPECT_EQ(CountCodePoints("abc"), 3);
-  EXPECT_EQ(CountCodePoints("é"), 1);            // 2 bytes
-  EXPECT_EQ(CountCodePoints("€"), 1);            // 3 bytes
-  EXPECT_EQ(CountCodePoints("\xF0\x9F\x94\x91"), 1);  // U+1F511, 4 bytes
-  EXPECT_EQ(CountCodePoints("\xC3"), -1);        // truncated
-  EXPECT_EQ(CountCodePoints("\xC0\xAF"), -1);    // overlong '/'
-  EXPECT_EQ(CountCodePoints("\xED\xA0\x80"), -1);  // surrogate
-  EXPECT_EQ(CountCodePoints("\xFF"), -1);
-}
-
 class PolicyTest : public ::testing::Test {
  protected:
   CommonPasswords common_ = CommonPasswords::FromText(

@@ -159,15 +159,6 @@ TEST(RegisterLines, RejectionsWithReasons) {
   EXPECT_EQ(rejects(RegisterLine(RegisterVariant::kCurrent, no_profession)), "missing_profession");
 }
 
-TEST(Utf8, ValidAndInvalid) {
-  EXPECT_TRUE(IsValidUtf8("Hélène Lévêque Œ ß 𝄞 plain ascii long enough for the fast path"));
-  EXPECT_FALSE(IsValidUtf8("H\xE9l\xE8ne"));          // Latin-1 é, è
-  EXPECT_FALSE(IsValidUtf8("abcdefgh\xC3"));          // truncated sequence
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));              // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));          // UTF-16 surrogate
-  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));      // above U+10FFFF
-}
-
 TEST(RegisterBuilder, CollapsesRowsPerPersonKeepingSavoirFaireAndPlaces) {
   auto parser = RegisterLineParser::FromHeader(RegisterHeader(RegisterVariant::kCurrent));
   ASSERT_TRUE(parser.ok());

@@ -7,7 +7,6 @@
 #include "absl/strings/str_replace.h"
 #include "libs/pg/migrations.h"
 #include "services/profiles/taxonomy.h"
-#include "services/profiles/text_fold.h"
 
 const std::vector<meltingdoc::pg::Migration>& ProfilesMigrations();
 
@@ -136,22 +135,6 @@ TEST(ParseTaxonomyBlockTest, RejectsMalformedLines) {
   ASSERT_TRUE(ok.ok());
   ASSERT_EQ(ok->size(), 1u);
   EXPECT_THAT((*ok)[0].synonyms, ElementsAre("x", "y"));
-}
-
-TEST(TextFoldTest, FoldsFrenchText) {
-  EXPECT_EQ(FoldForMatch("Fertilité et AMP"), "fertilite et amp");
-  EXPECT_EQ(FoldForMatch("  St-Étienne  "), "saint etienne");
-  EXPECT_EQ(FoldForMatch("Sainte-Foy-lès-Lyon"), "sainte foy les lyon");
-  EXPECT_EQ(FoldForMatch("Ste Foy lès Lyon"), "sainte foy les lyon");
-  EXPECT_EQ(FoldForMatch("L'Haÿ-les-Roses"), "l hay les roses");
-  EXPECT_EQ(FoldForMatch("Cœur"), "coeur");
-  EXPECT_EQ(FoldForMatch("— «»"), "");
-  EXPECT_EQ(Utf8Length("é"), 1u);
-  EXPECT_EQ(Utf8Length("abc"), 3u);
-  EXPECT_TRUE(IsCleanText("ligne\nsuivante", true));
-  EXPECT_FALSE(IsCleanText("ligne\nsuivante", false));
-  EXPECT_FALSE(IsCleanText(std::string("a\0b", 3), true));
-  EXPECT_FALSE(IsCleanText("\xC3", true));
 }
 
 }  // namespace
