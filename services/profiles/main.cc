@@ -67,6 +67,7 @@ class ProfilesServer : private ProfilesParts, public ProfilesServiceImpl {
     consumer.Start();
   }
   ~ProfilesServer() override { consumer.Stop(); }
+  absl::Status SyncSpecialties() { return store.SyncSpecialties(); }
 };
 
 }  // namespace
@@ -91,7 +92,10 @@ int main(int argc, char** argv) {
             meltingdoc::redis::ParseRedisAddress(absl::GetFlag(FLAGS_redis));
         if (!redis_options.ok()) return redis_options.status();
         std::vector<std::unique_ptr<grpc::Service>> services;
-        services.push_back(std::make_unique<meltingdoc::profiles::ProfilesServer>(rt, *redis_options));
+        auto server = std::make_unique<meltingdoc::profiles::ProfilesServer>(rt, *redis_options);
+        // The specialties table follows the suite's one list (libs/taxonomy) before any call.
+        if (absl::Status s = server->SyncSpecialties(); !s.ok()) return s;
+        services.push_back(std::move(server));
         return services;
       });
 }

@@ -12,6 +12,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/common/uuid.h"
 #include "libs/outbox/outbox_store.h"
+#include "libs/taxonomy/ordinal_specialties.h"
 
 namespace meltingdoc::profiles {
 
@@ -392,6 +393,57 @@ absl::StatusOr<std::vector<CommuneCandidate>> PgProfilesStore::FindCommunes(cons
         }
         return found;
       });
+}
+
+// --- the suite's list of specialties ---
+
+absl::Status PgProfilesStore::SyncSpecialties() {
+  return pool_->InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
+    txn.exec("SELECT pg_advisory_xact_lock(hashtext('profiles.specialties'))");
+    txn.exec("SET CONSTRAINTS ALL DEFERRED");  // canonical_code may name a code inserted later
+    // The list as one jsonb parameter: [{"code":…,"label":…,"canonical_code":…}, …].
+    std::string list = "[";
+    for (const taxonomy::OrdinalSpecialty& s : taxonomy::OrdinalSpecialties()) {
+      absl::StrAppend(&list, list.size() > 1 ? "," : "", "{\"code\":", JsonQuote(s.code),
+                      ",\"label\":", JsonQuote(s.label), ",\"canonical_code\":", JsonQuote(s.canonical_code), "}");
+    }
+    list += "]";
+    const pqxx::result changed = txn.exec_params(
+        "INSERT INTO specialties (code, label, canonical_code) "
+        "SELECT code, label, canonical_code "
+        "FROM jsonb_to_recordset($1::jsonb) AS l(code text, label text, canonical_code text) "
+        "ON CONFLICT (code) DO UPDATE SET label = EXCLUDED.label, canonical_code = EXCLUDED.canonical_code "
+        "WHERE (specialties.label, specialties.canonical_code) IS DISTINCT FROM "
+        "      (EXCLUDED.label, EXCLUDED.canonical_code) "
+        "RETURNING code",
+        list);
+    txn.exec(
+        "INSERT INTO savoir_faire (type_code, code, label) SELECT 'S', code, label FROM specialties "
+        "ON CONFLICT (code) DO UPDATE SET label = EXCLUDED.label "
+        "WHERE savoir_faire.type_code = 'S' AND savoir_faire.label <> EXCLUDED.label");
+    for (const pqxx::row& r : txn.exec_params(
+             "SELECT code FROM specialties WHERE code NOT IN "
+             "  (SELECT l->>'code' FROM jsonb_array_elements($1::jsonb) l) ORDER BY code",
+             list)) {
+      const std::string code = r[0].as<std::string>();
+      LogJson({{"msg", absl::string_view("specialty not in libs/taxonomy kept")},
+               {"code", absl::string_view(code)}});
+    }
+    if (changed.empty()) return absl::OkStatus();
+    std::vector<std::string> changed_codes;
+    for (const pqxx::row& r : changed) changed_codes.push_back(r[0].as<std::string>());
+    const std::string changed_text = absl::StrJoin(changed_codes, ",");
+    LogJson({{"msg", absl::string_view("specialties synced from libs/taxonomy")},
+             {"changed", absl::string_view(changed_text)}});
+    // Snapshots carry the canonical code (and our label when identity sent none).
+    for (const pqxx::row& r : txn.exec_params(
+             "SELECT profile_id::text FROM profiles WHERE specialty_code = ANY(string_to_array($1, ',')) "
+             "ORDER BY 1",
+             changed_text)) {
+      RETURN_IF_ERROR(pgstore::BumpAndPublish(txn, r[0].as<std::string>(), *clock_));
+    }
+    return absl::OkStatus();
+  });
 }
 
 // --- identity's events ---

@@ -44,6 +44,13 @@ class PgProfilesStore final : public ProfilesStore, public ProfileStamps {
   // in the consumer's transaction; older aggregate versions than the one applied are ignored.
   absl::Status ApplyIdentityEvent(pqxx::transaction_base& txn, const events::v1::Event& event);
 
+  // Makes `specialties` (and the savoir-faire of type S) equal to the suite's one list,
+  // libs/taxonomy (TRE_R38): adds missing codes, corrects labels and canonical codes, and
+  // republishes the snapshots of the profiles whose specialty changed. Run at start-up before
+  // serving; a no-op when nothing differs. Never deletes (profiles reference the codes): a code
+  // in the table but not in the list is logged.
+  absl::Status SyncSpecialties();
+
  private:
   pg::Pool* const pool_;
   const Clock* const clock_;

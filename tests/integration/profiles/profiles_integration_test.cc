@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "libs/common/uuid.h"
 #include "libs/redis/redis_client.h"
+#include "libs/taxonomy/ordinal_specialties.h"
 #include "meltingdoc/events/v1/event.pb.h"
 #include "meltingdoc/profiles/v1/profiles_service.grpc.pb.h"
 #include "tests/integration/system/call_helpers.h"
@@ -909,6 +910,44 @@ TEST_F(ProfilesIntegrationTest, ExportPagesThroughEveryProfile) {
   }
   EXPECT_EQ(static_cast<int>(ids.size()), total);
   EXPECT_GE(pages, total / 2);
+}
+
+// The specialties table is libs/taxonomy's list: synced at every start, a drifted or missing
+// row corrected and the snapshots of the profiles concerned republished.
+TEST_F(ProfilesIntegrationTest, SpecialtiesFollowLibsTaxonomy) {
+  auto table = [] {
+    return Sql("SELECT string_agg(code || '|' || label || '|' || canonical_code, E'\\n' ORDER BY code) "
+               "FROM profiles.specialties");
+  };
+  std::string expected;
+  for (const taxonomy::OrdinalSpecialty& s : taxonomy::OrdinalSpecialties()) {
+    absl::StrAppend(&expected, expected.empty() ? "" : "\n", s.code, "|", s.label, "|", s.canonical_code);
+  }
+  EXPECT_EQ(table(), expected);
+  EXPECT_EQ(Sql("SELECT count(*) FROM profiles.specialties s JOIN profiles.savoir_faire f USING (code) "
+                "WHERE f.type_code = 'S' AND f.label = s.label"),
+            "95");
+
+  const std::string doctor = NewDoctor("Ines", "Derive", "SM21");
+  const size_t events_before = Outbox(doctor).size();
+  // Drift: a label changed by hand, a canonical code wrong, a row gone, a savoir-faire label.
+  Sql("UPDATE profiles.specialties SET label = 'Hématologie (ancien libellé)' WHERE code = 'SM21'; "
+      "UPDATE profiles.specialties SET canonical_code = 'SM20' WHERE code = 'SM19'; "
+      "DELETE FROM profiles.specialties WHERE code = 'SM95'; "
+      "UPDATE profiles.savoir_faire SET label = 'x' WHERE code = 'SM22'");
+  ASSERT_NE(table(), expected);
+  // A second instance starting on the same database syncs before it serves.
+  auto second = ServiceProcess::Start({.service = "profiles",
+                                       .pg_url = db_->Url("profiles"),
+                                       .redis_port = redis_server_->port(),
+                                       .public_keys_file = tokens_->public_keys_file(),
+                                       .extra_env = {}});
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_TRUE((*second)->WaitForHealth(true, absl::Seconds(60)).ok()) << (*second)->ReadLog();
+  EXPECT_EQ(table(), expected);
+  EXPECT_EQ(Sql("SELECT label FROM profiles.savoir_faire WHERE code = 'SM22'"), "Hématologie, option Maladie du sang");
+  EXPECT_EQ(Outbox(doctor).size(), events_before + 1) << "the SM21 doctor's snapshot is republished";
+  second->reset();
 }
 
 TEST_F(ProfilesIntegrationTest, CommuneTable) {
