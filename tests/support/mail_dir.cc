@@ -6,14 +6,13 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
-#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace meltingdoc::testing {
 
-absl::StatusOr<std::string> ConfirmationCodeIn(const std::string& dir, const std::string& email) {
+std::vector<std::string> MailsTo(const std::string& dir, const std::string& email) {
   std::vector<std::string> names;
   if (DIR* d = ::opendir(dir.c_str())) {
     while (dirent* e = ::readdir(d)) {
@@ -22,16 +21,25 @@ absl::StatusOr<std::string> ConfirmationCodeIn(const std::string& dir, const std
     }
     ::closedir(d);
   }
-  std::sort(names.rbegin(), names.rend());  // "<unix micros>-<uuid>.eml": newest first
-  static const std::regex kCode("confirmation code is ([0-9]{6})");
+  std::sort(names.begin(), names.end());  // "<unix micros>-<uuid>.eml": oldest first
+  std::vector<std::string> texts;
   for (const std::string& name : names) {
     std::ifstream in(dir + "/" + name);
     std::stringstream content;
     content << in.rdbuf();
-    if (!absl::StrContains(content.str(), absl::StrCat("\r\nTo: ", email, "\r\n"))) continue;
+    if (absl::StrContains(content.str(), absl::StrCat("\r\nTo: ", email, "\r\n"))) {
+      texts.push_back(content.str());
+    }
+  }
+  return texts;
+}
+
+absl::StatusOr<std::string> ConfirmationCodeIn(const std::string& dir, const std::string& email) {
+  const std::vector<std::string> mails = MailsTo(dir, email);
+  static const std::regex kCode("confirmation code is ([0-9]{6})");
+  for (auto it = mails.rbegin(); it != mails.rend(); ++it) {
     std::smatch m;
-    const std::string text = content.str();
-    if (std::regex_search(text, m, kCode)) return m[1].str();
+    if (std::regex_search(*it, m, kCode)) return m[1].str();
   }
   return absl::NotFoundError(absl::StrCat("no confirmation mail to ", email, " in ", dir));
 }

@@ -27,7 +27,7 @@ struct ServiceProcessOptions {
   int metrics_port = 0;
   // For channel() and WaitForHealth; null: plaintext. A service started with TLS flags in
   // extra_env needs TLS credentials here.
-  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr;
 };
 
 class ServiceProcess {

@@ -24,10 +24,10 @@ struct SuiteStackOptions {
   int pg_port = 0;     // cluster of the scratch database
   int redis_port = 0;  // services and gateway
   bool gateway = true;
-  std::string web_root;                            // gateway static files; "" for none
-  std::map<std::string, std::string> gateway_env;  // MELTINGDOC_GATEWAY_*
+  std::string web_root{};                          // gateway static files; "" for none
+  std::map<std::string, std::string> gateway_env{};  // MELTINGDOC_GATEWAY_*
   // Per service name ("identity"...), MELTINGDOC_<SERVICE>_* variables.
-  std::map<std::string, std::map<std::string, std::string>> service_env;
+  std::map<std::string, std::map<std::string, std::string>> service_env{};
 };
 
 class SuiteStack {

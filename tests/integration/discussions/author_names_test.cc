@@ -162,8 +162,8 @@ TEST_F(AuthorNamesTest, NamesFromProfilesThenNoneWhenProfilesIsDown) {
     ASSERT_TRUE(stub_->ListCases(CallAs(reader).get(), list, &page).ok());
     EXPECT_LT(absl::Now() - t0, absl::Seconds(2)) << "profiles down must not stall the page";
     for (const auto& c : page.cases()) {
-      if (c.title() == "Cas de Claire") EXPECT_EQ(c.author_name(), "Claire Martin") << "cached";
-      if (c.title() == "Cas d'un nouveau") EXPECT_EQ(c.author_name(), "");
+      if (c.title() == "Cas de Claire") { EXPECT_EQ(c.author_name(), "Claire Martin") << "cached"; }
+      if (c.title() == "Cas d'un nouveau") { EXPECT_EQ(c.author_name(), ""); }
     }
   }
   ASSERT_TRUE(profiles_->process().Signal(SIGCONT));

@@ -152,9 +152,9 @@ TEST_F(ExportTest, EverythingSearchIndexesInOrderAndResumable) {
       case_order.push_back(current);
       EXPECT_EQ(std::to_string(e.aggregate_version()),
                 Sql("SELECT version FROM discussions.cases WHERE case_id = '" + current + "'"));
-      if (current == c4.case_id()) EXPECT_TRUE(e.has_case_deleted());
-      if (current == c5.case_id()) EXPECT_TRUE(e.case_changed().hidden());
-      if (current == c3.case_id()) EXPECT_TRUE(e.case_changed().private_group());
+      if (current == c4.case_id()) { EXPECT_TRUE(e.has_case_deleted()); }
+      if (current == c5.case_id()) { EXPECT_TRUE(e.case_changed().hidden()); }
+      if (current == c3.case_id()) { EXPECT_TRUE(e.case_changed().private_group()); }
       if (current == c1.case_id()) {
         EXPECT_EQ(e.case_changed().title(), "Export un");
         EXPECT_EQ(e.case_changed().reply_count(), 3);

@@ -1,12 +1,8 @@
 #include "tests/integration/identity_accounts/identity_client.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 
-#include <algorithm>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -15,33 +11,11 @@
 #include "libs/auth/base64url.h"
 #include "libs/auth/token_format.h"
 #include "libs/common/uuid.h"
+#include "tests/support/mail_dir.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 
 namespace meltingdoc::testing {
-namespace {
-
-std::vector<std::string> MailsTo(const std::string& dir, const std::string& email) {
-  std::vector<std::string> names;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* e = ::readdir(d)) {
-      const std::string name = e->d_name;
-      if (absl::EndsWith(name, ".eml")) names.push_back(name);
-    }
-    ::closedir(d);
-  }
-  std::sort(names.begin(), names.end());  // "<unix micros>-<uuid>.eml": oldest first
-  std::vector<std::string> texts;
-  for (const std::string& name : names) {
-    std::ifstream in(dir + "/" + name);
-    std::stringstream content;
-    content << in.rdbuf();
-    if (absl::StrContains(content.str(), absl::StrCat("\r\nTo: ", email, "\r\n"))) texts.push_back(content.str());
-  }
-  return texts;
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<IdentityUnderTest>> IdentityUnderTest::Start(int pg_port, int redis_port) {
   auto t = std::make_unique<IdentityUnderTest>();
@@ -70,13 +44,7 @@ absl::StatusOr<std::unique_ptr<IdentityUnderTest>> IdentityUnderTest::Start(int 
 }
 
 absl::StatusOr<std::string> IdentityUnderTest::ConfirmationCode(const std::string& email) const {
-  const std::vector<std::string> mails = MailsTo(mail_dir, email);
-  static const std::regex kCode("confirmation code is ([0-9]{6})");
-  for (auto it = mails.rbegin(); it != mails.rend(); ++it) {
-    std::smatch m;
-    if (std::regex_search(*it, m, kCode)) return m[1].str();
-  }
-  return absl::NotFoundError(absl::StrCat("no confirmation mail to ", email, " in ", mail_dir));
+  return ConfirmationCodeIn(mail_dir, email);
 }
 
 int IdentityUnderTest::MailCount(const std::string& email) const {
