@@ -52,4 +52,23 @@ absl::StatusOr<CommuneCandidate> ChooseCommune(absl::string_view postcode, absl:
                                                  "; it serves ", absl::StrJoin(names, ", ")));
 }
 
+std::optional<v1::PracticePlace> PlaceFromRegister(absl::string_view postcode, absl::string_view commune,
+                                                   const std::vector<CommuneCandidate>& candidates) {
+  if (!IsPostcode(postcode)) return std::nullopt;
+  absl::StatusOr<CommuneCandidate> chosen = ChooseCommune(postcode, commune, candidates);
+  if (!chosen.ok()) chosen = ChooseCommune(postcode, "", candidates);
+  if (!chosen.ok()) return std::nullopt;
+  v1::PracticePlace place;
+  place.set_name(chosen->name);
+  place.set_postcode(std::string(postcode));
+  place.set_commune(chosen->name);
+  place.set_insee_code(chosen->insee_code);
+  if (chosen->has_coordinates) {
+    place.set_latitude(chosen->latitude);
+    place.set_longitude(chosen->longitude);
+    place.set_coordinates_source(chosen->coordinates_source);
+  }
+  return place;
+}
+
 }  // namespace meltingdoc::profiles

@@ -2,11 +2,13 @@
 // name) among the communes that the postcode serves (read from the commune table). No I/O.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "meltingdoc/profiles/v1/profiles_service.pb.h"
 
 namespace meltingdoc::profiles {
 
@@ -32,5 +34,15 @@ absl::StatusOr<CommuneCandidate> ChooseCommune(absl::string_view postcode, absl:
 
 // True for a 5-digit French postcode ("01000".."98999").
 bool IsPostcode(absl::string_view postcode);
+
+// A practice place from a site of the national register (identity's AccountVerified: the
+// postcode and the commune label of "coord. structure", e.g. "LYON", "ST ETIENNE"), geocoded
+// like a doctor's entry among `candidates` (the communes the postcode serves); when the label
+// matches none of them but the postcode serves one commune, that one. The register gives no
+// usable site name: the place is named after its commune, kind unspecified, not accepting
+// referrals, all editable by the doctor. nullopt when the postcode is unknown, or shared by
+// several communes none of which the label names.
+std::optional<v1::PracticePlace> PlaceFromRegister(absl::string_view postcode, absl::string_view commune,
+                                                   const std::vector<CommuneCandidate>& candidates);
 
 }  // namespace meltingdoc::profiles

@@ -195,7 +195,10 @@ absl::StatusOr<std::vector<v1::Suggestion>> PgProfilesStore::SuggestColleagues(c
                 "           FROM connections c JOIN friends f ON f.id IN (c.requester_id, c.addressee_id) "
                 "           WHERE c.status = 'accepted' GROUP BY 1), "
                 "my_places AS (SELECT lower(pl->>'name') AS name, coalesce(pl->>'insee_code', '') AS insee "
-                "              FROM me, jsonb_array_elements(me.practice_places) pl), "
+                "              FROM me, jsonb_array_elements(me.practice_places) pl "
+                // A place named only by its commune (a register site not yet renamed by the
+                // doctor) says no more than the commune: it is not "the same place".
+                "              WHERE lower(pl->>'name') <> lower(coalesce(pl->>'commune', ''))), "
                 "same_place AS (SELECT DISTINCT o.profile_id AS id FROM profiles o, "
                 "                 jsonb_array_elements(o.practice_places) pl, my_places m "
                 "               WHERE lower(pl->>'name') = m.name AND coalesce(pl->>'insee_code', '') = m.insee), "

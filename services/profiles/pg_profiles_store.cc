@@ -52,6 +52,51 @@ absl::Status ParseJsonColumns(const std::string& savoir_faire, const std::string
   return absl::OkStatus();
 }
 
+// The communes a postcode serves, one row per (commune, La Poste alias), most populous first.
+std::vector<CommuneCandidate> ReadCommunes(pqxx::transaction_base& txn, const std::string& postcode) {
+  std::vector<CommuneCandidate> found;
+  const pqxx::result rows = txn.exec_params(
+      "SELECT c.insee_code, c.name, cp.alias, c.departement, c.latitude IS NOT NULL, "
+      "       coalesce(c.latitude, 0), coalesce(c.longitude, 0), c.coordinates_source "
+      "FROM commune_postcodes cp JOIN communes c USING (insee_code) "
+      "WHERE cp.postcode = $1 ORDER BY c.population DESC, c.insee_code, cp.alias",
+      postcode);
+  for (const pqxx::row& r : rows) {
+    CommuneCandidate c;
+    c.insee_code = r[0].as<std::string>();
+    c.name = r[1].as<std::string>();
+    c.alias = r[2].as<std::string>();
+    c.departement = r[3].as<std::string>();
+    c.has_coordinates = r[4].as<bool>();
+    c.latitude = r[5].as<double>();
+    c.longitude = r[6].as<double>();
+    c.coordinates_source = r[7].as<std::string>();
+    found.push_back(std::move(c));
+  }
+  return found;
+}
+
+// The register's practice sites as the first places of a new profile (at most kPlaces, one per
+// commune; sites that cannot be geocoded are left out and counted in `skipped`).
+v1::Profile RegisterPlaces(pqxx::transaction_base& txn, const events::v1::AccountVerified& v, int* skipped) {
+  v1::Profile out;
+  for (const events::v1::PracticePlace& site : v.practice_places()) {
+    if (static_cast<size_t>(out.practice_places_size()) == ProfileLimits::kPlaces) break;
+    std::optional<v1::PracticePlace> place =
+        IsPostcode(site.postcode())
+            ? PlaceFromRegister(site.postcode(), site.city(), ReadCommunes(txn, site.postcode()))
+            : std::nullopt;
+    if (!place.has_value()) {
+      ++*skipped;
+      continue;
+    }
+    const bool known = std::any_of(out.practice_places().begin(), out.practice_places().end(),
+                                   [&](const v1::PracticePlace& p) { return p.insee_code() == place->insee_code(); });
+    if (!known) *out.add_practice_places() = *std::move(place);
+  }
+  return out;
+}
+
 constexpr const char* kProfileColumns =
     "SELECT p.profile_id::text, coalesce(p.rpps, ''), p.civility, p.given_name, p.family_name, p.specialty_code, "
     "       p.specialty_label, p.bio, p.version, "
@@ -372,26 +417,7 @@ absl::StatusOr<std::vector<CommuneCandidate>> PgProfilesStore::FindCommunes(cons
   // One statement over reference data: no BEGIN/COMMIT needed.
   return pg::ReadOneStatement<std::vector<CommuneCandidate>>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<CommuneCandidate>> {
-        std::vector<CommuneCandidate> found;
-        const pqxx::result rows = txn.exec_params(
-            "SELECT c.insee_code, c.name, cp.alias, c.departement, c.latitude IS NOT NULL, "
-            "       coalesce(c.latitude, 0), coalesce(c.longitude, 0), c.coordinates_source "
-            "FROM commune_postcodes cp JOIN communes c USING (insee_code) "
-            "WHERE cp.postcode = $1 ORDER BY c.population DESC, c.insee_code, cp.alias",
-            postcode);
-        for (const pqxx::row& r : rows) {
-          CommuneCandidate c;
-          c.insee_code = r[0].as<std::string>();
-          c.name = r[1].as<std::string>();
-          c.alias = r[2].as<std::string>();
-          c.departement = r[3].as<std::string>();
-          c.has_coordinates = r[4].as<bool>();
-          c.latitude = r[5].as<double>();
-          c.longitude = r[6].as<double>();
-          c.coordinates_source = r[7].as<std::string>();
-          found.push_back(std::move(c));
-        }
-        return found;
+        return ReadCommunes(txn, postcode);
       });
 }
 
@@ -487,12 +513,23 @@ absl::Status PgProfilesStore::ApplyIdentityEvent(pqxx::transaction_base& txn, co
     const std::string label_sql =
         "coalesce(NULLIF($7, ''), (SELECT label FROM specialties WHERE code = $6), '')";
     if (existing.empty()) {
+      // The register's practice sites become the first places; afterwards they are the
+      // doctor's to edit, and later register refreshes leave them alone.
+      int skipped = 0;
+      const v1::Profile places = RegisterPlaces(txn, v, &skipped);
+      if (skipped > 0) {
+        LogJson({{"msg", absl::string_view("register practice sites not geocoded")},
+                 {"event_id", absl::string_view(event.event_id())},
+                 {"count", static_cast<int64_t>(skipped)}});
+      }
       txn.exec_params(absl::StrCat("INSERT INTO profiles (profile_id, rpps, civility, given_name, family_name, "
-                                   "  specialty_code, specialty_label, account_version, version, savoir_faire) "
+                                   "  specialty_code, specialty_label, account_version, version, savoir_faire, "
+                                   "  practice_places) "
                                    "VALUES ($1::uuid, NULLIF($2, ''), $3, $4, $5, $6, ",
-                                   label_sql, ", $8, 1, ", savoir_faire_sql, ")"),
+                                   label_sql, ", $8, 1, ", savoir_faire_sql,
+                                   ", coalesce($10::jsonb -> 'practice_places', '[]'))"),
                       id, v.rpps(), v.civility(), v.given_name(), v.family_name(), v.specialty_code(),
-                      v.specialty_label(), version, ToJson(register_fields));
+                      v.specialty_label(), version, ToJson(register_fields), ToJson(places));
       ASSIGN_OR_RETURN(const v1::Profile created, pgstore::LoadProfile(txn, id, ""));
       return pgstore::PublishSnapshot(txn, created, *clock_);
     } else {

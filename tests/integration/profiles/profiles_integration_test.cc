@@ -290,6 +290,55 @@ TEST_F(ProfilesIntegrationTest, RegisterSavoirFaireFromIdentityIsShownAndPublish
   EXPECT_EQ(Update(id, values, {"savoir_faire"}).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(ProfilesIntegrationTest, RegisterSitesBecomeTheFirstPlacesAndStayTheDoctors) {
+  const std::string id = NewUuid();
+  events::v1::Event verified = Verified(id, "Jeanne", "Lieu", "SM20");
+  for (const auto& [postcode, city] : std::vector<std::pair<std::string, std::string>>{
+           {"69003", "LYON"}, {"42000", "ST ETIENNE"}, {"99999", "NULLE PART"}, {"69003", "LYON 3E ARRONDISSEMENT"}}) {
+    auto* site = verified.mutable_account_verified()->add_practice_places();
+    site->set_postcode(postcode);
+    site->set_city(city);
+  }
+  Publish(verified);
+  ASSERT_TRUE(WaitForProfile(id, [](const grpc::Status& s, const profiles::v1::Profile&) { return s.ok(); }));
+  profiles::v1::Profile p = Get(id, tokens_->VerifiedDoctor(id));
+  // One place per commune, geocoded by the commune table; the unknown postcode left out.
+  ASSERT_EQ(p.practice_places_size(), 2) << p.DebugString();
+  EXPECT_EQ(p.practice_places(0).name(), "Lyon");
+  EXPECT_EQ(p.practice_places(0).commune(), "Lyon");
+  EXPECT_EQ(p.practice_places(0).insee_code(), "69123");
+  EXPECT_NEAR(p.practice_places(0).latitude(), 45.76, 0.05);
+  EXPECT_NEAR(p.practice_places(0).longitude(), 4.84, 0.05);
+  EXPECT_EQ(p.practice_places(1).commune(), "Saint-Étienne");
+  EXPECT_EQ(p.practice_places(1).insee_code(), "42218");
+  // In the snapshot for search, in the same transaction as the profile.
+  std::vector<events::v1::Event> events = Outbox(id);
+  ASSERT_EQ(events.size(), 1u);
+  ASSERT_EQ(events[0].profile_changed().places_size(), 2);
+  EXPECT_EQ(events[0].profile_changed().places(1).insee_code(), "42218");
+
+  // The doctor edits them like any place...
+  profiles::v1::Profile values;
+  auto* place = values.add_practice_places();
+  place->set_name("Hôpital de la Croix-Rousse");
+  place->set_kind(profiles::v1::PLACE_KIND_HOSPITAL);
+  place->set_postcode("69004");
+  place->set_accepts_referrals(true);
+  ASSERT_TRUE(Update(id, values, {"practice_places"}).ok());
+  // ...and a later register refresh (newer account version) leaves them alone.
+  events::v1::Event refresh = Verified(id, "Jeanne", "Lieu-Durand", "SM20", 2);
+  auto* moved = refresh.mutable_account_verified()->add_practice_places();
+  moved->set_postcode("13005");
+  moved->set_city("MARSEILLE");
+  Publish(refresh);
+  ASSERT_TRUE(WaitForProfile(id, [](const grpc::Status& s, const profiles::v1::Profile& p) {
+    return s.ok() && p.family_name() == "Lieu-Durand";
+  }));
+  p = Get(id, tokens_->VerifiedDoctor(id));
+  ASSERT_EQ(p.practice_places_size(), 1);
+  EXPECT_EQ(p.practice_places(0).name(), "Hôpital de la Croix-Rousse");
+}
+
 TEST_F(ProfilesIntegrationTest, DoctorVerifiedWithoutRppsGetsAProfile) {
   // identity verifies ADELI identifiers too: its AccountVerified then has no RPPS number.
   const std::string id = NewUuid();

@@ -46,6 +46,34 @@ TEST(GeocodingTest, SharedPostcodeNeedsTheCommuneName) {
   EXPECT_EQ(accents->insee_code, "01093");
 }
 
+TEST(GeocodingTest, PlaceFromARegisterSite) {
+  // The register writes communes in capitals, often with "ST"; a postcode serving one commune
+  // is enough even when the label names something else (an old or misspelt name).
+  const std::vector<CommuneCandidate> lyon3 = {Candidate("69123", "Lyon", "Lyon 3e Arrondissement")};
+  for (const char* label : {"LYON", "LYON 3E ARRONDISSEMENT", "LYON CEDEX 03", ""}) {
+    std::optional<v1::PracticePlace> p = PlaceFromRegister("69003", label, lyon3);
+    ASSERT_TRUE(p.has_value()) << label;
+    EXPECT_EQ(p->name(), "Lyon");
+    EXPECT_EQ(p->commune(), "Lyon");
+    EXPECT_EQ(p->postcode(), "69003");
+    EXPECT_EQ(p->insee_code(), "69123");
+    EXPECT_NEAR(p->latitude(), 45.76, 0.05);
+    EXPECT_NEAR(p->longitude(), 4.84, 0.05);
+    EXPECT_EQ(p->coordinates_source(), "commune");
+    EXPECT_EQ(p->kind(), v1::PLACE_KIND_UNSPECIFIED);
+    EXPECT_FALSE(p->accepts_referrals());
+  }
+  const std::vector<CommuneCandidate> shared = {Candidate("01093", "Châtillon-sur-Chalaronne"),
+                                                Candidate("01340", "Saint-Georges-sur-Renon")};
+  std::optional<v1::PracticePlace> st = PlaceFromRegister("01400", "ST GEORGES SUR RENON", shared);
+  ASSERT_TRUE(st.has_value());
+  EXPECT_EQ(st->insee_code(), "01340");
+  EXPECT_FALSE(PlaceFromRegister("01400", "LYON", shared).has_value());  // several, none named
+  EXPECT_FALSE(PlaceFromRegister("01400", "", shared).has_value());
+  EXPECT_FALSE(PlaceFromRegister("99999", "NULLE PART", {}).has_value());
+  EXPECT_FALSE(PlaceFromRegister("6900", "LYON", lyon3).has_value());
+}
+
 TEST(GeocodingTest, UnknownPostcode) {
   absl::StatusOr<CommuneCandidate> c = ChooseCommune("99999", "Nowhere", {});
   ASSERT_FALSE(c.ok());
