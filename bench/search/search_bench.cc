@@ -1,17 +1,31 @@
-// search_bench: the search index on PostgreSQL full-text search, measured on generated data.
+// search_bench: the search index at scale (issue #6 item 7), each figure next to the
+// equivalent hand-written SQL on the same data in the same run.
 //
-// One command starts a private PostgreSQL cluster (fsync off), a scratch database and Redis,
-// generates N doctors and M cases (deterministic), indexes them, then measures in the same run:
-//   - indexing: events/s through ApplyEvent (one transaction per event, as the consumer does),
-//     and end to end through Redis Streams + the Indexer's consumers;
-//   - SearchDoctors for six query shapes, Suggest and SearchCases through the real store
-//     (PgSearchStore: typo look-up + ranked query + keyset), each next to a baseline run on the
-//     same data: a primary-key lookup and the equivalent hand-written SQL query;
-//   - write-to-searchable lag under a steady write load (events published to Redis at a fixed
-//     rate, lag = the indexing statement's clock_timestamp() - event time).
+//   build/bench/search/search_bench --doctors=200000 --cases=1000000 --data_dir=DIR
+//
+// 1. Data (bench/search/corpus.h). Doctors and private-group memberships go through the
+//    indexer's own code (ApplyEvent, 25 events per transaction: every event updates the
+//    lexicon rows of the common words, and in a long transaction each update walks all the
+//    row versions made before it). Cases go in bulk: rows built
+//    in C++ the way ApplyCaseChanged / ApplyReplyChanged / ApplyCaseDeleted would store them,
+//    COPY to a staging table, one INSERT ... SELECT per 20,000 cases computing the tsvector with
+//    the same expression as the store; the case lexicon is then counted in one statement.
+//    Before that, 300 cases are written both ways in one rolled-back transaction and must give
+//    identical rows (document, words, replies text, tags, flags), so the bulk path cannot drift
+//    from the store unnoticed. With --data_dir the cluster is kept there and generation resumes
+//    where it stopped (progress in table bench_progress); a later run reuses the data.
+// 2. Indexing: events/s one transaction per event through ApplyEvent (the consumer's unit of
+//    work without Redis), and end to end through Redis Streams and the Indexer's consumers.
+// 3. Queries, one client, each call of the store (what a handler runs) followed by the
+//    hand-written SQL of the same question, so that both see the same machine state:
+//    p50/p99 of each and the ratio of means (= the inverse throughput ratio).
+// 4. Write-to-searchable lag under a steady write load (profile updates and case edits
+//    published to Redis at --lag_rate events/s): the indexed row's indexed_at (set by the
+//    indexing statement, just before commit) minus the event's occurrence time.
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <random>
@@ -25,10 +39,11 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "bench/search/corpus.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/common/clock.h"
-#include "libs/common/uuid.h"
 #include "libs/outbox/event_codec.h"
 #include "libs/outbox/outbox_migrations.h"
 #include "libs/pg/migrations.h"
@@ -39,14 +54,26 @@
 #include "services/search/pg_search_store.h"
 #include "tests/support/local_postgres.h"
 #include "tests/support/local_redis.h"
+#include "tests/support/subprocess.h"
 
 ABSL_FLAG(int, doctors, 20000, "Doctors to generate.");
 ABSL_FLAG(int, cases, 20000, "Cases to generate (0 skips SearchCases).");
-ABSL_FLAG(int, runs, 200, "Measured calls per query shape (after 20 warm-up calls).");
-ABSL_FLAG(int, timed_index_events, 2000, "Events indexed one transaction each, timed.");
-ABSL_FLAG(int, stream_events, 2000, "Events indexed end to end through Redis, timed.");
-ABSL_FLAG(int, lag_rate, 200, "Events/s published during the lag measurement.");
-ABSL_FLAG(double, lag_seconds, 10, "Duration of the lag measurement.");
+ABSL_FLAG(std::string, data_dir, "",
+          "Keep the PostgreSQL cluster (and the generated data) in this directory and reuse it; "
+          "empty: a throwaway cluster.");
+ABSL_FLAG(std::string, pg_options, "-c shared_buffers=1GB -c work_mem=16MB",
+          "Server options of the bench's PostgreSQL.");
+ABSL_FLAG(int, runs, 200, "Measured calls per query shape (after --warmup calls).");
+ABSL_FLAG(int, warmup, 20, "Unmeasured calls per query shape first.");
+ABSL_FLAG(int, timed_index_events, 1000, "Events indexed one transaction each, timed.");
+ABSL_FLAG(int, stream_events, 1000, "Events indexed end to end through Redis, timed.");
+ABSL_FLAG(int, lag_rate, 100, "Events/s published during the lag measurement.");
+ABSL_FLAG(double, lag_seconds, 20, "Duration of the lag measurement (0 skips it).");
+ABSL_FLAG(bool, explain, false, "Print EXPLAIN ANALYZE of each raw query once.");
+ABSL_FLAG(std::string, only, "", "Run only the query rows whose name contains this.");
+ABSL_FLAG(int, unbounded_runs, 5,
+          "Calls of SearchCases without the window of newest cases (ranked_candidates = "
+          "infinity: every match ranked, as before the window) per case shape; 0 skips.");
 
 const std::vector<meltingdoc::pg::Migration>& SearchMigrations();
 
@@ -55,220 +82,555 @@ namespace {
 
 using events::v1::Event;
 using google::protobuf::util::TimeUtil;
+namespace b = bench;
 
-struct Competence {
-  const char* code;
-  const char* label;
-  std::vector<const char*> synonyms;
-};
-struct Specialty {
-  const char* code;
-  const char* label;
-  const char* noun;  // "Cardiologue"
-  std::vector<Competence> competences;
-};
-struct Commune {
-  const char* name;
-  const char* postcode;
-  double lat, lon;
-};
+constexpr int kDoctorChunk = 25;
+constexpr int kCaseChunk = 20000;
 
-const std::vector<Specialty>& Specialties() {
-  static const std::vector<Specialty> kSpecialties = {
-      {"SM20", "Gynécologie-obstétrique", "Gynécologue",
-       {{"gyn-fertilite", "Fertilité et AMP", {"PMA", "FIV", "infertilité", "AMP"}},
-        {"gyn-endometriose", "Endométriose", {"adénomyose"}},
-        {"gyn-obstetrique", "Grossesses à risque", {"GHR", "médecine fœtale"}},
-        {"gyn-senologie", "Sénologie", {"cancer du sein", "mammographie"}}}},
-      {"SM04", "Cardiologie et maladies vasculaires", "Cardiologue",
-       {{"cardio-rythmo", "Rythmologie", {"arythmie", "FA", "fibrillation atriale"}},
-        {"cardio-interv", "Cardiologie interventionnelle", {"angioplastie", "coronarographie"}},
-        {"cardio-ic", "Insuffisance cardiaque", {"IC", "cardiomyopathie"}},
-        {"cardio-hta", "Hypertension artérielle", {"HTA"}}}},
-      {"SM40", "Pédiatrie", "Pédiatre",
-       {{"ped-neonat", "Néonatologie", {"prématurité", "réanimation néonatale"}},
-        {"ped-allergo", "Allergologie pédiatrique", {"allergie alimentaire"}},
-        {"ped-endoc", "Endocrinologie pédiatrique", {"diabète de l'enfant", "croissance"}}}},
-      {"SM54", "Médecine générale", "Médecin généraliste",
-       {{"mg-gerontologie", "Gériatrie ambulatoire", {"sujet âgé"}},
-        {"mg-addicto", "Addictologie", {"tabacologie", "sevrage"}},
-        {"mg-sport", "Médecine du sport", {"traumatologie du sport"}},
-        {"mg-palliatif", "Soins palliatifs", {"fin de vie", "douleur"}}}},
-      {"SM34", "Oto-rhino-laryngologie", "ORL",
-       {{"orl-otologie", "Otologie", {"surdité", "implant cochléaire", "acouphènes"}},
-        {"orl-rhinologie", "Rhinologie", {"sinusite chronique", "polypose nasosinusienne"}}}},
-      {"SM48", "Rhumatologie", "Rhumatologue",
-       {{"rhumato-inflammatoire", "Rhumatismes inflammatoires", {"PR", "polyarthrite rhumatoïde", "SpA"}},
-        {"rhumato-osteoporose", "Ostéoporose", {"DMO", "densitométrie osseuse"}},
-        {"rhumato-rachis", "Pathologie rachidienne", {"lombalgie", "sciatique"}}}},
-      {"SM30", "Néphrologie", "Néphrologue",
-       {{"nephro-dialyse", "Dialyse", {"hémodialyse", "dialyse péritonéale"}},
-        {"nephro-transplantation", "Transplantation rénale", {"greffe rénale"}}}},
-      {"SM36", "Oncologie médicale", "Oncologue",
-       {{"onco-sein", "Oncologie mammaire", {"cancer du sein"}},
-        {"onco-thoracique", "Oncologie thoracique", {"cancer du poumon"}},
-        {"onco-digestive", "Oncologie digestive", {"cancer colorectal", "cancer du pancréas"}}}},
-      {"SM15", "Dermatologie et vénéréologie", "Dermatologue",
-       {{"dermato-onco", "Dermatologie oncologique", {"mélanome", "carcinome"}},
-        {"dermato-pedia", "Dermatologie pédiatrique", {"eczéma", "dermatite atopique"}}}},
-      {"SM42", "Psychiatrie", "Psychiatre",
-       {{"psy-enfant", "Pédopsychiatrie", {"TDAH", "autisme", "TSA"}},
-        {"psy-addicto", "Addictologie", {"alcoologie"}},
-        {"psy-perinat", "Psychiatrie périnatale", {"dépression du post-partum"}}}},
-  };
-  return kSpecialties;
-}
-
-const std::vector<Commune>& Communes() {
-  static const std::vector<Commune> kCommunes = {
-      {"Paris", "75011", 48.8590, 2.3800},      {"Marseille", "13005", 43.2940, 5.3970},
-      {"Lyon", "69003", 45.7597, 4.8422},       {"Toulouse", "31000", 43.6045, 1.4440},
-      {"Nice", "06000", 43.7031, 7.2661},       {"Nantes", "44000", 47.2181, -1.5528},
-      {"Montpellier", "34000", 43.6119, 3.8772}, {"Strasbourg", "67000", 48.5734, 7.7521},
-      {"Bordeaux", "33000", 44.8378, -0.5792},  {"Lille", "59000", 50.6292, 3.0573},
-      {"Rennes", "35000", 48.1173, -1.6778},    {"Reims", "51100", 49.2583, 4.0317},
-      {"Saint-Étienne", "42000", 45.4397, 4.3872}, {"Toulon", "83000", 43.1242, 5.9280},
-      {"Le Havre", "76600", 49.4944, 0.1079},   {"Grenoble", "38000", 45.1885, 5.7245},
-      {"Dijon", "21000", 47.3220, 5.0415},      {"Angers", "49000", 47.4784, -0.5632},
-      {"Nîmes", "30000", 43.8367, 4.3601},      {"Villeurbanne", "69100", 45.7719, 4.8902},
-      {"Clermont-Ferrand", "63000", 45.7772, 3.0870}, {"Le Mans", "72000", 48.0061, 0.1996},
-      {"Aix-en-Provence", "13100", 43.5297, 5.4474}, {"Brest", "29200", 48.3904, -4.4861},
-      {"Tours", "37000", 47.3941, 0.6848},      {"Amiens", "80000", 49.8941, 2.2958},
-      {"Limoges", "87000", 45.8336, 1.2611},    {"Annecy", "74000", 45.8992, 6.1294},
-      {"Vénissieux", "69200", 45.6970, 4.8856}, {"Caluire-et-Cuire", "69300", 45.7953, 4.8469},
-  };
-  return kCommunes;
-}
-
-const std::vector<const char*> kGiven = {"Claire", "Paul", "Lucie", "Hélène", "Thomas", "Marie",
-                                          "Nicolas", "Camille", "Julien", "Sophie", "Pierre",
-                                          "Élodie", "Antoine", "Chloé", "François", "Inès"};
-const std::vector<const char*> kFamily = {
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
-    "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
-    "Vincent", "Fournier", "Morel", "Girard", "André", "Lefèvre", "Mercier", "Dupont", "Lambert",
-    "Bonnet", "François", "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc",
-    "Guérin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu", "Clément"};
-const std::vector<const char*> kBioWords = {
-    "consultation", "hôpital", "clinique", "patients", "prise en charge", "suivi", "équipe",
-    "pluridisciplinaire", "recherche", "enseignement", "formation", "réseau", "ville", "urgences",
-    "téléconsultation", "accompagnement", "prévention", "dépistage", "diagnostic", "traitement"};
-
-Event MakeDoctor(std::mt19937& rng, const std::string& id, int64_t version, std::string* commune_out) {
-  const auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
-  const Specialty& sp = Specialties()[pick(Specialties().size())];
-  Event e;
-  e.set_event_id(NewUuid());
-  e.set_aggregate_type("profile");
-  e.set_aggregate_id(id);
-  e.set_aggregate_version(version);
-  *e.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
-  auto* p = e.mutable_profile_changed();
-  p->set_profile_id(id);
-  const std::string given = kGiven[pick(kGiven.size())], family = kFamily[pick(kFamily.size())];
-  p->set_given_name(given);
-  p->set_family_name(family);
-  p->set_display_name(absl::StrCat("Dr ", given, " ", family));
-  p->set_specialty_code(sp.code);
-  p->set_specialty_label(sp.label);
-  p->set_headline(absl::StrCat(sp.noun, " ", kBioWords[pick(kBioWords.size())]));
-  std::string bio;
-  for (int i = 0; i < 25; ++i) absl::StrAppend(&bio, kBioWords[pick(kBioWords.size())], " ");
-  p->set_bio(bio);
-  const int n = 1 + static_cast<int>(pick(std::min<size_t>(3, sp.competences.size())));
-  std::vector<size_t> order(sp.competences.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::shuffle(order.begin(), order.end(), rng);
-  for (int i = 0; i < n; ++i) {
-    const Competence& c = sp.competences[order[i]];
-    auto* pc = p->add_competences();
-    pc->set_code(c.code);
-    pc->set_label(c.label);
-    for (const char* s : c.synonyms) pc->add_synonyms(s);
-    pc->set_endorsement_count(static_cast<int>(std::geometric_distribution<int>(0.3)(rng)));
-    pc->set_specialty_code(sp.code);
-  }
-  const Commune& cm = Communes()[pick(Communes().size())];
-  auto* pl = p->add_places();
-  pl->set_name(absl::StrCat("Cabinet médical ", cm.name));
-  pl->set_commune(cm.name);
-  pl->set_postcode(cm.postcode);
-  std::normal_distribution<double> jitter(0, 0.03);
-  pl->set_latitude(cm.lat + jitter(rng));
-  pl->set_longitude(cm.lon + jitter(rng));
-  pl->set_has_coordinates(true);
-  p->add_languages("fr");
-  if (pick(4) == 0) p->add_languages("en");
-  p->set_accepting_referrals(pick(3) != 0);
-  if (commune_out != nullptr) *commune_out = cm.name;
-  return e;
-}
-
-const std::vector<const char*> kCaseWords = {
-    "patiente", "patient", "antécédents", "douleur", "thoracique", "abdominale", "fièvre",
-    "traitement", "échec", "bilan", "biologique", "imagerie", "scanner", "IRM", "échographie",
-    "hypertension", "diabète", "insuffisance", "rénale", "cardiaque", "anticoagulation",
-    "chirurgie", "avis", "diagnostic", "différentiel", "évolution", "favorable", "récidive",
-    "infection", "antibiothérapie", "grossesse", "endométriose", "fertilité", "allergie",
-    "asthme", "lombalgie", "arthrite", "lupus", "vascularite", "anémie", "thrombose", "syncope",
-    "palpitations", "dyspnée", "toux", "céphalées", "vertiges", "convulsions", "éruption"};
-
-Event MakeCase(std::mt19937& rng, const std::string& id, const std::string& space) {
-  const auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
-  Event e;
-  e.set_event_id(NewUuid());
-  e.set_aggregate_type("case");
-  e.set_aggregate_id(id);
-  e.set_aggregate_version(1);
-  auto* c = e.mutable_case_changed();
-  c->set_case_id(id);
-  c->set_space_id(space);
-  std::string title, context, question;
-  for (int i = 0; i < 6; ++i) absl::StrAppend(&title, kCaseWords[pick(kCaseWords.size())], " ");
-  for (int i = 0; i < 40; ++i) absl::StrAppend(&context, kCaseWords[pick(kCaseWords.size())], " ");
-  for (int i = 0; i < 10; ++i) absl::StrAppend(&question, kCaseWords[pick(kCaseWords.size())], " ");
-  c->set_title(title);
-  c->set_context(context);
-  c->set_question(question);
-  c->set_resolved(pick(2) == 0);
-  c->mutable_create_time()->set_seconds(1'700'000'000 + static_cast<int64_t>(pick(50'000'000)));
-  return e;
-}
-
-struct Stats {
-  double p50, p99, mean;
-};
-Stats Measure(int runs, const std::function<void()>& call) {
-  for (int i = 0; i < 20; ++i) call();
-  std::vector<double> ms;
-  ms.reserve(runs);
-  for (int i = 0; i < runs; ++i) {
-    const absl::Time t0 = absl::Now();
-    call();
-    ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
-  }
-  std::sort(ms.begin(), ms.end());
-  double sum = 0;
-  for (double v : ms) sum += v;
-  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)], sum / ms.size()};
-}
-
-void Row(const std::string& name, const Stats& ours, const Stats& raw, const std::string& note) {
-  std::printf("| %-34s | %7.2f | %7.2f | %7.2f | %7.2f | %5.2f | %s\n", name.c_str(), ours.p50,
-              ours.p99, raw.p50, raw.p99, ours.mean / raw.mean, note.c_str());
-}
+// Stopped on a fatal error too: a kept cluster (--data_dir) must not outlive the bench.
+std::unique_ptr<testing::LocalPostgres>* g_postgres = nullptr;
 
 void Check(const absl::Status& s, const char* what) {
   if (!s.ok()) {
     std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
+    if (g_postgres != nullptr) g_postgres->reset();
     std::exit(1);
   }
 }
 
+std::string Uptime() {
+  testing::CommandResult r = testing::RunCommand("uptime");
+  std::string s = r.output;
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+std::string Rfc3339(const google::protobuf::Timestamp& t) { return TimeUtil::ToString(t); }
+
+std::string ArrayLiteral(const std::vector<std::string>& v) {
+  // Generated words and tags are [a-z0-9-]: no quoting needed.
+  return absl::StrCat("{", absl::StrJoin(v, ","), "}");
+}
+
+// ------------------------------------------------------------------ bulk cases
+
+// Rows of one case as the store would leave them after its events.
+void StageCase(const b::GeneratedCase& g, std::vector<std::tuple<std::string, int64_t, bool, bool,
+                   std::string, bool, std::string, std::string, std::string, std::string, bool,
+                   int, std::string, std::string, std::string, std::string>>& cases,
+               std::vector<std::tuple<std::string, std::string, int64_t, bool, bool, std::string,
+                                      std::string, std::string>>& replies) {
+  const events::v1::CaseChanged& cc = g.case_event.case_changed();
+  std::vector<std::string> parts;
+  for (const std::string* part :
+       {&cc.context(), &cc.examination(), &cc.investigations(), &cc.question()}) {
+    if (!part->empty()) parts.push_back(*part);
+  }
+  const std::string body = absl::StrJoin(parts, "\n\n");
+  std::vector<std::string> tags(cc.competence_tags().begin(), cc.competence_tags().end());
+  tags.insert(tags.end(), cc.specialty_codes().begin(), cc.specialty_codes().end());
+  std::sort(tags.begin(), tags.end());
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  std::vector<std::string> visible;
+  for (const Event& r : g.reply_events) {
+    const events::v1::ReplyChanged& rc = r.reply_changed();
+    if (!rc.hidden() && !g.deleted) visible.push_back(rc.text());
+    replies.emplace_back(rc.reply_id(), rc.case_id(), r.aggregate_version(), rc.hidden(),
+                         g.deleted, g.deleted ? "" : rc.text(),
+                         ArrayLiteral(g.deleted ? std::vector<std::string>{}
+                                                : LexiconWords({rc.text()})),
+                         Rfc3339(rc.create_time()));
+  }
+  const int64_t version = g.case_event.aggregate_version() + (g.deleted ? 1 : 0);
+  cases.emplace_back(
+      cc.case_id(), version, g.deleted, cc.hidden(), cc.space_id(), cc.private_group(),
+      g.deleted ? "" : cc.title(), g.deleted ? "" : body,
+      g.deleted ? "" : absl::StrJoin(visible, "\n"),
+      ArrayLiteral(g.deleted ? std::vector<std::string>{} : tags), cc.resolved(),
+      cc.reply_count(), Rfc3339(cc.create_time()), Rfc3339(cc.last_activity_time()),
+      ArrayLiteral(g.deleted ? std::vector<std::string>{} : LexiconWords({cc.title(), body})),
+      Rfc3339(g.case_event.occur_time()));
+}
+
+void BulkInsertCases(pqxx::transaction_base& txn, const std::vector<b::GeneratedCase>& batch) {
+  std::vector<std::tuple<std::string, int64_t, bool, bool, std::string, bool, std::string,
+                         std::string, std::string, std::string, bool, int, std::string,
+                         std::string, std::string, std::string>>
+      cases;
+  std::vector<std::tuple<std::string, std::string, int64_t, bool, bool, std::string, std::string,
+                         std::string>>
+      replies;
+  for (const b::GeneratedCase& g : batch) StageCase(g, cases, replies);
+  txn.exec("CREATE TEMP TABLE IF NOT EXISTS stage_cases (LIKE cases INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+  txn.exec("TRUNCATE stage_cases");
+  {
+    pqxx::stream_to s(txn, "stage_cases",
+                      std::vector<std::string>{"case_id", "version", "deleted", "hidden",
+                                               "space_id", "private_group", "title", "body",
+                                               "replies_text", "tags", "resolved", "reply_count",
+                                               "create_time", "last_activity_time", "words",
+                                               "occur_time"});
+    for (const auto& row : cases) s << row;
+    s.complete();
+  }
+  // The document as RefreshCaseDocument computes it; a tombstone has none.
+  txn.exec(
+      "INSERT INTO cases (case_id, version, deleted, hidden, space_id, private_group, title, "
+      "body, replies_text, tags, resolved, reply_count, create_time, last_activity_time, words, "
+      "document, occur_time, indexed_at) SELECT case_id, version, deleted, hidden, space_id, "
+      "private_group, title, body, replies_text, tags, resolved, reply_count, create_time, "
+      "last_activity_time, words, CASE WHEN deleted THEN ''::tsvector ELSE "
+      "setweight(to_tsvector('fr', title), 'A') || setweight(to_tsvector('fr', body), 'B') || "
+      "setweight(to_tsvector('fr', replies_text), 'C') END, occur_time, clock_timestamp() "
+      "FROM stage_cases");
+  if (!replies.empty()) {
+    pqxx::stream_to s(txn, "replies",
+                      std::vector<std::string>{"reply_id", "case_id", "version", "hidden",
+                                               "deleted", "text", "words", "create_time"});
+    for (const auto& row : replies) s << row;
+    s.complete();
+  }
+}
+
+// Writes the same cases both ways in one transaction that is rolled back, and compares.
+void ValidateBulkPath(pg::Pool& pool) {
+  std::vector<b::GeneratedCase> bulk, applied;
+  int deleted = 0, with_reply = 0, hidden = 0;
+  for (int k = 0; k < 300; ++k) {
+    const int64_t i = 50'000'000 + k;
+    b::GeneratedCase g = b::MakeCase(i, 1);
+    // Make sure every kind of case is exercised.
+    if (k % 50 == 1) g.deleted = true;
+    if (k % 60 == 2) g.case_event.mutable_case_changed()->set_hidden(true);
+    deleted += g.deleted;
+    hidden += g.case_event.case_changed().hidden();
+    with_reply += !g.reply_events.empty();
+    bulk.push_back(g);
+    // The twin: same content under other ids.
+    const std::string twin = b::CaseId(i + 10'000'000);
+    g.case_event.set_aggregate_id(twin);
+    g.case_event.mutable_case_changed()->set_case_id(twin);
+    for (Event& r : g.reply_events) {
+      r.set_aggregate_id(b::ReplyId(i + 10'000'000));
+      r.mutable_reply_changed()->set_reply_id(b::ReplyId(i + 10'000'000));
+      r.mutable_reply_changed()->set_case_id(twin);
+    }
+    applied.push_back(std::move(g));
+  }
+  const absl::Status s = pool.InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
+    BulkInsertCases(txn, bulk);
+    for (const b::GeneratedCase& g : applied) {
+      std::vector<Event> events = {g.case_event};
+      events.insert(events.end(), g.reply_events.begin(), g.reply_events.end());
+      if (g.deleted) {
+        Event d;
+        d.set_event_id(g.case_event.event_id());
+        d.set_aggregate_type("case");
+        d.set_aggregate_id(g.case_event.aggregate_id());
+        d.set_aggregate_version(2);
+        *d.mutable_occur_time() = g.case_event.occur_time();
+        d.mutable_case_deleted()->set_case_id(g.case_event.aggregate_id());
+        events.push_back(d);
+      }
+      for (const Event& e : events) {
+        absl::StatusOr<ApplyResult> r = ApplyEvent(txn, e);
+        if (!r.ok()) return r.status();
+      }
+    }
+    // Pairs: case i and its twin i + 10,000,000 (ids differ only in their last 12 digits).
+    int mismatched = 0;
+    for (int k = 0; k < 300; ++k) {
+      const int64_t i = 50'000'000 + k;
+      const pqxx::row r = txn.exec1(absl::StrFormat(
+          "SELECT (a.document::text = b.document::text AND a.words = b.words AND a.replies_text "
+          "= b.replies_text AND a.tags = b.tags AND a.title = b.title AND a.body = b.body AND "
+          "a.deleted = b.deleted AND a.hidden = b.hidden AND a.private_group = b.private_group "
+          "AND a.version = b.version AND a.create_time IS NOT DISTINCT FROM b.create_time AND "
+          "a.reply_count = b.reply_count AND a.space_id = b.space_id AND a.resolved = "
+          "b.resolved) AND coalesce((SELECT bool_and(ra.text = rb.text AND ra.words = rb.words "
+          "AND ra.hidden = rb.hidden AND ra.deleted = rb.deleted) FROM replies ra JOIN replies "
+          "rb ON rb.case_id = b.case_id WHERE ra.case_id = a.case_id), true) "
+          "FROM cases a, cases b WHERE a.case_id = '%s' AND b.case_id = '%s'",
+          b::CaseId(i), b::CaseId(i + 10'000'000)));
+      if (!r[0].as<bool>()) {
+        if (mismatched++ == 0) std::fprintf(stderr, "bulk path differs from ApplyEvent for case %s\n", b::CaseId(i).c_str());
+      }
+    }
+    if (mismatched > 0) return absl::InternalError(absl::StrCat(mismatched, " of 300 cases differ"));
+    return absl::AbortedError("rolled back on purpose");
+  });
+  if (!absl::IsAborted(s)) Check(s, "bulk path validation");
+  std::printf("bulk path: 300 cases (%d deleted, %d hidden, %d with a reply) identical to "
+              "ApplyEvent's rows\n", deleted, hidden, with_reply);
+}
+
+// ------------------------------------------------------------------ generation
+
+int64_t Progress(pg::Pool& pool, const std::string& what) {
+  int64_t done = 0;
+  Check(pool.InTransaction([&](pqxx::transaction_base& txn) {
+          txn.exec("CREATE TABLE IF NOT EXISTS bench_progress (what text PRIMARY KEY, done int8)");
+          const pqxx::result r =
+              txn.exec_params("SELECT done FROM bench_progress WHERE what = $1", what);
+          if (!r.empty()) done = r[0][0].as<int64_t>();
+          return absl::OkStatus();
+        }),
+        "progress");
+  return done;
+}
+
+void SetProgress(pqxx::transaction_base& txn, const std::string& what, int64_t done) {
+  txn.exec_params(
+      "INSERT INTO bench_progress VALUES ($1, $2) ON CONFLICT (what) DO UPDATE SET done = $2",
+      what, done);
+}
+
+void GenerateCases(pg::Pool& pool, int n_cases, std::atomic<bool>& changed_cases) {
+  int64_t done = Progress(pool, "cases");
+  if (done > n_cases) {
+    std::fprintf(stderr, "the data dir holds %lld cases, more than --cases\n",
+                 static_cast<long long>(done));
+    std::exit(1);
+  }
+  if (done < n_cases) {
+    changed_cases = true;
+    const absl::Time t0 = absl::Now();
+    const int64_t from = done;
+    while (done < n_cases) {
+      const int64_t to = std::min<int64_t>(n_cases, done + kCaseChunk);
+      std::vector<b::GeneratedCase> batch;
+      for (int64_t i = done; i < to; ++i) batch.push_back(b::MakeCase(i, 1));
+      Check(pool.InTransaction([&](pqxx::transaction_base& txn) {
+              BulkInsertCases(txn, batch);
+              SetProgress(txn, "cases", to);
+              SetProgress(txn, "lexicon", 0);
+              return absl::OkStatus();
+            }),
+            "cases");
+      done = to;
+      std::printf("cases: %lld (%.0f cases/s in bulk)\n", static_cast<long long>(done),
+                  (done - from) / absl::ToDoubleSeconds(absl::Now() - t0));
+      std::fflush(stdout);
+    }
+  }
+}
+
+void Generate(pg::Pool& pool, int n_doctors, int n_cases) {
+  std::atomic<bool> changed{false};
+  if (Progress(pool, "members") == 0) {
+    Check(pool.InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
+            for (const Event& e : b::MembershipEvents()) {
+              absl::StatusOr<ApplyResult> r = ApplyEvent(txn, e);
+              if (!r.ok()) return r.status();
+            }
+            SetProgress(txn, "members", 1);
+            return absl::OkStatus();
+          }),
+          "memberships");
+  }
+  if (n_cases > 0 && Progress(pool, "cases") == 0) ValidateBulkPath(pool);
+  // Cases first, then doctors: a long bulk transaction would hold back the horizon under
+  // which the doctors' lexicon updates can be pruned (each doctor event updates the same
+  // common words' rows, whose version chains then grow without bound).
+  GenerateCases(pool, n_cases, changed);
+  int64_t done = Progress(pool, "doctors");
+  if (done > n_doctors) {
+    std::fprintf(stderr, "the data dir holds %lld doctors, more than --doctors\n",
+                 static_cast<long long>(done));
+    std::exit(1);
+  }
+  if (done < n_doctors) {
+    changed = true;
+    const absl::Time t0 = absl::Now();
+    const int64_t from = done;
+    while (done < n_doctors) {
+      const int64_t to = std::min<int64_t>(n_doctors, done + kDoctorChunk);
+      Check(pool.InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
+              for (int64_t i = done; i < to; ++i) {
+                absl::StatusOr<ApplyResult> r = ApplyEvent(txn, b::MakeDoctor(i, 1));
+                if (!r.ok()) return r.status();
+              }
+              SetProgress(txn, "doctors", to);
+              return absl::OkStatus();
+            }),
+            "doctors");
+      done = to;
+      if (done % 10000 == 0 || done == n_doctors) {
+        std::printf("doctors: %lld (%.0f events/s through ApplyEvent, %d per transaction)\n",
+                    static_cast<long long>(done),
+                    (done - from) / absl::ToDoubleSeconds(absl::Now() - t0), kDoctorChunk);
+        std::fflush(stdout);
+      }
+    }
+  }
+  if (n_cases > 0 && Progress(pool, "lexicon") == 0) {
+    changed = true;
+    Check(pool.InTransaction([&](pqxx::transaction_base& txn) {
+            txn.exec("DELETE FROM lexicon WHERE scope = 'c'");
+            txn.exec(
+                "INSERT INTO lexicon (scope, word, doc_count) SELECT 'c', w, count(*) FROM "
+                "(SELECT unnest(words) AS w FROM cases UNION ALL SELECT unnest(words) FROM "
+                "replies) x GROUP BY w");
+            SetProgress(txn, "lexicon", 1);
+            return absl::OkStatus();
+          }),
+          "lexicon");
+  }
+  if (changed) {
+    Check(pool.WithConnection([](pqxx::connection& c) {
+            pqxx::nontransaction t(c);
+            t.exec("VACUUM ANALYZE");
+            return absl::OkStatus();
+          }),
+          "vacuum");
+  }
+}
+
+// ------------------------------------------------------------------ measurement
+
+struct Stats {
+  double p50 = 0, p99 = 0, mean = 0;
+};
+Stats Summarize(std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  double sum = 0;
+  for (double v : ms) sum += v;
+  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)],
+          sum / ms.size()};
+}
+
+// Alternates `ours` and `raw` so that both see the same machine state.
+std::pair<Stats, Stats> MeasurePair(const std::function<void()>& ours,
+                                    const std::function<void()>& raw) {
+  for (int i = 0; i < absl::GetFlag(FLAGS_warmup); ++i) {
+    ours();
+    raw();
+  }
+  std::vector<double> a, b;
+  for (int i = 0; i < absl::GetFlag(FLAGS_runs); ++i) {
+    absl::Time t0 = absl::Now();
+    ours();
+    a.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+    t0 = absl::Now();
+    raw();
+    b.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+  }
+  return {Summarize(a), Summarize(b)};
+}
+
+void Header() {
+  std::printf("| %-36s | ours p50 | ours p99 | raw p50 | raw p99 | ours/raw | note\n", "query");
+  std::printf("|%s|---:|---:|---:|---:|---:|---|\n", std::string(38, '-').c_str());
+}
+
+void Row(const std::string& name, const Stats& ours, const Stats& raw, const std::string& note) {
+  std::printf("| %-36s | %8.2f | %8.2f | %7.2f | %7.2f | %8.2f | %s\n", name.c_str(), ours.p50,
+              ours.p99, raw.p50, raw.p99, ours.mean / raw.mean, note.c_str());
+  std::fflush(stdout);
+}
+
+bool Selected(const std::string& name) {
+  const std::string only = absl::GetFlag(FLAGS_only);
+  return only.empty() || name.find(only) != std::string::npos;
+}
+
+// A hand-written query with positional text parameters.
+std::function<void()> RawQuery(pg::Pool& pool, std::string sql, std::vector<std::string> params,
+                               int* rows) {
+  return [&pool, sql = std::move(sql), params = std::move(params), rows] {
+    Check(pool.InTransaction([&](pqxx::transaction_base& txn) {
+            std::vector<const char*> raw;
+            for (const std::string& p : params) raw.push_back(p.c_str());
+            const pqxx::result r = txn.exec_params(sql, pqxx::prepare::make_dynamic_params(raw));
+            if (rows != nullptr) *rows = static_cast<int>(r.size());
+            return absl::OkStatus();
+          }),
+          "raw");
+  };
+}
+
+void Explain(pg::Pool& pool, const std::string& sql, const std::vector<std::string>& params) {
+  if (!absl::GetFlag(FLAGS_explain)) return;
+  Check(pool.InTransaction([&](pqxx::transaction_base& txn) {
+          std::vector<const char*> raw;
+          for (const std::string& p : params) raw.push_back(p.c_str());
+          const pqxx::result r = txn.exec_params("EXPLAIN (ANALYZE, BUFFERS) " + sql,
+                                                 pqxx::prepare::make_dynamic_params(raw));
+          for (const pqxx::row& row : r) std::printf("    %s\n", row[0].c_str());
+          return absl::OkStatus();
+        }),
+        "explain");
+}
+
+void MeasureDoctors(pg::Pool& pool, PgSearchStore& store) {
+  struct Shape {
+    std::string name, query;
+    bool near_lyon = false;
+    double radius = 0;
+    std::vector<std::string> competences;
+    bool facets = false;
+    std::string raw_sql;
+    std::vector<std::string> raw_params;
+    std::string note;
+  };
+  // What a developer would write by hand: the tsquery once, ranked, top 20.
+  const std::string kRanked =
+      "SELECT d.profile_id, d.display_name FROM doctors d, to_tsquery('fr', $1) q WHERE NOT "
+      "d.deleted AND d.document @@ q ORDER BY ts_rank_cd(d.document, q) DESC, d.profile_id "
+      "LIMIT 20";
+  const std::vector<Shape> shapes = {
+      {"one word: cardiologue", "cardiologue ", false, 0, {}, false, kRanked, {"cardiologue"}, ""},
+      {"two words: gynécologue lyon", "gynécologue lyon ", false, 0, {}, false, kRanked,
+       {"gynecologue & lyon"}, ""},
+      {"typo: gynecolgue", "gynecolgue ", false, 0, {}, false, kRanked, {"gynecologue"},
+       "raw: the corrected word"},
+      {"prefix: pédia", "pédia", false, 0, {}, false, kRanked, {"pedia:*"}, ""},
+      {"competence + 30 km: PMA, Lyon", "PMA ", true, 30, {"gyn-fertilite"}, false,
+       "SELECT d.profile_id FROM doctors d, to_tsquery('fr', $1) q WHERE NOT d.deleted AND "
+       "d.document @@ q AND d.competence_keys && ARRAY['gyn-fertilite'] AND EXISTS (SELECT 1 "
+       "FROM doctor_places p WHERE p.profile_id = d.profile_id AND p.latitude BETWEEN 45.49 AND "
+       "46.03 AND p.longitude BETWEEN 4.45 AND 5.23 AND haversine_km(45.7597, 4.8422, "
+       "p.latitude, p.longitude) <= 30) ORDER BY ts_rank_cd(d.document, q) DESC, d.profile_id "
+       "LIMIT 20",
+       {"pma"}, ""},
+      {"facets: médecin + 3 facets", "médecin ", false, 0, {}, true,
+       "WITH m AS MATERIALIZED (SELECT d.profile_id, d.specialty_code FROM doctors d, "
+       "to_tsquery('fr', $1) q WHERE NOT d.deleted AND d.document @@ q) "
+       "(SELECT specialty_code, count(*) FROM m GROUP BY 1 ORDER BY 2 DESC LIMIT 20) UNION ALL "
+       "(SELECT c.competence_key, count(*) FROM m JOIN doctor_competences c USING (profile_id) "
+       "GROUP BY 1 ORDER BY 2 DESC LIMIT 20) UNION ALL (SELECT p.commune_key, count(*) FROM m "
+       "JOIN doctor_places p USING (profile_id) GROUP BY 1 ORDER BY 2 DESC LIMIT 20)",
+       {"medecin"}, "raw: the three facet GROUP BYs, no page"},
+  };
+  std::printf("\nSearchDoctors (store) vs hand-written SQL; ms\n\n");
+  Header();
+  for (const Shape& s : shapes) {
+    if (!Selected(s.name)) continue;
+    DoctorQuery q;
+    q.text = ParseQuery(s.query);
+    if (s.near_lyon) q.origin = GeoPoint{45.7597, 4.8422};
+    q.radius_km = s.radius;
+    q.competence_keys = s.competences;
+    q.include_facets = s.facets;
+    q.limit = 20;
+    int hits = 0, raw_rows = 0;
+    int64_t total = -1;
+    const auto [ours, raw] = MeasurePair(
+        [&] {
+          absl::StatusOr<DoctorPage> page = store.SearchDoctors(q);
+          Check(page.status(), "search");
+          hits = static_cast<int>(page->hits.size());
+          if (s.facets) total = page->total;
+        },
+        RawQuery(pool, s.raw_sql, s.raw_params, &raw_rows));
+    Row(s.name, ours, raw,
+        absl::StrCat(hits, " hits", total >= 0 ? absl::StrCat(" of ", total) : "", "; raw ",
+                     raw_rows, " rows", s.note.empty() ? "" : "; ", s.note));
+    Explain(pool, s.raw_sql, s.raw_params);
+  }
+  for (const char* prefix : {"g", "gy", "card", "pma", "mart", "saint e", "dupo"}) {
+    const std::string name = absl::StrCat("Suggest \"", prefix, "\"");
+    if (!Selected(name)) continue;
+    int n = 0, raw_rows = 0;
+    const auto [ours, raw] = MeasurePair(
+        [&] {
+          absl::StatusOr<std::vector<v1::Suggestion>> s = store.Suggest(prefix, 10, {});
+          Check(s.status(), "suggest");
+          n = static_cast<int>(s->size());
+        },
+        RawQuery(pool,
+                 "SELECT label FROM suggestions WHERE key LIKE $1 || '%' ORDER BY key LIMIT 10",
+                 {prefix}, &raw_rows));
+    Row(name, ours, raw, absl::StrCat(n, " suggestions; raw: one LIKE prefix, ", raw_rows));
+  }
+}
+
+void MeasureCases(pg::Pool& pool, PgSearchStore& store) {
+  struct Shape {
+    std::string name, query, raw_tsquery, note;
+  };
+  const auto pct = [](const std::string& w) {
+    const int r = b::VocabularyRank(w);
+    return r < 0 ? std::string("?") : absl::StrCat("rank ", r);
+  };
+  const std::vector<Shape> shapes = {
+      {"common: douleur", "douleur ", "douleur", pct("douleur")},
+      {"two common: douleur thoracique", "douleur thoracique ", "douleur & thoracique",
+       absl::StrCat(pct("douleur"), ", ", pct("thoracique"))},
+      {"selective: endométriose", "endométriose ", "endometriose", pct("endométriose")},
+      {"rare: amylose", "amylose ", "amylose", pct("amylose")},
+      {"typo (common word): anticoagulaton", "anticoagulaton ", "anticoagulation",
+       absl::StrCat(pct("anticoagulation"), "; raw: the corrected word")},
+      {"typo (rare word): histiocitose", "histiocitose ", "histiocytose",
+       absl::StrCat(pct("histiocytose"), "; raw: the corrected word")},
+      {"prefix: cardi", "cardi", "cardi:*", "cardiaque, cardiomyopathie..."},
+      {"common + filter: douleur, resolved", "douleur ", "douleur", "resolved only"},
+  };
+  // Hand-written: visibility (deleted, hidden, private groups), ranked, top 20, snippets.
+  const std::string raw_sql = absl::StrCat(
+      "SELECT t.case_id, ts_headline('fr', t.title || E'\\n' || t.body || E'\\n' || "
+      "t.replies_text, q, 'MaxFragments=2, MaxWords=18, MinWords=6') FROM (SELECT c.case_id, "
+      "c.title, c.body, c.replies_text, ts_rank_cd(c.document, q) AS r FROM cases c, "
+      "to_tsquery('fr', $1) q WHERE NOT c.deleted AND NOT c.hidden AND c.document @@ q AND "
+      "(NOT c.private_group OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = "
+      "c.space_id AND m.member AND m.account_id = '", b::CallerAccountId(), "')) $RESOLVED "
+      "ORDER BY r DESC, c.case_id LIMIT 20) t, to_tsquery('fr', $1) q ORDER BY t.r DESC, "
+      "t.case_id");
+  std::printf("\nSearchCases (store) vs hand-written SQL; ms\n\n");
+  Header();
+  for (const Shape& s : shapes) {
+    if (!Selected(s.name)) continue;
+    CaseQuery q;
+    q.text = ParseQuery(s.query);
+    q.caller_account_id = b::CallerAccountId();
+    q.limit = 20;
+    const bool resolved = s.name.find("resolved") != std::string::npos;
+    if (resolved) q.resolved = true;
+    std::string sql = raw_sql;
+    const size_t at = sql.find("$RESOLVED");
+    sql.replace(at, 9, resolved ? "AND c.resolved" : "");
+    int hits = 0, raw_rows = 0;
+    const auto [ours, raw] = MeasurePair(
+        [&] {
+          absl::StatusOr<CasePage> page = store.SearchCases(q);
+          Check(page.status(), "cases");
+          hits = static_cast<int>(page->hits.size());
+        },
+        RawQuery(pool, sql, {s.raw_tsquery}, &raw_rows));
+    Row(s.name, ours, raw, absl::StrCat(hits, " hits; raw ", raw_rows, "; ", s.note));
+    Explain(pool, sql, {s.raw_tsquery});
+    const int unbounded_runs = absl::GetFlag(FLAGS_unbounded_runs);
+    if (unbounded_runs > 0) {
+      PgSearchStore unbounded(&pool, PgSearchStoreOptions{.ranked_candidates = 1e18});
+      std::vector<double> a, c;
+      for (int i = 0; i < unbounded_runs; ++i) {
+        absl::Time t0 = absl::Now();
+        Check(unbounded.SearchCases(q).status(), "unbounded");
+        a.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+        t0 = absl::Now();
+        RawQuery(pool, sql, {s.raw_tsquery}, nullptr)();
+        c.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+      }
+      Row(absl::StrCat("  same, every match ranked (", unbounded_runs, " calls)"), Summarize(a),
+          Summarize(c), "the store without the window of newest cases");
+    }
+  }
+}
+
+// ------------------------------------------------------------------ main
+
 int Run() {
-  auto pg = testing::LocalPostgres::Create();
+  std::printf("search_bench: %s\n", Uptime().c_str());
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  absl::StatusOr<std::unique_ptr<testing::LocalPostgres>> pg =
+      data_dir.empty() ? testing::LocalPostgres::Create()
+                       : testing::LocalPostgres::OpenPersistent(data_dir,
+                                                                absl::GetFlag(FLAGS_pg_options));
   Check(pg.status(), "postgres");
-  auto db = testing::ScratchDatabase::Create((*pg)->port());
+  g_postgres = &*pg;
+  absl::StatusOr<std::unique_ptr<testing::ScratchDatabase>> db =
+      data_dir.empty() ? testing::ScratchDatabase::Create((*pg)->port())
+                       : testing::ScratchDatabase::OpenPersistent((*pg)->port(), "search_bench");
   Check(db.status(), "database");
   auto redis_server = testing::LocalRedis::Create();
   Check(redis_server.status(), "redis");
@@ -276,7 +638,7 @@ int Run() {
   po.url = (*db)->Url("search");
   po.schema = "search";
   po.size = 4;
-  po.statement_timeout = absl::Seconds(120);
+  po.statement_timeout = absl::Seconds(600);
   std::unique_ptr<pg::Pool> pool = pg::Pool::Create(po);
   Check(pg::ApplyMigrations(*pool, "search",
                             {{"service", &SearchMigrations()}, {"inbox", &InboxMigrations()}})
@@ -285,58 +647,48 @@ int Run() {
 
   const int n_doctors = absl::GetFlag(FLAGS_doctors);
   const int n_cases = absl::GetFlag(FLAGS_cases);
-  const int runs = absl::GetFlag(FLAGS_runs);
-  std::mt19937 rng(42);
-  std::vector<std::string> ids;
-  ids.reserve(n_doctors);
-  for (int i = 0; i < n_doctors; ++i) ids.push_back(NewUuid());
+  const absl::Time gen0 = absl::Now();
+  Generate(*pool, n_doctors, n_cases);
+  std::printf("data ready in %.0f s: %d doctors, %d cases (%s)\n",
+              absl::ToDoubleSeconds(absl::Now() - gen0), n_doctors, n_cases, Uptime().c_str());
 
-  // 1. Indexing, one transaction per event (the consumer's unit of work, without Redis).
-  const int timed = std::min(n_doctors, absl::GetFlag(FLAGS_timed_index_events));
+  // Each run writes newer versions than every earlier run.
+  const int64_t run = Progress(*pool, "runs") + 1;
+  Check(pool->InTransaction([&](pqxx::transaction_base& txn) {
+          SetProgress(txn, "runs", run);
+          return absl::OkStatus();
+        }),
+        "runs");
+  const int64_t v_timed = run * 10 + 1, v_stream = run * 10 + 2, v_lag = run * 10 + 3;
+  std::mt19937 rng(static_cast<uint32_t>(run));
+  std::uniform_int_distribution<int> any_doctor(0, n_doctors - 1);
+  std::uniform_int_distribution<int> any_case(0, std::max(0, n_cases - 1));
+
+  // 2. Indexing.
+  const int timed = absl::GetFlag(FLAGS_timed_index_events);
+  std::vector<Event> timed_events;
+  for (int k = 0; k < timed; ++k) {
+    if (k % 2 == 0 || n_cases == 0) {
+      timed_events.push_back(b::MakeDoctor(any_doctor(rng), v_timed));
+    } else {
+      timed_events.push_back(b::MakeCase(any_case(rng), v_timed).case_event);
+    }
+  }
   absl::Time t0 = absl::Now();
-  for (int i = 0; i < timed; ++i) {
-    const Event e = MakeDoctor(rng, ids[i], 1, nullptr);
+  for (const Event& e : timed_events) {
     Check(pool->InTransaction([&](pqxx::transaction_base& txn) { return ApplyEvent(txn, e).status(); }),
           "index");
   }
   const double direct_rate = timed / absl::ToDoubleSeconds(absl::Now() - t0);
-  // The rest in batches, to get to N quickly (not timed).
-  for (int i = timed; i < n_doctors; i += 250) {
-    Check(pool->InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
-            for (int j = i; j < std::min(n_doctors, i + 250); ++j) {
-              const Event e = MakeDoctor(rng, ids[j], 1, nullptr);
-              absl::StatusOr<ApplyResult> r = ApplyEvent(txn, e);
-              if (!r.ok()) return r.status();
-            }
-            return absl::OkStatus();
-          }),
-          "bulk index");
-  }
-  const std::string space = NewUuid();
-  for (int i = 0; i < n_cases; i += 250) {
-    Check(pool->InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
-            for (int j = i; j < std::min(n_cases, i + 250); ++j) {
-              absl::StatusOr<ApplyResult> r = ApplyEvent(txn, MakeCase(rng, NewUuid(), space));
-              if (!r.ok()) return r.status();
-            }
-            return absl::OkStatus();
-          }),
-          "cases");
-  }
-  Check(pool->WithConnection([](pqxx::connection& c) {
-          pqxx::nontransaction t(c);
-          t.exec("VACUUM ANALYZE");
-          return absl::OkStatus();
-        }),
-        "analyze");
 
-  // 2. End to end through Redis Streams and the Indexer (consumer groups, processed_events).
   redis::RedisOptions ro;
   ro.port = (*redis_server)->port();
   redis::RedisClient publisher(ro);
   const auto publish = [&](const Event& e) {
+    const std::string stream =
+        e.has_profile_changed() ? "meltingdoc.profiles" : "meltingdoc.discussions";
     Check(publisher
-              .Command({"XADD", "meltingdoc.profiles", "*", "event_id", e.event_id(), "event_type",
+              .Command({"XADD", stream, "*", "event_id", e.event_id(), "event_type",
                         outbox::EventTypeName(e), "aggregate_type", e.aggregate_type(),
                         "aggregate_id", e.aggregate_id(), "aggregate_version",
                         absl::StrCat(e.aggregate_version()), "payload", e.SerializeAsString()})
@@ -344,175 +696,99 @@ int Run() {
           "xadd");
   };
   IndexerOptions io;
-  io.streams = {"meltingdoc.profiles"};
   io.consumer_name = "bench";
   io.redis = ro;
   io.block = absl::Milliseconds(100);
-  const int stream_events = std::min(n_doctors, absl::GetFlag(FLAGS_stream_events));
-  for (int i = 0; i < stream_events; ++i) publish(MakeDoctor(rng, ids[i], 2, nullptr));
+  const int stream_events = absl::GetFlag(FLAGS_stream_events);
+  for (int k = 0; k < stream_events; ++k) {
+    publish(k % 2 == 0 || n_cases == 0 ? b::MakeDoctor(any_doctor(rng), v_stream)
+                                       : b::MakeCase(any_case(rng), v_stream).case_event);
+  }
   double stream_rate = 0;
   {
     Indexer indexer(pool.get(), io, &Clock::Real());
     t0 = absl::Now();
-    int applied = 0;
-    while (applied < stream_events) {
-      absl::StatusOr<int> n = indexer.PollOnce();
-      Check(n.status(), "poll");
-      applied += *n;
-    }
-    stream_rate = stream_events / absl::ToDoubleSeconds(absl::Now() - t0);
-  }
-
-  // 3. Queries. Ours: the store (what a handler runs). Raw: the hand-written equivalent.
-  PgSearchStore store(pool.get());
-  const auto raw = [&](const std::string& sql, const std::vector<std::string>& params) {
-    return [&pool, sql, params] {
-      Check(pool->InTransaction([&](pqxx::transaction_base& txn) {
-              if (params.empty()) {
-                txn.exec(sql);
-              } else if (params.size() == 1) {
-                txn.exec_params(sql, params[0]);
-              } else {
-                txn.exec_params(sql, params[0], params[1]);
-              }
-              return absl::OkStatus();
-            }),
-            "raw");
-    };
-  };
-  std::uniform_int_distribution<int> any_doctor(0, n_doctors - 1);
-  std::mt19937 qrng(7);
-  const Stats pk = Measure(runs, [&] {
-    const std::string id = ids[any_doctor(qrng)];
-    raw("SELECT display_name FROM doctors WHERE profile_id = $1::uuid", {id})();
-  });
-
-  struct Shape {
-    std::string name;
-    std::string query;
-    bool near_lyon = false;
-    double radius = 0;
-    bool facets = false;
-    std::string raw_sql;
-    std::vector<std::string> raw_params;
-    std::string note;
-  };
-  const std::string kRawRanked =
-      "SELECT profile_id FROM doctors WHERE NOT deleted AND document @@ to_tsquery('fr', $1) "
-      "ORDER BY ts_rank_cd(document, to_tsquery('fr', $1)) DESC, profile_id LIMIT 20";
-  const std::vector<Shape> shapes = {
-      {"one word: cardiologue", "cardiologue ", false, 0, false, kRawRanked, {"cardiologue"}, ""},
-      {"two words: gynécologue lyon", "gynécologue lyon ", false, 0, false, kRawRanked,
-       {"gynecologue & lyon"}, ""},
-      {"typo: gynecolgue", "gynecolgue ", false, 0, false, kRawRanked, {"gynecologue"},
-       "raw: already corrected"},
-      {"prefix: pédia", "pédia", false, 0, false, kRawRanked, {"pedia:*"}, ""},
-      {"competence + 30 km: PMA near Lyon", "PMA ", true, 30, false,
-       "SELECT d.profile_id FROM doctors d WHERE NOT d.deleted AND d.document @@ "
-       "to_tsquery('fr', $1) AND EXISTS (SELECT 1 FROM doctor_places p WHERE p.profile_id = "
-       "d.profile_id AND haversine_km(45.7597, 4.8422, p.latitude, p.longitude) <= 30) "
-       "ORDER BY ts_rank_cd(d.document, to_tsquery('fr', $1)) DESC, d.profile_id LIMIT 20",
-       {"pma"}, ""},
-      {"facets: médecin + facets", "médecin ", false, 0, true,
-       "WITH m AS (SELECT profile_id, specialty_code FROM doctors WHERE NOT deleted AND "
-       "document @@ to_tsquery('fr', $1)) SELECT specialty_code, count(*) FROM m GROUP BY 1 "
-       "UNION ALL SELECT c.competence_key, count(*) FROM m JOIN doctor_competences c USING "
-       "(profile_id) GROUP BY 1 UNION ALL SELECT p.commune_key, count(*) FROM m JOIN "
-       "doctor_places p USING (profile_id) GROUP BY 1",
-       {"medecin"}, "raw: the three GROUP BYs only"},
-  };
-  std::printf("\n%d doctors, %d cases; %d calls per row (after 20 warm-up); ms, one client\n\n",
-              n_doctors, n_cases, runs);
-  std::printf("| %-34s | ours p50 | ours p99 | raw p50 | raw p99 | ours/raw (mean) | note\n",
-              "query");
-  std::printf("|---|---|---|---|---|---|---|\n");
-  Row("baseline: primary-key lookup", pk, pk, "");
-  for (const Shape& s : shapes) {
-    DoctorQuery q;
-    q.text = ParseQuery(s.query);
-    if (s.near_lyon) q.origin = GeoPoint{45.7597, 4.8422};
-    q.radius_km = s.radius;
-    q.include_facets = s.facets;
-    q.limit = 20;
-    int hits = 0;
-    const Stats ours = Measure(runs, [&] {
-      absl::StatusOr<DoctorPage> page = store.SearchDoctors(q);
-      Check(page.status(), "search");
-      hits = static_cast<int>(page->hits.size());
-    });
-    const Stats theirs = Measure(runs, raw(s.raw_sql, s.raw_params));
-    Row(s.name, ours, theirs, absl::StrCat(hits, " hits", s.note.empty() ? "" : "; ", s.note));
-  }
-  for (const char* prefix : {"gy", "card", "pma", "mart", "saint e"}) {
-    int n = 0;
-    const Stats ours = Measure(runs, [&] {
-      absl::StatusOr<std::vector<v1::Suggestion>> s = store.Suggest(prefix, 10, {});
-      Check(s.status(), "suggest");
-      n = static_cast<int>(s->size());
-    });
-    const Stats theirs = Measure(
-        runs, raw("SELECT label FROM suggestions WHERE key LIKE $1 || '%' LIMIT 10", {prefix}));
-    Row(absl::StrCat("Suggest \"", prefix, "\""), ours, theirs,
-        absl::StrCat(n, " suggestions; raw: one LIKE prefix"));
-  }
-  if (n_cases > 0) {
-    for (const char* query : {"endométriose ", "douleur thoracique ", "anticoagulaton "}) {
-      CaseQuery q;
-      q.text = ParseQuery(query);
-      q.caller_account_id = NewUuid();
-      q.limit = 20;
-      int hits = 0;
-      const Stats ours = Measure(runs, [&] {
-        absl::StatusOr<CasePage> page = store.SearchCases(q);
-        Check(page.status(), "cases");
-        hits = static_cast<int>(page->hits.size());
-      });
-      const Stats theirs = Measure(
-          runs, raw("SELECT case_id, ts_headline('fr', title || ' ' || body, to_tsquery('fr', $1)) "
-                    "FROM (SELECT * FROM cases WHERE NOT deleted AND NOT hidden AND document @@ "
-                    "to_tsquery('fr', $1) ORDER BY ts_rank_cd(document, to_tsquery('fr', $1)) "
-                    "DESC LIMIT 20) c",
-                    {ToTsQueryAll(ParseQuery(query))}));
-      Row(absl::StrCat("SearchCases \"", query, "\""), ours, theirs,
-          absl::StrCat(hits, " hits; raw: ranked + headline, no visibility"));
-    }
-  }
-
-  // 4. Write-to-searchable lag under a steady load.
-  const int rate = absl::GetFlag(FLAGS_lag_rate);
-  const int lag_events = static_cast<int>(rate * absl::GetFlag(FLAGS_lag_seconds));
-  {
-    Indexer indexer(pool.get(), io, &Clock::Real());
     indexer.Start();
-    const absl::Time start = absl::Now();
-    for (int i = 0; i < lag_events && i < n_doctors; ++i) {
-      absl::SleepFor(start + absl::Seconds(static_cast<double>(i) / rate) - absl::Now());
-      publish(MakeDoctor(rng, ids[i], 3, nullptr));
-    }
-    absl::SleepFor(absl::Seconds(2));
+    while (indexer.applied_count() < stream_events) absl::SleepFor(absl::Milliseconds(5));
+    stream_rate = stream_events / absl::ToDoubleSeconds(absl::Now() - t0);
     indexer.Stop();
   }
-  std::vector<double> lag_ms;
-  Check(pool->InTransaction([&](pqxx::transaction_base& txn) {
-          for (const pqxx::row& r :
-               txn.exec("SELECT extract(epoch FROM (indexed_at - occur_time)) * 1000 FROM "
-                        "doctors WHERE version = 3")) {
-            lag_ms.push_back(r[0].as<double>());
-          }
-          return absl::OkStatus();
-        }),
-        "lag");
-  std::sort(lag_ms.begin(), lag_ms.end());
-  std::printf("\nindexing: %.0f events/s (ApplyEvent, one transaction each, %d events); "
-              "%.0f events/s end to end through Redis (%d events)\n",
-              direct_rate, timed, stream_rate, stream_events);
-  if (!lag_ms.empty()) {
-    std::printf("write-to-searchable lag at %d events/s for %.0f s: p50 %.1f ms, p99 %.1f ms, "
-                "max %.1f ms (%zu of %d events indexed)\n",
-                rate, absl::GetFlag(FLAGS_lag_seconds), lag_ms[lag_ms.size() / 2],
-                lag_ms[lag_ms.size() * 99 / 100], lag_ms.back(), lag_ms.size(),
-                std::min(lag_events, n_doctors));
+  std::printf("\nindexing: %.0f events/s through ApplyEvent, one transaction each (%d events, "
+              "half profiles, half cases); %.0f events/s end to end through Redis Streams and "
+              "the Indexer (%d events) (%s)\n",
+              direct_rate, timed, stream_rate, stream_events, Uptime().c_str());
+
+  // 3. Queries.
+  PgSearchStore store(pool.get());
+  std::printf("\n%d doctors, %d cases; %d calls per row after %d warm-up, one client, ours and "
+              "raw alternated (%s)\n",
+              n_doctors, n_cases, absl::GetFlag(FLAGS_runs), absl::GetFlag(FLAGS_warmup),
+              Uptime().c_str());
+  {
+    int raw_rows = 0;
+    const auto [a, c] = MeasurePair(
+        RawQuery(*pool, "SELECT display_name FROM doctors WHERE profile_id = $1::uuid",
+                 {b::DoctorId(1)}, &raw_rows),
+        RawQuery(*pool, "SELECT display_name FROM doctors WHERE profile_id = $1::uuid",
+                 {b::DoctorId(2)}, &raw_rows));
+    std::printf("\nbaseline: primary-key lookup p50 %.2f ms, p99 %.2f ms\n", a.p50, a.p99);
+    (void)c;
   }
+  MeasureDoctors(*pool, store);
+  if (n_cases > 0) MeasureCases(*pool, store);
+
+  // 4. Lag under a steady write load.
+  const double lag_seconds = absl::GetFlag(FLAGS_lag_seconds);
+  if (lag_seconds > 0) {
+    const int rate = absl::GetFlag(FLAGS_lag_rate);
+    const int lag_events = static_cast<int>(rate * lag_seconds);
+    std::vector<int> doctors, cases;
+    {
+      Indexer indexer(pool.get(), io, &Clock::Real());
+      indexer.Start();
+      const absl::Time start = absl::Now();
+      for (int k = 0; k < lag_events; ++k) {
+        absl::SleepFor(start + absl::Seconds(static_cast<double>(k) / rate) - absl::Now());
+        Event e;
+        if (k % 2 == 0 || n_cases == 0) {
+          doctors.push_back(any_doctor(rng));
+          e = b::MakeDoctor(doctors.back(), v_lag);
+        } else {
+          cases.push_back(any_case(rng));
+          e = b::MakeCase(cases.back(), v_lag).case_event;
+        }
+        *e.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+        publish(e);
+      }
+      const absl::Time deadline = absl::Now() + absl::Seconds(30);
+      while (indexer.applied_count() < lag_events && absl::Now() < deadline) {
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+      indexer.Stop();
+    }
+    std::vector<double> lag_ms;
+    Check(pool->InTransaction([&](pqxx::transaction_base& txn) {
+            for (const char* table : {"doctors", "cases"}) {
+              for (const pqxx::row& r : txn.exec_params(
+                       absl::StrCat("SELECT extract(epoch FROM (indexed_at - occur_time)) * 1000 "
+                                    "FROM ", table, " WHERE version = $1"),
+                       v_lag)) {
+                lag_ms.push_back(r[0].as<double>());
+              }
+            }
+            return absl::OkStatus();
+          }),
+          "lag");
+    if (!lag_ms.empty()) {
+      const Stats l = Summarize(lag_ms);
+      std::printf("\nwrite-to-searchable lag at %d events/s (half profiles, half cases) for %.0f "
+                  "s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%zu rows of %d events; a row "
+                  "written twice counts once) (%s)\n",
+                  rate, lag_seconds, l.p50, l.p99, *std::max_element(lag_ms.begin(), lag_ms.end()),
+                  lag_ms.size(), lag_events, Uptime().c_str());
+    }
+  }
+  std::printf("\nsearch_bench done: %s\n", Uptime().c_str());
   return 0;
 }
 

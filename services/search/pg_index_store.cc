@@ -26,22 +26,6 @@ using google::protobuf::util::TimeUtil;
 // Lexicon scopes (see migrations/0001_index.sql).
 constexpr char kDoctorScope[] = "d";
 constexpr char kCaseScope[] = "c";
-// Shorter words never matter for typo correction (only words of 5+ letters get one) nor for
-// the "is this prefix a known word" check.
-constexpr size_t kMinLexiconWordLength = 4;
-
-// The stored words of a document: folded, long enough, unique, sorted (sorted also gives
-// every transaction the same lock order on lexicon rows).
-std::vector<std::string> LexiconWords(const std::vector<std::string>& texts) {
-  std::set<std::string> words;
-  for (const std::string& t : texts) {
-    for (std::string& w : text::FoldedWords(t)) {
-      if (w.size() >= kMinLexiconWordLength && w.size() <= 64) words.insert(std::move(w));
-    }
-  }
-  return {words.begin(), words.end()};
-}
-
 std::vector<std::string> SplitWords(const std::string& joined) {
   return absl::StrSplit(joined, ' ', absl::SkipEmpty());
 }
@@ -445,6 +429,16 @@ absl::StatusOr<ApplyResult> ApplyReplyChanged(pqxx::transaction_base& txn, const
 }
 
 }  // namespace
+
+std::vector<std::string> LexiconWords(const std::vector<std::string>& texts) {
+  std::set<std::string> words;
+  for (const std::string& t : texts) {
+    for (std::string& w : text::FoldedWords(t)) {
+      if (w.size() >= kMinLexiconWordLength && w.size() <= 64) words.insert(std::move(w));
+    }
+  }
+  return {words.begin(), words.end()};
+}
 
 absl::StatusOr<ApplyResult> ApplyEvent(pqxx::transaction_base& txn, const Event& event) {
   switch (event.payload_case()) {

@@ -7,6 +7,9 @@
 // Deletions keep a tombstone row (version, no text) for the same reason.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "meltingdoc/events/v1/event.pb.h"
@@ -24,5 +27,13 @@ enum class ApplyResult { kApplied, kStale, kIgnored };
 // written, and retrying cannot help, so it is not an error.
 absl::StatusOr<ApplyResult> ApplyEvent(pqxx::transaction_base& txn,
                                        const events::v1::Event& event);
+
+// Shorter words never matter for typo correction (only words of 5+ letters get one) nor for
+// the "is this prefix a known word" check.
+inline constexpr size_t kMinLexiconWordLength = 4;
+
+// The words a document adds to the lexicon (a row's `words`): folded, 4 to 64 letters,
+// unique, sorted (sorted also gives every transaction the same lock order on lexicon rows).
+std::vector<std::string> LexiconWords(const std::vector<std::string>& texts);
 
 }  // namespace meltingdoc::search

@@ -45,7 +45,33 @@ absl::StatusOr<std::unique_ptr<LocalPostgres>> LocalPostgres::Create() {
   return pg;
 }
 
+absl::StatusOr<std::unique_ptr<LocalPostgres>> LocalPostgres::OpenPersistent(
+    const std::string& dir, const std::string& server_options) {
+  if (::access((dir + "/data/PG_VERSION").c_str(), F_OK) != 0) {
+    if (absl::Status s = Run(absl::StrCat("mkdir -p ", dir)); !s.ok()) return s;
+    if (::geteuid() == 0) {
+      if (absl::Status s = Run(absl::StrCat("chown postgres ", dir)); !s.ok()) return s;
+    }
+    if (absl::Status s = Run(absl::StrCat(AsPostgresUser(), PostgresBinDir(), "/initdb -D ", dir,
+                                          "/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8"));
+        !s.ok()) {
+      return s;
+    }
+  }
+  auto pg = std::unique_ptr<LocalPostgres>(new LocalPostgres(dir, FreeTcpPort()));
+  pg->persistent_ = true;
+  pg->server_options_ = server_options;
+  if (absl::Status s = pg->Start(); !s.ok()) return s;
+  return pg;
+}
+
 LocalPostgres::~LocalPostgres() {
+  if (persistent_) {
+    // A clean shutdown (checkpoint), so that the next start needs no recovery.
+    RunCommand(absl::StrCat(AsPostgresUser(), PostgresBinDir(), "/pg_ctl -D ", dir_,
+                            "/data -m fast -w stop"));
+    return;
+  }
   RunCommand(absl::StrCat(AsPostgresUser(), PostgresBinDir(), "/pg_ctl -D ", dir_,
                           "/data -m immediate stop"));
   RunCommand(absl::StrCat("rm -rf ", dir_));
@@ -54,7 +80,8 @@ LocalPostgres::~LocalPostgres() {
 absl::Status LocalPostgres::Start() {
   return Run(absl::StrCat(AsPostgresUser(), PostgresBinDir(), "/pg_ctl -D ", dir_, "/data -l ", dir_,
                           "/server.log -w -t 30 -o \"-p ", port_, " -k ", dir_,
-                          " -c listen_addresses=127.0.0.1 -c fsync=off\" start"));
+                          " -c listen_addresses=127.0.0.1 -c fsync=off ", server_options_,
+                          "\" start"));
 }
 
 absl::Status LocalPostgres::StopImmediate() {
@@ -77,7 +104,29 @@ absl::StatusOr<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create(int por
   return db;
 }
 
+absl::StatusOr<std::unique_ptr<ScratchDatabase>> ScratchDatabase::OpenPersistent(
+    int port, const std::string& name) {
+  const CommandResult exists = RunCommand(absl::StrCat(
+      Psql(port, "postgres"), " -At -c \"SELECT 1 FROM pg_database WHERE datname = '", name, "'\""));
+  if (exists.exit_code != 0) return absl::InternalError(exists.output);
+  if (exists.output.find('1') == std::string::npos) {
+    if (absl::Status s = Run(absl::StrCat(Psql(port, "postgres"), " -c 'CREATE DATABASE ", name, "'"));
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = Run(absl::StrCat(Psql(port, name), " -f ", SourceDir(),
+                                          "/deploy/sql/bootstrap.sql"));
+        !s.ok()) {
+      return s;
+    }
+  }
+  auto db = std::unique_ptr<ScratchDatabase>(new ScratchDatabase(port, name));
+  db->persistent_ = true;
+  return db;
+}
+
 ScratchDatabase::~ScratchDatabase() {
+  if (persistent_) return;
   RunCommand(absl::StrCat(Psql(port_, "postgres"), " -c 'DROP DATABASE IF EXISTS ", name_,
                           " WITH (FORCE)'"));
 }

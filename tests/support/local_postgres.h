@@ -17,6 +17,11 @@ namespace meltingdoc::testing {
 class LocalPostgres {
  public:
   static absl::StatusOr<std::unique_ptr<LocalPostgres>> Create();
+  // A cluster kept in `dir` (benchmarks that cache generated data between runs): initdb when
+  // `dir`/data does not exist yet, then start it with the server options `server_options`
+  // (e.g. "-c shared_buffers=1GB"); stopped, never removed, when the object goes away.
+  static absl::StatusOr<std::unique_ptr<LocalPostgres>> OpenPersistent(
+      const std::string& dir, const std::string& server_options);
   ~LocalPostgres();
 
   int port() const { return port_; }
@@ -28,12 +33,18 @@ class LocalPostgres {
   LocalPostgres(std::string dir, int port) : dir_(std::move(dir)), port_(port) {}
   std::string dir_;
   int port_;
+  bool persistent_ = false;
+  std::string server_options_;
 };
 
 class ScratchDatabase {
  public:
   // Creates database `meltingdoc_test_<random>` on the cluster at 127.0.0.1:`port`.
   static absl::StatusOr<std::unique_ptr<ScratchDatabase>> Create(int port);
+  // Database `name`, created and bootstrapped unless it exists; kept when the object goes away
+  // (with LocalPostgres::OpenPersistent).
+  static absl::StatusOr<std::unique_ptr<ScratchDatabase>> OpenPersistent(int port,
+                                                                         const std::string& name);
   ~ScratchDatabase();
 
   const std::string& name() const { return name_; }
@@ -47,6 +58,7 @@ class ScratchDatabase {
   ScratchDatabase(int port, std::string name) : port_(port), name_(std::move(name)) {}
   int port_;
   std::string name_;
+  bool persistent_ = false;
 };
 
 // "runuser -u postgres -- " when running as root (PostgreSQL refuses to run as root), else "".
