@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/text/fold.h"
+#include "services/search/pg_index_store.h"
 #include "services/search/ranking.h"
 #include "services/search/snippet.h"
 #include "services/search/sql_params.h"
@@ -24,44 +25,91 @@ constexpr double kUnknownDistance = 1e9;
 constexpr int kFacetLimit = 20;
 // Candidates read from the lexicon per word before the exact one-edit check.
 constexpr int kTypoCandidates = 30;
+// Lexicon words whose counts make a prefix's estimate (a bound on the work, not exact).
+constexpr int kMaxPrefixWordsCounted = 200;
 
 std::vector<std::string> SplitField(const pqxx::field& f) {
   if (f.is_null()) return {};
   return absl::StrSplit(f.as<std::string>(), kSeparator, absl::SkipEmpty());
 }
 
-// Adds one-typo alternatives to the words of `query` that are not in the lexicon of `scope`.
-void AddTypoAlternatives(pqxx::transaction_base& txn, const char* scope, ParsedQuery& query) {
-  std::vector<std::string> words;
+// Adds one-typo alternatives to the words of `query` that are not in the lexicon of `scope`,
+// and returns an estimate of how many documents match all the terms: per term, the lexicon's
+// document count of the word (of the words it starts, for a prefix) plus its alternatives';
+// the smallest over the terms (words are not stems and replies count apart: an upper bound).
+// -1 when no term can be estimated (words shorter than the lexicon's, or no text).
+int64_t AddTypoAlternatives(pqxx::transaction_base& txn, const char* scope, ParsedQuery& query) {
+  std::vector<std::string> words, prefixes;
   for (const QueryTerm& t : query.terms) {
-    if (t.word.size() >= kMinTypoWordLength) words.push_back(t.word);
+    words.push_back(t.word);
+    prefixes.push_back(t.prefix ? "t" : "f");
   }
-  if (words.empty()) return;
+  if (words.empty()) return -1;
   // pg_trgm's default similarity threshold (0.3) misses some one-letter typos in 5-letter
-  // words; the exact edit-distance check below removes what this lets through.
-  txn.exec("SET LOCAL pg_trgm.similarity_threshold = 0.2");
+  // words; the exact edit-distance check below removes what this lets through. The trigram
+  // search runs only for a word that may be a typo (unknown word, unknown prefix).
+  // JIT compilation pays off for long analytical queries, not for these (it added ~140 ms
+  // to a ranked query over a common word, measured in bench/search).
+  txn.exec("SET LOCAL pg_trgm.similarity_threshold = 0.2; SET LOCAL jit = off");
   SqlParams p;
   const std::string s = p.Text(scope);
   const pqxx::result rows = p.Exec(
       txn,
       absl::StrCat(
-          "SELECT t.word, "
-          "EXISTS (SELECT 1 FROM lexicon l WHERE l.scope = ", s, "::\"char\" AND l.word = t.word), "
-          "EXISTS (SELECT 1 FROM lexicon l WHERE l.scope = ", s, "::\"char\" "
-          "AND l.word ~>=~ t.word AND l.word ~<~ (t.word || '{')), "
-          "array_to_string(ARRAY(SELECT l.word FROM lexicon l WHERE l.scope = ", s,
-          "::\"char\" AND l.word % t.word ORDER BY similarity(l.word, t.word) DESC, l.word LIMIT ",
-          kTypoCandidates, "), ' ') FROM unnest(", p.TextArray(words), ") AS t(word)"));
+          "SELECT t.word, e.n IS NOT NULL, pf.n IS NOT NULL, "
+          "CASE WHEN length(t.word) >= ", kMinTypoWordLength, " AND e.n IS NULL AND "
+          "(NOT t.prefix OR pf.n IS NULL) THEN array_to_string(ARRAY(SELECT l.word FROM "
+          "lexicon l WHERE l.scope = ", s, "::\"char\" AND l.word % t.word ORDER BY "
+          "similarity(l.word, t.word) DESC, l.word LIMIT ", kTypoCandidates, "), ' ') "
+          "ELSE '' END, coalesce(e.n, 0), coalesce(pf.n, 0) "
+          "FROM unnest(", p.TextArray(words), ", ", p.TextArray(prefixes), "::bool[]) AS "
+          "t(word, prefix) "
+          "LEFT JOIN LATERAL (SELECT l.doc_count::int8 AS n FROM lexicon l WHERE l.scope = ", s,
+          "::\"char\" AND l.word = t.word) e ON true "
+          // Words starting with a prefix: their counts (a bounded sum), or only whether one
+          // exists for a finished word.
+          "LEFT JOIN LATERAL (SELECT sum(x.doc_count)::int8 AS n FROM (SELECT l.doc_count FROM "
+          "lexicon l WHERE l.scope = ", s, "::\"char\" AND l.word ~>=~ t.word AND l.word ~<~ "
+          "(t.word || '{') LIMIT CASE WHEN t.prefix THEN ", kMaxPrefixWordsCounted,
+          " ELSE 1 END) x HAVING count(*) > 0) pf ON true"));
+  int64_t estimate = -1;
+  std::vector<std::string> all_alternatives;
   for (const pqxx::row& r : rows) {
     const std::string word = r[0].as<std::string>();
     for (QueryTerm& t : query.terms) {
       if (t.word != word) continue;
-      if (!WantsTypoAlternatives(t, r[1].as<bool>(), r[2].as<bool>())) continue;
-      const std::vector<std::string> candidates =
-          absl::StrSplit(r[3].as<std::string>(), ' ', absl::SkipEmpty());
-      t.alternatives = PickTypoAlternatives(word, candidates);
+      int64_t n = t.prefix ? r[5].as<int64_t>() : r[4].as<int64_t>();
+      if (WantsTypoAlternatives(t, r[1].as<bool>(), r[2].as<bool>())) {
+        const std::vector<std::string> candidates =
+            absl::StrSplit(r[3].as<std::string>(), ' ', absl::SkipEmpty());
+        t.alternatives = PickTypoAlternatives(word, candidates);
+        all_alternatives.insert(all_alternatives.end(), t.alternatives.begin(),
+                                t.alternatives.end());
+      }
+      // A short finished word is not in the lexicon (too short): no estimate.
+      if (!t.prefix && t.word.size() < kMinLexiconWordLength) n = -1;
+      t.estimated_documents = n;
     }
   }
+  if (!all_alternatives.empty()) {
+    SqlParams a;
+    const pqxx::result counts = a.Exec(
+        txn, absl::StrCat("SELECT word, doc_count FROM lexicon WHERE scope = ", a.Text(scope),
+                          "::\"char\" AND word = ANY(", a.TextArray(all_alternatives), ")"));
+    for (QueryTerm& t : query.terms) {
+      for (const pqxx::row& r : counts) {
+        const std::string w = r[0].as<std::string>();
+        if (std::find(t.alternatives.begin(), t.alternatives.end(), w) != t.alternatives.end()) {
+          t.estimated_documents = std::max<int64_t>(0, t.estimated_documents) + r[1].as<int64_t>();
+        }
+      }
+    }
+  }
+  for (const QueryTerm& t : query.terms) {
+    if (t.estimated_documents < 0) continue;
+    estimate = estimate < 0 ? t.estimated_documents : std::min(estimate, t.estimated_documents);
+  }
+  return estimate;
 }
 
 // The WHERE clause shared by the doctors page and its facets.
@@ -267,95 +315,137 @@ absl::StatusOr<DoctorPage> PgSearchStore::SearchDoctors(DoctorQuery q) {
       });
 }
 
+// Where the window of newest cases starts when ranking every match of a query would visit
+// more rows than ranking its matches among the newest cases: ranking reads each match's
+// document from the heap, which dominates (a common word's ranked query over 1 million
+// cases took seconds). The window holds ~1.5 x `ranked_candidates` expected matches; it is
+// used only when it is smaller than the expected matches (so at most sqrt(1.5 x 500 x N) rows
+// are visited either way). nullopt: rank every match.
+std::optional<int64_t> RecentWindowStart(pqxx::transaction_base& txn, int64_t estimate,
+                                         double ranked_candidates) {
+  if (estimate <= 0) return std::nullopt;
+  const pqxx::row total = txn.exec1(
+      "SELECT greatest(reltuples, 0)::int8 FROM pg_class WHERE oid = 'cases'::regclass");
+  const double cases = static_cast<double>(total[0].as<int64_t>());
+  const double window = 1.5 * ranked_candidates * cases / static_cast<double>(estimate);
+  if (window >= static_cast<double>(estimate) || window >= cases) return std::nullopt;
+  SqlParams p;
+  const pqxx::result r = p.Exec(
+      txn, absl::StrCat("SELECT (extract(epoch FROM create_time) * 1000000)::int8 FROM cases "
+                        "WHERE NOT deleted AND NOT hidden ORDER BY create_time DESC, case_id "
+                        "OFFSET ", p.Int(static_cast<int64_t>(window)), " LIMIT 1"));
+  if (r.empty() || r[0][0].is_null()) return std::nullopt;
+  return r[0][0].as<int64_t>();
+}
+
 absl::StatusOr<CasePage> PgSearchStore::SearchCases(CaseQuery q) {
   return pg::InTransaction<CasePage>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<CasePage> {
-        AddTypoAlternatives(txn, "c", q.text);
+        const int64_t estimate = AddTypoAlternatives(txn, "c", q.text);
         const std::string all = ToTsQueryAll(q.text);
         const bool has_text = !all.empty();
-        SqlParams p;
-        const std::string tsq = has_text ? absl::StrCat("to_tsquery('fr', ", p.Text(all), ")") : "";
-        std::vector<std::string> where = {
-            "NOT c.deleted", "NOT c.hidden",
-            // A private group's cases are read by its current members only.
-            absl::StrCat("(NOT c.private_group OR EXISTS (SELECT 1 FROM space_members sm "
-                         "WHERE sm.space_id = c.space_id AND sm.member AND sm.account_id = ",
-                         p.Uuid(q.caller_account_id), "))")};
-        if (has_text) where.push_back(absl::StrCat("c.document @@ ", tsq));
-        if (!q.space_ids.empty()) {
-          where.push_back(absl::StrCat("c.space_id = ANY(", p.TextArray(q.space_ids), "::uuid[])"));
+        int64_t window_start = -1;  // micros; -1: no window
+        if (has_text && q.order == CaseOrder::kRelevance) {
+          window_start =
+              RecentWindowStart(txn, estimate, options_.ranked_candidates).value_or(-1);
         }
-        if (!q.tags.empty()) where.push_back(absl::StrCat("c.tags @> ", p.TextArray(q.tags)));
-        if (q.resolved.has_value()) {
-          where.push_back(absl::StrCat("c.resolved = ", p.Bool(*q.resolved)));
-        }
-        if (q.start_time.has_value()) {
-          where.push_back(absl::StrCat("c.create_time >= to_timestamp(",
-                                       p.Double(absl::ToDoubleSeconds(*q.start_time - absl::UnixEpoch())), ")"));
-        }
-        if (q.end_time.has_value()) {
-          where.push_back(absl::StrCat("c.create_time < to_timestamp(",
-                                       p.Double(absl::ToDoubleSeconds(*q.end_time - absl::UnixEpoch())), ")"));
-        }
-        const bool by_relevance = q.order == CaseOrder::kRelevance && has_text;
-        const std::string score =
-            has_text ? absl::StrCat("ts_rank_cd(c.document, ", tsq, ")::float8") : "0::float8";
-        const std::string sort_value =
-            by_relevance ? "score" : "coalesce(create_micros, 0)::float8";
-        std::string keyset = "true";
-        if (q.after.has_value()) {
-          const std::string v = p.Double(q.after->sort_value);
-          const std::string id = p.Uuid(q.after->id);
-          keyset = absl::StrCat("(", sort_value, " < ", v, " OR (", sort_value, " = ", v,
-                                " AND case_id > ", id, "))");
-        }
-        const std::string order = absl::StrCat(sort_value, " DESC, case_id");
-        std::string snippet = "left(top.body, 240)";
-        if (has_text) {
-          snippet = absl::StrCat(
-              "ts_headline('fr', top.title || E'\\n' || top.body || E'\\n' || top.replies_text, ",
-              tsq, ", ",
-              p.Text("StartSel=\"\x01\", StopSel=\"\x02\", MaxFragments=2, MaxWords=18, "
-                     "MinWords=6, FragmentDelimiter=\" … \""),
-              ")");
-        }
-        const std::string sql = absl::StrCat(
-            "SELECT top.case_id, top.space_id, top.title, array_to_string(top.tags, E'\\x1f') AS tags, "
-            "top.resolved, top.reply_count, top.create_micros, "
-            "(extract(epoch FROM top.last_activity_time) * 1000000)::int8 AS activity_micros, "
-            "top.score, top.sort_value, ", snippet, " AS snippet FROM ("
-            "SELECT x.*, ", sort_value, " AS sort_value FROM ("
-            "SELECT c.*, (extract(epoch FROM c.create_time) * 1000000)::int8 AS create_micros, ",
-            score, " AS score FROM cases c WHERE ",
-            absl::StrJoin(where, " AND "), ") x WHERE ", keyset, " ORDER BY ", order, " LIMIT ",
-            p.Int(q.limit + 1), ") top ORDER BY ", order);
-        const pqxx::result rows = p.Exec(txn, sql);
-        CasePage page;
-        for (const pqxx::row& r : rows) {
-          if (static_cast<int>(page.hits.size()) == q.limit) {
-            const pqxx::row& last = rows[q.limit - 1];
-            page.next = Cursor{last["sort_value"].as<double>(), last["case_id"].as<std::string>()};
-            break;
+        // A page that the window cannot fill (selective filters, or the window's end) is read
+        // again over every case, after the same cursor: pages then go on past the window
+        // (never repeating a case; matches outside the window ranked above the cursor are
+        // not shown).
+        for (;;) {
+          SqlParams p;
+          const std::string tsq = has_text ? absl::StrCat("to_tsquery('fr', ", p.Text(all), ")") : "";
+          std::vector<std::string> where = {
+              "NOT c.deleted", "NOT c.hidden",
+              // A private group's cases are read by its current members only.
+              absl::StrCat("(NOT c.private_group OR EXISTS (SELECT 1 FROM space_members sm "
+                           "WHERE sm.space_id = c.space_id AND sm.member AND sm.account_id = ",
+                           p.Uuid(q.caller_account_id), "))")};
+          if (has_text) where.push_back(absl::StrCat("c.document @@ ", tsq));
+          if (!q.space_ids.empty()) {
+            where.push_back(absl::StrCat("c.space_id = ANY(", p.TextArray(q.space_ids), "::uuid[])"));
           }
-          v1::CaseHit& h = page.hits.emplace_back();
-          h.set_case_id(r["case_id"].as<std::string>());
-          if (!r["space_id"].is_null()) h.set_space_id(r["space_id"].as<std::string>());
-          h.set_title(r["title"].as<std::string>());
-          const Snippet s = ParseMarkedSnippet(r["snippet"].is_null() ? "" : r["snippet"].as<std::string>());
-          h.set_snippet(s.text);
-          for (const auto& [start, end] : s.highlights) {
-            v1::Highlight* hl = h.add_highlights();
-            hl->set_start(start);
-            hl->set_end(end);
+          if (!q.tags.empty()) where.push_back(absl::StrCat("c.tags @> ", p.TextArray(q.tags)));
+          if (q.resolved.has_value()) {
+            where.push_back(absl::StrCat("c.resolved = ", p.Bool(*q.resolved)));
           }
-          for (std::string& t : SplitField(r["tags"])) h.add_tags(std::move(t));
-          h.set_resolved(r["resolved"].as<bool>());
-          h.set_reply_count(r["reply_count"].as<int>());
-          *h.mutable_create_time() = MicrosToTimestamp(r["create_micros"]);
-          *h.mutable_last_activity_time() = MicrosToTimestamp(r["activity_micros"]);
-          h.set_score(r["score"].as<double>());
+          if (q.start_time.has_value()) {
+            where.push_back(absl::StrCat("c.create_time >= to_timestamp(",
+                                         p.Double(absl::ToDoubleSeconds(*q.start_time - absl::UnixEpoch())), ")"));
+          }
+          if (q.end_time.has_value()) {
+            where.push_back(absl::StrCat("c.create_time < to_timestamp(",
+                                         p.Double(absl::ToDoubleSeconds(*q.end_time - absl::UnixEpoch())), ")"));
+          }
+          if (window_start >= 0) {
+            where.push_back(absl::StrCat("c.create_time >= to_timestamp(",
+                                         p.Double(window_start / 1e6), ")"));
+          }
+          const bool by_relevance = q.order == CaseOrder::kRelevance && has_text;
+          const std::string score =
+              has_text ? absl::StrCat("ts_rank_cd(c.document, ", tsq, ")::float8") : "0::float8";
+          const std::string sort_value =
+              by_relevance ? "score" : "coalesce(create_micros, 0)::float8";
+          std::string keyset = "true";
+          if (q.after.has_value()) {
+            const std::string v = p.Double(q.after->sort_value);
+            const std::string id = p.Uuid(q.after->id);
+            keyset = absl::StrCat("(", sort_value, " < ", v, " OR (", sort_value, " = ", v,
+                                  " AND case_id > ", id, "))");
+          }
+          const std::string order = absl::StrCat(sort_value, " DESC, case_id");
+          std::string snippet = "left(top.body, 240)";
+          if (has_text) {
+            snippet = absl::StrCat(
+                "ts_headline('fr', top.title || E'\\n' || top.body || E'\\n' || top.replies_text, ",
+                tsq, ", ",
+                p.Text("StartSel=\"\x01\", StopSel=\"\x02\", MaxFragments=2, MaxWords=18, "
+                       "MinWords=6, FragmentDelimiter=\" … \""),
+                ")");
+          }
+          const std::string sql = absl::StrCat(
+              "SELECT top.case_id, top.space_id, top.title, array_to_string(top.tags, E'\\x1f') AS tags, "
+              "top.resolved, top.reply_count, top.create_micros, "
+              "(extract(epoch FROM top.last_activity_time) * 1000000)::int8 AS activity_micros, "
+              "top.score, top.sort_value, ", snippet, " AS snippet FROM ("
+              "SELECT x.*, ", sort_value, " AS sort_value FROM ("
+              "SELECT c.*, (extract(epoch FROM c.create_time) * 1000000)::int8 AS create_micros, ",
+              score, " AS score FROM cases c WHERE ",
+              absl::StrJoin(where, " AND "), ") x WHERE ", keyset, " ORDER BY ", order, " LIMIT ",
+              p.Int(q.limit + 1), ") top ORDER BY ", order);
+          const pqxx::result rows = p.Exec(txn, sql);
+          CasePage page;
+          for (const pqxx::row& r : rows) {
+            if (static_cast<int>(page.hits.size()) == q.limit) {
+              const pqxx::row& last = rows[q.limit - 1];
+              page.next = Cursor{last["sort_value"].as<double>(), last["case_id"].as<std::string>()};
+              break;
+            }
+            v1::CaseHit& h = page.hits.emplace_back();
+            h.set_case_id(r["case_id"].as<std::string>());
+            if (!r["space_id"].is_null()) h.set_space_id(r["space_id"].as<std::string>());
+            h.set_title(r["title"].as<std::string>());
+            const Snippet s = ParseMarkedSnippet(r["snippet"].is_null() ? "" : r["snippet"].as<std::string>());
+            h.set_snippet(s.text);
+            for (const auto& [start, end] : s.highlights) {
+              v1::Highlight* hl = h.add_highlights();
+              hl->set_start(start);
+              hl->set_end(end);
+            }
+            for (std::string& t : SplitField(r["tags"])) h.add_tags(std::move(t));
+            h.set_resolved(r["resolved"].as<bool>());
+            h.set_reply_count(r["reply_count"].as<int>());
+            *h.mutable_create_time() = MicrosToTimestamp(r["create_micros"]);
+            *h.mutable_last_activity_time() = MicrosToTimestamp(r["activity_micros"]);
+            h.set_score(r["score"].as<double>());
+          }
+          if (window_start >= 0 && static_cast<int>(rows.size()) <= q.limit) {
+            window_start = -1;
+            continue;
+          }
+          return page;
         }
-        return page;
       });
 }
 

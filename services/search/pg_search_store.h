@@ -7,9 +7,17 @@
 
 namespace meltingdoc::search {
 
+struct PgSearchStoreOptions {
+  // SearchCases by relevance, for a query the lexicon says matches many cases, ranks only its
+  // matches among the newest cases: enough of them to hold ~1.5 x this many matches, when
+  // that is fewer rows than all the matches (bench/README.md, search_bench).
+  double ranked_candidates = 500;
+};
+
 class PgSearchStore final : public SearchStore {
  public:
-  explicit PgSearchStore(pg::Pool* pool) : pool_(pool) {}
+  explicit PgSearchStore(pg::Pool* pool, PgSearchStoreOptions options = {})
+      : pool_(pool), options_(options) {}
   absl::StatusOr<std::vector<v1::StreamStats>> StreamStats() override;
   absl::StatusOr<std::pair<int64_t, int64_t>> IndexedCounts() override;
   absl::StatusOr<std::optional<GeoPoint>> ResolvePlace(const std::string& place) override;
@@ -20,6 +28,7 @@ class PgSearchStore final : public SearchStore {
 
  private:
   pg::Pool* const pool_;
+  const PgSearchStoreOptions options_;
 };
 
 }  // namespace meltingdoc::search

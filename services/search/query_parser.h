@@ -4,6 +4,7 @@
 // index's lexicon. Pure: no I/O; the store looks the lexicon up.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct QueryTerm {
   bool prefix = false;
   // Words of the lexicon one edit away, matched as well (filled by the store).
   std::vector<std::string> alternatives;
+  // Documents holding the word or an alternative, per the lexicon (filled by the store);
+  // -1 when unknown.
+  int64_t estimated_documents = -1;
 };
 
 struct ParsedQuery {
