@@ -43,6 +43,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/support/closed_loop.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -71,269 +72,7 @@ ABSL_FLAG(bool, keep_logs, false, "Keep the identity processes' log files (one J
 namespace meltingdoc::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using testing::ServiceProcess;
-
-// What one scenario issues: start one async call, call `done` with its status when it ends.
-// Owns the per-call state through `CallState`.
-struct CallState {
-  grpc::ClientContext context;
-  grpc::health::v1::HealthCheckRequest health_request;
-  grpc::health::v1::HealthCheckResponse health_response;
-  identity::v1::GetAccountRequest account_request;
-  identity::v1::GetAccountResponse account_response;
-};
-
-struct Scenario {
-  std::string name;
-  std::string what;
-  // The status code this scenario is supposed to produce (OK, or INVALID_ARGUMENT for the
-  // no-database variant); anything else counts as an error.
-  grpc::StatusCode expected = grpc::StatusCode::OK;
-  std::function<void(int channel, CallState&, std::function<void(grpc::Status)>)> start;
-};
-
-// CPU time (user + system, in clock ticks) of the three parties, from /proc: this client, the
-// identity process, and the PostgreSQL backends serving the bench database (their command
-// line names the database, which is unique to this run).
-struct CpuTicks {
-  int64_t client = 0, service = 0, postgres = 0;
-};
-
-struct Result {
-  std::string scenario;
-  int concurrency = 0;
-  double seconds = 0;
-  int64_t expected_calls = 0;         // finished with the expected code, in the window
-  std::map<int, int64_t> other_codes;  // every other code, in the window
-  std::vector<int64_t> expected_us;   // latencies of expected-code calls
-  std::vector<int64_t> other_us;      // latencies of the rest
-  CpuTicks cpu;                       // CPU used during the measured window
-  double calls_per_s() const { return expected_calls / seconds; }
-};
-
-int64_t ProcessTicks(const std::string& pid) {
-  std::ifstream in("/proc/" + pid + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t paren = stat.rfind(')');  // the command name may contain spaces
-  if (paren == std::string::npos) return 0;
-  std::vector<std::string> fields = absl::StrSplit(stat.substr(paren + 2), ' ');
-  int64_t utime = 0, stime = 0;
-  // After "pid (comm) ", field 3 (state) is index 0; utime and stime are fields 14 and 15.
-  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) || !absl::SimpleAtoi(fields[12], &stime)) return 0;
-  return utime + stime;
-}
-
-class CpuMeter {
- public:
-  CpuMeter(pid_t service_pid, std::string database) : service_pid_(service_pid), database_(std::move(database)) {}
-  CpuTicks Read() const {
-    CpuTicks t;
-    t.client = ProcessTicks("self");
-    t.service = ProcessTicks(std::to_string(service_pid_));
-    testing::CommandResult r = testing::RunCommand(absl::StrCat("pgrep -f 'postgres: .* ", database_, " '"));
-    for (absl::string_view pid : absl::StrSplit(r.output, '\n', absl::SkipWhitespace())) {
-      t.postgres += ProcessTicks(std::string(pid));
-    }
-    return t;
-  }
-
- private:
-  pid_t service_pid_;
-  std::string database_;
-};
-
-// Runs tasks at a later time on its own thread (the client's back-off after a refusal; a
-// gRPC completion callback must not sleep).
-class Delayer {
- public:
-  Delayer() : thread_([this] { Loop(); }) {}
-  ~Delayer() {
-    {
-      absl::MutexLock lock(&mu_);
-      stopping_ = true;
-    }
-    thread_.join();
-  }
-  void At(absl::Time when, std::function<void()> task) {
-    absl::MutexLock lock(&mu_);
-    tasks_.emplace(when, std::move(task));
-  }
-
- private:
-  void Loop() {
-    while (true) {
-      std::function<void()> task;
-      {
-        absl::MutexLock lock(&mu_);
-        if (stopping_ && tasks_.empty()) return;
-        if (!tasks_.empty() && tasks_.begin()->first <= absl::Now()) {
-          task = std::move(tasks_.begin()->second);
-          tasks_.erase(tasks_.begin());
-        }
-      }
-      if (task) {
-        task();
-      } else {
-        absl::SleepFor(absl::Milliseconds(1));
-      }
-    }
-  }
-  absl::Mutex mu_;
-  std::multimap<absl::Time, std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
-};
-
-int64_t Percentile(std::vector<int64_t>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  size_t i = static_cast<size_t>(p * (sorted.size() - 1) + 0.5);
-  return sorted[std::min(i, sorted.size() - 1)];
-}
-
-// Runs `concurrency` slots in a closed loop for warm-up + duration, then waits for the
-// outstanding calls. Only calls that start after the warm-up and end before the stop count.
-// With a `backoff`, a slot whose call was refused (RESOURCE_EXHAUSTED) waits backoff x0.5-1.5
-// before its next call, as a well-behaved client would.
-Result RunClosedLoop(const Scenario& scenario, int concurrency, int channels, absl::Duration warmup,
-                     absl::Duration duration, const CpuMeter* meter = nullptr,
-                     absl::Duration backoff = absl::ZeroDuration()) {
-  struct Slot {
-    std::unique_ptr<CallState> call;
-    // The call whose completion callback issued `call`: freed one call later, never from
-    // inside its own callback.
-    std::unique_ptr<CallState> previous;
-    Clock::time_point started;
-    std::map<int, int64_t> codes;
-    std::vector<int64_t> ok_us, other_us;
-  };
-  std::vector<Slot> slots(concurrency);
-  const Clock::time_point t0 = Clock::now();
-  const Clock::time_point measure_from = t0 + absl::ToChronoNanoseconds(warmup);
-  const Clock::time_point stop_at = measure_from + absl::ToChronoNanoseconds(duration);
-  absl::Mutex mu;
-  int running = concurrency;
-  Delayer delayer;
-  std::mt19937 rng(42);  // used by completion callbacks under `mu`
-
-  // Issue(i) starts the next call of slot i; its completion records and issues again.
-  std::function<void(int)> issue = [&](int i) {
-    Slot& slot = slots[i];
-    slot.previous = std::move(slot.call);
-    slot.call = std::make_unique<CallState>();
-    slot.call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    slot.started = Clock::now();
-    scenario.start(i % channels, *slot.call, [&, i](grpc::Status status) {
-      Slot& s = slots[i];
-      const Clock::time_point end = Clock::now();
-      if (s.started >= measure_from && end <= stop_at) {
-        const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(end - s.started).count();
-        s.codes[status.error_code()]++;
-        (status.error_code() == scenario.expected ? s.ok_us : s.other_us).push_back(us);
-      }
-      if (end < stop_at && backoff > absl::ZeroDuration() &&
-          status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
-        double jitter;
-        {
-          absl::MutexLock lock(&mu);
-          jitter = std::uniform_real_distribution<double>(0.5, 1.5)(rng);
-        }
-        delayer.At(absl::Now() + backoff * jitter, [&issue, i] { issue(i); });
-      } else if (end < stop_at) {
-        issue(i);  // non-blocking: starts the next async call from the completion callback
-      } else {
-        absl::MutexLock lock(&mu);
-        --running;
-      }
-    });
-  };
-  for (int i = 0; i < concurrency; ++i) issue(i);
-  // CPU is read at the window's edges (a few ms late at most: pgrep runs in between).
-  CpuTicks cpu_start, cpu_end;
-  if (meter != nullptr) {
-    std::this_thread::sleep_until(measure_from);
-    cpu_start = meter->Read();
-    std::this_thread::sleep_until(stop_at);
-    cpu_end = meter->Read();
-  }
-  {
-    absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(+[](int* n) { return *n == 0; }, &running));
-  }
-
-  Result r;
-  r.scenario = scenario.name;
-  r.concurrency = concurrency;
-  r.seconds = absl::ToDoubleSeconds(duration);
-  r.cpu = {cpu_end.client - cpu_start.client, cpu_end.service - cpu_start.service,
-           cpu_end.postgres - cpu_start.postgres};
-  for (Slot& s : slots) {
-    for (const auto& [code, n] : s.codes) {
-      if (code == scenario.expected) {
-        r.expected_calls += n;
-      } else {
-        r.other_codes[code] += n;
-      }
-    }
-    r.expected_us.insert(r.expected_us.end(), s.ok_us.begin(), s.ok_us.end());
-    r.other_us.insert(r.other_us.end(), s.other_us.begin(), s.other_us.end());
-  }
-  std::sort(r.expected_us.begin(), r.expected_us.end());
-  std::sort(r.other_us.begin(), r.other_us.end());
-  return r;
-}
-
-std::string CodeName(int code) {
-  static const char* const kNames[] = {
-      "OK",        "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-      "NOT_FOUND", "ALREADY_EXISTS",    "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-      "ABORTED",   "OUT_OF_RANGE",      "UNIMPLEMENTED",    "INTERNAL",           "UNAVAILABLE",
-      "DATA_LOSS", "UNAUTHENTICATED"};
-  return code >= 0 && code <= 16 ? kNames[code] : absl::StrCat("code ", code);
-}
-
-std::string ErrorsText(const Result& r) {
-  if (r.other_codes.empty()) return "0";
-  std::string out;
-  for (const auto& [code, n] : r.other_codes) absl::StrAppend(&out, out.empty() ? "" : " ", CodeName(code), "=", n);
-  return out;
-}
-
-std::string Ms(int64_t us) { return absl::StrFormat("%.2f", us / 1000.0); }
-
-// CPU columns: microseconds of CPU per counted call in the client, the identity process and
-// the PostgreSQL backends, and all three together in cores (CPU seconds per second).
-void PrintHeader() {
-  std::printf("| %-14s | %5s | %9s | %8s | %8s | %8s | %20s | %5s | %s\n", "scenario", "conc", "calls/s",
-              "p50 ms", "p90 ms", "p99 ms", "CPU us/call cl/id/pg", "cores", "other codes (count)");
-  std::printf("|----------------|------:|----------:|---------:|---------:|---------:|---------------------:|------:|-----\n");
-}
-
-int64_t AllCalls(const Result& r) {
-  int64_t calls = r.expected_calls;
-  for (const auto& [code, n] : r.other_codes) calls += n;
-  return calls;
-}
-
-// Microseconds of CPU per call in the identity process and the PostgreSQL backends together.
-double ServerCpuPerCall(const Result& r) {
-  const int64_t calls = AllCalls(r);
-  return calls > 0 ? (r.cpu.service + r.cpu.postgres) * 1e6 / ::sysconf(_SC_CLK_TCK) / calls : 0.0;
-}
-
-void PrintRow(Result& r) {
-  const int64_t calls = AllCalls(r);
-  const double us_per_tick = 1e6 / ::sysconf(_SC_CLK_TCK);
-  auto per_call = [&](int64_t ticks) { return calls > 0 ? ticks * us_per_tick / calls : 0.0; };
-  const std::string cpu = absl::StrFormat("%.0f/%.0f/%.0f", per_call(r.cpu.client), per_call(r.cpu.service),
-                                          per_call(r.cpu.postgres));
-  const double cores = (r.cpu.client + r.cpu.service + r.cpu.postgres) * us_per_tick / 1e6 / r.seconds;
-  std::printf("| %-14s | %5d | %9.0f | %8s | %8s | %8s | %20s | %5.2f | %s\n", r.scenario.c_str(), r.concurrency,
-              r.calls_per_s(), Ms(Percentile(r.expected_us, 0.50)).c_str(),
-              Ms(Percentile(r.expected_us, 0.90)).c_str(), Ms(Percentile(r.expected_us, 0.99)).c_str(),
-              cpu.c_str(), cores, ErrorsText(r).c_str());
-  std::fflush(stdout);
-}
 
 // The scenarios, against one service address.
 class Load {
@@ -352,9 +91,12 @@ class Load {
 
   Scenario Check() {
     return {"Check", "grpc.health.v1.Health/Check", grpc::StatusCode::OK,
-            [this](int ch, CallState& c, std::function<void(grpc::Status)> done) {
-              c.health_request.set_service(health_name_);
-              health_[ch]->async()->Check(&c.context, &c.health_request, &c.health_response, std::move(done));
+            [this](int ch, grpc::ClientContext& context, std::function<void(grpc::Status)> done) {
+              auto call = std::make_shared<std::pair<grpc::health::v1::HealthCheckRequest,
+                                                     grpc::health::v1::HealthCheckResponse>>();
+              call->first.set_service(health_name_);
+              health_[ch]->async()->Check(&context, &call->first, &call->second,
+                                          [call, done = std::move(done)](grpc::Status s) { done(s); });
             }};
   }
 
@@ -364,11 +106,13 @@ class Load {
             with_database ? "IdentityService/GetAccount, existing account"
                           : "IdentityService/GetAccount, malformed id (no database)",
             with_database ? grpc::StatusCode::OK : grpc::StatusCode::INVALID_ARGUMENT,
-            [this, id](int ch, CallState& c, std::function<void(grpc::Status)> done) {
-              c.context.AddMetadata("authorization", "Bearer " + token_);
-              c.account_request.set_account_id(id);
-              identity_[ch]->async()->GetAccount(&c.context, &c.account_request, &c.account_response,
-                                                 std::move(done));
+            [this, id](int ch, grpc::ClientContext& context, std::function<void(grpc::Status)> done) {
+              auto call = std::make_shared<std::pair<identity::v1::GetAccountRequest,
+                                                     identity::v1::GetAccountResponse>>();
+              context.AddMetadata("authorization", "Bearer " + token_);
+              call->first.set_account_id(id);
+              identity_[ch]->async()->GetAccount(&context, &call->first, &call->second,
+                                                 [call, done = std::move(done)](grpc::Status s) { done(s); });
             }};
   }
 
@@ -450,12 +194,6 @@ void RunPgbench(const testing::ScratchDatabase& db, const std::string& account_i
   ::unlink(tmpl);
 }
 
-std::string Uptime() {
-  testing::CommandResult r = testing::RunCommand("uptime");
-  std::string s = r.output;
-  while (!s.empty() && s.back() == '\n') s.pop_back();
-  return s;
-}
 
 int Main() {
   const absl::Duration duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
