@@ -12,6 +12,9 @@ struct PgSearchStoreOptions {
   // matches among the newest cases: enough of them to hold ~1.5 x this many matches, when
   // that is fewer rows than all the matches (bench/README.md, search_bench).
   double ranked_candidates = 500;
+  // SearchDoctors by relevance probes the matched competences of this many doctors (the best
+  // score bounds) first, and reads the page again over every match when that cannot be exact.
+  int doctor_candidates = 100;
 };
 
 class PgSearchStore final : public SearchStore {

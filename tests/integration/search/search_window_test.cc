@@ -146,5 +146,44 @@ TEST_F(SearchWindowTest, CommonWordsAreRankedAmongTheNewestCasesWithEveryVisibil
   }
 }
 
+// SearchDoctors probes the matched competences of the best score bounds only (the bound
+// counts every endorsement, the score only the matched competences'): with 3 candidates and
+// bounds that mislead (large endorsements of a competence the query does not match), every
+// page must still be exactly the page of the store that probes every match.
+TEST_F(SearchWindowTest, DoctorPagesFromTheBestBoundsAreExactlyThePagesOfEveryMatch) {
+  for (int i = 0; i < 40; ++i) {
+    DoctorSpec d;
+    d.family = "Martin" + std::string(1, static_cast<char>('a' + i % 26));
+    d.headline = i % 3 == 0 ? "Fertilité, bilan de fertilité" : "Gynécologue";
+    d.competences = {{.code = "gyn-fertilite", .label = "Fertilité et AMP",
+                      .synonyms = {"PMA"}, .endorsements = (i * 7) % 11},
+                     {.code = "gyn-senologie", .label = "Sénologie",
+                      .endorsements = (i * 13) % 50}};
+    Apply(ProfileChanged(d, 1));
+  }
+  PgSearchStore few(pool_.get(), PgSearchStoreOptions{.doctor_candidates = 3});
+  PgSearchStore all(pool_.get(), PgSearchStoreOptions{.doctor_candidates = 1000});
+  const auto pages = [](PgSearchStore& store) {
+    std::vector<std::vector<std::string>> out;
+    DoctorQuery q;
+    q.text = ParseQuery("fertilité ");
+    q.limit = 5;
+    for (int page = 0; page < 20; ++page) {
+      absl::StatusOr<DoctorPage> p = store.SearchDoctors(q);
+      EXPECT_TRUE(p.ok()) << p.status();
+      if (!p.ok()) break;
+      std::vector<std::string> ids;
+      for (const v1::DoctorHit& h : p->hits) ids.push_back(h.profile_id());
+      out.push_back(ids);
+      if (!p->next.has_value()) break;
+      q.after = p->next;
+    }
+    return out;
+  };
+  const std::vector<std::vector<std::string>> expected = pages(all);
+  ASSERT_EQ(expected.size(), 8u);
+  EXPECT_EQ(pages(few), expected);
+}
+
 }  // namespace
 }  // namespace meltingdoc::search
