@@ -1,5 +1,7 @@
 #include "services/discussions/phi_text.h"
 
+#include "libs/text/utf8.h"
+
 namespace meltingdoc::discussions::phi {
 
 namespace {
@@ -74,7 +76,7 @@ bool ContinuesWord(std::string_view t, size_t i) {
   if (p < 0x80) return IsAsciiAlnum(p);
   // A multi-byte character ends at i-1: find its start (at most 3 bytes back).
   size_t s = i - 1;
-  while (s > 0 && (static_cast<unsigned char>(t[s]) & 0xC0) == 0x80 && i - s < 4) --s;
+  while (s > 0 && !text::StartsCodePoint(t[s]) && i - s < 4) --s;
   return IsLetter(Classify(t, s).cls);
 }
 

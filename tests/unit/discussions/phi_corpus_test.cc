@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_format.h"
+#include "libs/text/utf8.h"
 #include "services/discussions/phi_guard.h"
 #include "tests/support/test_env.h"
 
@@ -31,11 +32,7 @@ struct Sentence {
   std::vector<Expected> expected;
 };
 
-int32_t CodePoints(const std::string& s) {
-  int32_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
+int32_t CodePoints(const std::string& s) { return static_cast<int32_t>(text::CodePointCount(s)); }
 
 // Strips the [[CATEGORY|text]] marks.
 bool Parse(const std::string& line, Sentence& out) {

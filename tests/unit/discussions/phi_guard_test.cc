@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "services/discussions/iban.h"
+#include "libs/text/utf8.h"
 #include "services/discussions/nir.h"
 #include "services/discussions/phi_guard.h"
 
@@ -23,7 +24,7 @@ std::string Cut(const std::string& text, const PhiFinding& f) {
   std::string out;
   int32_t cp = -1;
   for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++cp;
+    if (text::StartsCodePoint(static_cast<char>(c))) ++cp;
     if (cp >= f.start && cp < f.end) out += static_cast<char>(c);
   }
   return out;
