@@ -47,6 +47,7 @@
 #include "libs/redis/redis_client.h"
 #include "meltingdoc/events/v1/event.pb.h"
 #include "meltingdoc/profiles/v1/profiles_service.grpc.pb.h"
+#include "tests/support/identity_events.h"
 #include "tests/support/local_postgres.h"
 #include "tests/support/local_redis.h"
 #include "tests/support/service_process.h"
@@ -171,19 +172,9 @@ class Load {
 // --- seeding ---
 
 events::v1::Event Verified(const std::string& id, int n) {
-  events::v1::Event e;
-  e.set_event_id(NewUuid());
-  e.set_aggregate_type("account");
-  e.set_aggregate_id(id);
-  e.set_aggregate_version(1);
-  auto* v = e.mutable_account_verified();
-  v->set_account_id(id);
-  v->set_rpps(absl::StrFormat("1%010d", n));
-  v->set_civility("Dr");
-  v->set_given_name(absl::StrCat("Claire", n));
-  v->set_family_name(absl::StrCat("Martin", n));
-  v->set_specialty_code("SM20");
-  auto* sf = v->add_savoir_faire();
+  events::v1::Event e = testing::AccountVerifiedEvent(id, absl::StrFormat("1%010d", n), absl::StrCat("Claire", n),
+                                                      absl::StrCat("Martin", n), "SM20");
+  auto* sf = e.mutable_account_verified()->add_savoir_faire();
   sf->set_type_code("S");
   sf->set_code("SM20");
   sf->set_label("Gynécologie-obstétrique");
@@ -236,11 +227,9 @@ pv1::Profile Filled(int n, const std::vector<std::string>& competence_codes) {
 absl::Status Seed(redis::RedisClient& redis, pv1::ProfilesService::Stub& stub, const testing::TestTokens& tokens,
                   const std::vector<std::string>& ids) {
   for (size_t n = 0; n < ids.size(); ++n) {
-    std::string payload;
-    const events::v1::Event e = Verified(ids[n], static_cast<int>(n));
-    e.SerializeToString(&payload);
-    auto reply = redis.Command({"XADD", "meltingdoc.identity", "*", "event_id", e.event_id(), "payload", payload});
-    if (!reply.ok()) return reply.status();
+    if (absl::Status s = testing::PublishIdentityEvent(redis, Verified(ids[n], static_cast<int>(n))); !s.ok()) {
+      return s;
+    }
   }
   pv1::ListCompetencesRequest lreq;
   lreq.set_specialty_code("SM20");

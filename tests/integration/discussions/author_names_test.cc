@@ -13,6 +13,7 @@
 #include "meltingdoc/events/v1/event.pb.h"
 #include "meltingdoc/profiles/v1/profiles_service.grpc.pb.h"
 #include "tests/integration/discussions/discussions_fixture.h"
+#include "tests/support/identity_events.h"
 #include "tests/support/local_redis.h"
 
 namespace meltingdoc::testing {
@@ -62,25 +63,13 @@ class AuthorNamesTest : public ::testing::Test {
 
   // Identity verifies a doctor: profiles creates the profile; waits until it is served.
   static void VerifyDoctor(const std::string& id, const std::string& given, const std::string& family) {
-    events::v1::Event e;
-    e.set_event_id(NewUuid());
-    e.set_aggregate_type("account");
-    e.set_aggregate_id(id);
-    e.set_aggregate_version(1);
-    auto* v = e.mutable_account_verified();
-    v->set_account_id(id);
     static int counter = 0;
-    v->set_rpps(absl::StrCat("100", 20000000 + ++counter));
-    v->set_civility("Dr");
-    v->set_given_name(given);
-    v->set_family_name(family);
-    v->set_specialty_code("SM20");
+    const events::v1::Event e =
+        AccountVerifiedEvent(id, absl::StrCat("100", 20000000 + ++counter), given, family, "SM20");
     redis::RedisOptions o;
     o.port = redis_server_->port();
     redis::RedisClient client(o);
-    ASSERT_TRUE(client.Command({"XADD", "meltingdoc.identity", "*", "event_id", e.event_id(), "payload",
-                                e.SerializeAsString()})
-                    .ok());
+    ASSERT_TRUE(PublishIdentityEvent(client, e).ok());
     auto stub = profiles::v1::ProfilesService::NewStub(profiles_->channel());
     for (int i = 0; i < 300; ++i) {
       profiles::v1::GetProfileRequest req;

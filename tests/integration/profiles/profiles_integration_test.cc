@@ -20,6 +20,7 @@
 #include "meltingdoc/events/v1/event.pb.h"
 #include "meltingdoc/profiles/v1/profiles_service.grpc.pb.h"
 #include "tests/integration/system/call_helpers.h"
+#include "tests/support/identity_events.h"
 #include "tests/support/local_postgres.h"
 #include "tests/support/local_redis.h"
 #include "tests/support/service_process.h"
@@ -74,28 +75,15 @@ class ProfilesIntegrationTest : public ::testing::Test {
 
   // --- identity's side ---
   static void Publish(const events::v1::Event& event) {
-    std::string payload;
-    ASSERT_TRUE(event.SerializeToString(&payload));
-    auto reply = redis_->Command({"XADD", "meltingdoc.identity", "*", "event_id", event.event_id(),
-                                  "payload", payload});
-    ASSERT_TRUE(reply.ok()) << reply.status();
+    absl::Status s = PublishIdentityEvent(*redis_, event);
+    ASSERT_TRUE(s.ok()) << s;
   }
   static events::v1::Event Verified(const std::string& id, const std::string& given, const std::string& family,
                                     const std::string& specialty, int64_t version = 1) {
-    events::v1::Event e;
-    e.set_event_id(NewUuid());
-    e.set_aggregate_type("account");
-    e.set_aggregate_id(id);
-    e.set_aggregate_version(version);
-    auto* v = e.mutable_account_verified();
-    v->set_account_id(id);
     static int counter = 0;
-    v->set_rpps(absl::StrCat("100", 10000000 + (++counter) + (std::hash<std::string>{}(id) % 1000) * 1000));
-    v->set_civility("Dr");
-    v->set_given_name(given);
-    v->set_family_name(family);
-    v->set_specialty_code(specialty);
-    return e;
+    return AccountVerifiedEvent(
+        id, absl::StrCat("100", 10000000 + (++counter) + (std::hash<std::string>{}(id) % 1000) * 1000), given,
+        family, specialty, version);
   }
   static events::v1::Event Deleted(const std::string& id, int64_t version) {
     events::v1::Event e;
