@@ -21,4 +21,10 @@ absl::StatusOr<auth::Principal> Authenticate(const grpc::ServerContextBase& cont
   return verifier.Verify(value);
 }
 
+std::string AuthorizationOf(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
 }  // namespace meltingdoc::runtime

@@ -4,6 +4,8 @@
 // with auth::RequireVerified / auth::RequireRole (PERMISSION_DENIED).
 #pragma once
 
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
 #include "libs/auth/principal.h"
@@ -13,5 +15,9 @@ namespace meltingdoc::runtime {
 
 absl::StatusOr<auth::Principal> Authenticate(const grpc::ServerContextBase& context,
                                              const auth::TokenVerifier& verifier);
+
+// The call's `authorization` metadata as received ("" without one), to forward the caller's
+// own credentials to another service.
+std::string AuthorizationOf(const grpc::ServerContextBase& context);
 
 }  // namespace meltingdoc::runtime

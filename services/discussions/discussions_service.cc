@@ -148,12 +148,6 @@ absl::Status CheckModerationReason(const std::string& reason) {
   return absl::OkStatus();
 }
 
-std::string AuthorizationOf(const grpc::ServerContextBase& context) {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find("authorization");
-  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
-}
-
 }  // namespace
 
 template <typename Message>
@@ -162,7 +156,7 @@ void DiscussionsServiceImpl::NameAuthors(const grpc::ServerContextBase& context,
   std::vector<std::string> ids;
   ids.reserve(items.size());
   for (const Message* m : items) ids.push_back(m->author_id());
-  const absl::flat_hash_map<std::string, std::string> found = names_->Lookup(ids, AuthorizationOf(context));
+  const absl::flat_hash_map<std::string, std::string> found = names_->Lookup(ids, runtime::AuthorizationOf(context));
   for (Message* m : items) {
     auto it = found.find(m->author_id());
     if (it != found.end()) m->set_author_name(it->second);

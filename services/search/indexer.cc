@@ -9,6 +9,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/pg/errors.h"
 #include "services/search/pg_index_store.h"
+#include "services/search/pg_reindex_store.h"
 
 namespace meltingdoc::search {
 namespace {
@@ -68,7 +69,13 @@ absl::StatusOr<int> Indexer::PollOnce() {
 absl::Status Indexer::Handle(pqxx::transaction_base& txn, const events::v1::Event& event) {
   absl::StatusOr<ApplyResult> result;
   try {
-    result = ApplyEvent(txn, event);
+    // While a Reindex builds its copies, each event goes to both (pg_reindex_store.h).
+    const absl::StatusOr<bool> rebuilding = RebuildRunning(txn);
+    result = rebuilding.ok() ? ApplyEvent(txn, event) : rebuilding.status();
+    if (result.ok() && *rebuilding) {
+      const absl::StatusOr<ApplyResult> copy = ApplyEvent(txn, event, RebuildTables());
+      if (!copy.ok()) result = copy.status();
+    }
   } catch (const std::exception& e) {
     result = pg::StatusFromException(e);
   }

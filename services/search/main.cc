@@ -6,10 +6,14 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "grpcpp/create_channel.h"
 #include "libs/common/clock.h"
+#include "libs/common/status_macros.h"
 #include "libs/outbox/outbox_migrations.h"
 #include "libs/runtime/service_runtime.h"
+#include "libs/tls/tls_credentials.h"
 #include "services/search/indexer.h"
+#include "services/search/pg_reindex_store.h"
 #include "services/search/pg_search_store.h"
 #include "services/search/search_service.h"
 
@@ -17,6 +21,10 @@ ABSL_FLAG(std::vector<std::string>, event_streams,
           std::vector<std::string>({"meltingdoc.profiles", "meltingdoc.discussions"}),
           "Redis Streams the index is built from (comma-separated).");
 ABSL_FLAG(std::string, consumer_group, "search", "Consumer group of the index on every stream.");
+ABSL_FLAG(std::string, profiles_addr, "127.0.0.1:50052",
+          "The profiles service, source of Reindex (ExportProfiles); empty: no Reindex.");
+ABSL_FLAG(std::string, discussions_addr, "127.0.0.1:50053",
+          "The discussions service, source of Reindex (ExportCases); empty: no Reindex.");
 ABSL_FLAG(std::string, consumer_name, "",
           "This instance's name in the consumer group; stable across restarts so that a "
           "restarted instance finds its own pending events. Default: the host name.");
@@ -38,16 +46,30 @@ std::string HostName() {
 struct SearchParts {
   SearchParts(runtime::ServiceRuntime& rt, IndexerOptions options)
       : store(&rt.pool()),
+        reindex_store(&rt.pool()),
         indexer(std::make_shared<Indexer>(&rt.pool(), std::move(options), &Clock::Real())) {}
   PgSearchStore store;
+  PgReindexStore reindex_store;
   std::shared_ptr<Indexer> indexer;
 };
 
 class SearchServer : private SearchParts, public SearchServiceImpl {
  public:
-  SearchServer(runtime::ServiceRuntime& rt, IndexerOptions options)
+  SearchServer(runtime::ServiceRuntime& rt, IndexerOptions options,
+               std::shared_ptr<grpc::ChannelCredentials> credentials)
       : SearchParts(rt, std::move(options)),
         SearchServiceImpl(&store, &rt.verifier(), &rt.server().executor()) {
+    // Reindex's sources, over mutual TLS when the service has --tls_*.
+    const std::string profiles_addr = absl::GetFlag(FLAGS_profiles_addr);
+    const std::string discussions_addr = absl::GetFlag(FLAGS_discussions_addr);
+    if (!profiles_addr.empty() && !discussions_addr.empty() && credentials != nullptr) {
+      grpc::ChannelArguments args;
+      args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+      ReindexOptions ro;
+      ro.profiles = grpc::CreateCustomChannel(profiles_addr, credentials, args);
+      ro.discussions = grpc::CreateCustomChannel(discussions_addr, credentials, args);
+      EnableReindex(&reindex_store, std::move(ro));
+    }
     // Gauges hold the indexer: a scrape may come after this object is gone.
     std::shared_ptr<Indexer> idx = indexer;
     server::MetricsRegistry& m = rt.server().metrics();
@@ -96,8 +118,10 @@ int main(int argc, char** argv) {
         options.consumer_name = absl::GetFlag(FLAGS_consumer_name);
         if (options.consumer_name.empty()) options.consumer_name = search::HostName();
         options.redis = rt.redis().options();
+        ASSIGN_OR_RETURN(auto credentials, tls::ChannelCredentials(tls::TlsFilesFromFlags()));
         std::vector<std::unique_ptr<grpc::Service>> services;
-        services.push_back(std::make_unique<search::SearchServer>(rt, std::move(options)));
+        services.push_back(
+            std::make_unique<search::SearchServer>(rt, std::move(options), std::move(credentials)));
         return services;
       });
 }

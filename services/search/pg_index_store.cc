@@ -31,7 +31,7 @@ std::vector<std::string> SplitWords(const std::string& joined) {
 }
 
 // Adds a document's words to the lexicon and removes its previous ones.
-void UpdateLexicon(pqxx::transaction_base& txn, const char* scope,
+void UpdateLexicon(pqxx::transaction_base& txn, const IndexTables& t, const char* scope,
                    const std::vector<std::string>& old_words,
                    const std::vector<std::string>& new_words) {
   std::vector<std::string> added, removed;
@@ -43,16 +43,16 @@ void UpdateLexicon(pqxx::transaction_base& txn, const char* scope,
     SqlParams p;
     const std::string s = p.Text(scope), w = p.TextArray(added);
     p.Exec(txn, absl::StrCat(
-                    "INSERT INTO lexicon (scope, word, doc_count) SELECT ", s,
+                    "INSERT INTO ", t.lexicon, " AS lexicon (scope, word, doc_count) SELECT ", s,
                     "::\"char\", w, 1 FROM unnest(", w, ") AS w ORDER BY w "
                     "ON CONFLICT (scope, word) DO UPDATE SET doc_count = lexicon.doc_count + 1"));
   }
   if (!removed.empty()) {
     SqlParams p;
     const std::string s = p.Text(scope), w = p.TextArray(removed);
-    p.Exec(txn, absl::StrCat("UPDATE lexicon SET doc_count = doc_count - 1 WHERE scope = ", s,
+    p.Exec(txn, absl::StrCat("UPDATE ", t.lexicon, " SET doc_count = doc_count - 1 WHERE scope = ", s,
                              "::\"char\" AND word = ANY(", w, ")"));
-    p.Exec(txn, absl::StrCat("DELETE FROM lexicon WHERE scope = ", s,
+    p.Exec(txn, absl::StrCat("DELETE FROM ", t.lexicon, " WHERE scope = ", s,
                              "::\"char\" AND word = ANY(", w, ") AND doc_count <= 0"));
   }
 }
@@ -93,12 +93,13 @@ void LockAggregate(pqxx::transaction_base& txn, const std::string& id) {
 
 // ---------------------------------------------------------------- doctors
 
-absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, const Event& event) {
+absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, const IndexTables& t,
+                                                const Event& event) {
   const events::v1::ProfileChanged& pc = event.profile_changed();
   const std::string id = pc.profile_id().empty() ? event.aggregate_id() : pc.profile_id();
   if (!IsValidUuid(id)) return ApplyResult::kIgnored;
   LockAggregate(txn, id);
-  const std::optional<Existing> existing = LockRow(txn, "doctors", "profile_id", id);
+  const std::optional<Existing> existing = LockRow(txn, t.doctors, "profile_id", id);
   if (existing.has_value() && existing->version >= event.aggregate_version()) {
     return ApplyResult::kStale;
   }
@@ -155,7 +156,7 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   {
     SqlParams p;
     const std::string sql = absl::StrCat(
-        "INSERT INTO doctors (profile_id, version, deleted, display_name, specialty_code, "
+        "INSERT INTO ", t.doctors, " AS doctors (profile_id, version, deleted, display_name, specialty_code, "
         "specialty_label, headline, languages, accepting_referrals, competence_keys, "
         "endorsement_total, words, document, occur_time, indexed_at) VALUES (",
         p.Uuid(id), ", ", p.Int(event.aggregate_version()), ", false, ", p.Text(pc.display_name()),
@@ -182,10 +183,10 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   {
     SqlParams p;
     const std::string i = p.Uuid(id);
-    p.Exec(txn, absl::StrCat("DELETE FROM doctor_competences WHERE profile_id = ", i));
+    p.Exec(txn, absl::StrCat("DELETE FROM ", t.doctor_competences, " WHERE profile_id = ", i));
     if (!competence_keys.empty()) {
       p.Exec(txn, absl::StrCat(
-                      "INSERT INTO doctor_competences (profile_id, ordinal, competence_key, label, "
+                      "INSERT INTO ", t.doctor_competences, " (profile_id, ordinal, competence_key, label, "
                       "endorsement_count, document) SELECT ", i, ", c.ord, c.key, c.label, c.n, "
                       "to_tsvector('fr', c.doc) FROM unnest(", p.TextArray(competence_keys), ", ",
                       p.TextArray(competence_labels), ", ", p.IntArray(endorsements), ", ",
@@ -196,10 +197,10 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   {
     SqlParams p;
     const std::string i = p.Uuid(id);
-    p.Exec(txn, absl::StrCat("DELETE FROM doctor_places WHERE profile_id = ", i));
+    p.Exec(txn, absl::StrCat("DELETE FROM ", t.doctor_places, " WHERE profile_id = ", i));
     if (!communes.empty()) {
       p.Exec(txn, absl::StrCat(
-                      "INSERT INTO doctor_places (profile_id, ordinal, commune, commune_key, "
+                      "INSERT INTO ", t.doctor_places, " (profile_id, ordinal, commune, commune_key, "
                       "postcode, latitude, longitude) SELECT ", i,
                       ", pl.ord, pl.commune, pl.ckey, pl.postcode, pl.lat, pl.lon FROM unnest(",
                       p.TextArray(communes), ", ", p.TextArray(commune_keys), ", ",
@@ -207,7 +208,7 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
                       ") WITH ORDINALITY AS pl(commune, ckey, postcode, lat, lon, ord)"));
     }
   }
-  UpdateLexicon(txn, kDoctorScope, existing.has_value() ? existing->words : std::vector<std::string>{},
+  UpdateLexicon(txn, t, kDoctorScope, existing.has_value() ? existing->words : std::vector<std::string>{},
                 words);
 
   // Autocomplete: the doctor's own entry is replaced; specialties, competences (with their
@@ -234,11 +235,11 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   for (const auto& pl : pc.places()) add("commune", pl.commune(), text::FoldedKey(pl.commune()), pl.departement());
   {
     SqlParams d;
-    d.Exec(txn, absl::StrCat("DELETE FROM suggestions WHERE kind = 'doctor' AND value = ", d.Text(id)));
+    d.Exec(txn, absl::StrCat("DELETE FROM ", t.suggestions, " WHERE kind = 'doctor' AND value = ", d.Text(id)));
     if (!kinds.empty()) {
       SqlParams p;
       p.Exec(txn, absl::StrCat(
-                      "INSERT INTO suggestions (kind, key, label, value, detail) "
+                      "INSERT INTO ", t.suggestions, " (kind, key, label, value, detail) "
                       "SELECT DISTINCT ON (kind, value, key) kind, key, label, value, detail "
                       "FROM unnest(", p.TextArray(kinds), ", ", p.TextArray(keys), ", ",
                       p.TextArray(labels), ", ", p.TextArray(values), ", ", p.TextArray(details),
@@ -249,13 +250,14 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   return ApplyResult::kApplied;
 }
 
-absl::StatusOr<ApplyResult> ApplyProfileDeleted(pqxx::transaction_base& txn, const Event& event) {
+absl::StatusOr<ApplyResult> ApplyProfileDeleted(pqxx::transaction_base& txn, const IndexTables& t,
+                                                const Event& event) {
   const std::string id = event.profile_deleted().profile_id().empty()
                              ? event.aggregate_id()
                              : event.profile_deleted().profile_id();
   if (!IsValidUuid(id)) return ApplyResult::kIgnored;
   LockAggregate(txn, id);
-  const std::optional<Existing> existing = LockRow(txn, "doctors", "profile_id", id);
+  const std::optional<Existing> existing = LockRow(txn, t.doctors, "profile_id", id);
   if (existing.has_value() && existing->version >= event.aggregate_version()) {
     return ApplyResult::kStale;
   }
@@ -263,7 +265,7 @@ absl::StatusOr<ApplyResult> ApplyProfileDeleted(pqxx::transaction_base& txn, con
   const std::string i = p.Uuid(id);
   SqlParams u;
   u.Exec(txn, absl::StrCat(
-                  "INSERT INTO doctors (profile_id, version, deleted, occur_time) VALUES (",
+                  "INSERT INTO ", t.doctors, " AS doctors (profile_id, version, deleted, occur_time) VALUES (",
                   u.Uuid(id), ", ", u.Int(event.aggregate_version()), ", true, ",
                   OccurTime(u, event), ") ON CONFLICT (profile_id) DO UPDATE SET "
                   "version = EXCLUDED.version, deleted = true, display_name = '', "
@@ -271,24 +273,25 @@ absl::StatusOr<ApplyResult> ApplyProfileDeleted(pqxx::transaction_base& txn, con
                   "accepting_referrals = false, competence_keys = '{}', endorsement_total = 0, "
                   "words = '{}', document = ''::tsvector, occur_time = EXCLUDED.occur_time, "
                   "indexed_at = clock_timestamp() WHERE doctors.version < EXCLUDED.version"));
-  p.Exec(txn, absl::StrCat("DELETE FROM doctor_competences WHERE profile_id = ", i));
-  p.Exec(txn, absl::StrCat("DELETE FROM doctor_places WHERE profile_id = ", i));
-  p.Exec(txn, absl::StrCat("DELETE FROM suggestions WHERE kind = 'doctor' AND value = ", i, "::text"));
-  if (existing.has_value()) UpdateLexicon(txn, kDoctorScope, existing->words, {});
+  p.Exec(txn, absl::StrCat("DELETE FROM ", t.doctor_competences, " WHERE profile_id = ", i));
+  p.Exec(txn, absl::StrCat("DELETE FROM ", t.doctor_places, " WHERE profile_id = ", i));
+  p.Exec(txn, absl::StrCat("DELETE FROM ", t.suggestions, " WHERE kind = 'doctor' AND value = ", i, "::text"));
+  if (existing.has_value()) UpdateLexicon(txn, t, kDoctorScope, existing->words, {});
   return ApplyResult::kApplied;
 }
 
 // ---------------------------------------------------------------- spaces and cases
 
 absl::StatusOr<ApplyResult> ApplyGroupMembershipChanged(pqxx::transaction_base& txn,
-                                                        const Event& event) {
+                                                        const IndexTables& t, const Event& event) {
   const events::v1::GroupMembershipChanged& m = event.group_membership_changed();
   const std::string space = m.space_id().empty() ? event.aggregate_id() : m.space_id();
   if (!IsValidUuid(space) || !IsValidUuid(m.account_id())) return ApplyResult::kIgnored;
   // Versions order the changes of one group; compare with this member's last change.
   SqlParams p;
   const pqxx::result r = p.Exec(
-      txn, absl::StrCat("INSERT INTO space_members (space_id, account_id, member, version) VALUES (",
+      txn, absl::StrCat("INSERT INTO ", t.space_members,
+                        " AS space_members (space_id, account_id, member, version) VALUES (",
                         p.Uuid(space), ", ", p.Uuid(m.account_id()), ", ", p.Bool(m.member()), ", ",
                         p.Int(event.aggregate_version()),
                         ") ON CONFLICT (space_id, account_id) DO UPDATE SET "
@@ -298,25 +301,27 @@ absl::StatusOr<ApplyResult> ApplyGroupMembershipChanged(pqxx::transaction_base& 
 }
 
 // Recomputes a case's replies text and document from its visible replies.
-void RefreshCaseDocument(pqxx::transaction_base& txn, const std::string& case_id) {
+void RefreshCaseDocument(pqxx::transaction_base& txn, const IndexTables& t,
+                         const std::string& case_id) {
   SqlParams p;
   const std::string i = p.Uuid(case_id);
   p.Exec(txn, absl::StrCat(
-                  "UPDATE cases c SET replies_text = r.text, "
+                  "UPDATE ", t.cases, " c SET replies_text = r.text, "
                   "document = setweight(to_tsvector('fr', c.title), 'A') || "
                   "setweight(to_tsvector('fr', c.body), 'B') || "
                   "setweight(to_tsvector('fr', r.text), 'C') "
                   "FROM (SELECT coalesce(string_agg(text, E'\\n' ORDER BY create_time, reply_id), '') "
-                  "AS text FROM replies WHERE case_id = ", i, " AND NOT hidden AND NOT deleted) r "
+                  "AS text FROM ", t.replies, " WHERE case_id = ", i, " AND NOT hidden AND NOT deleted) r "
                   "WHERE c.case_id = ", i, " AND NOT c.deleted"));
 }
 
-absl::StatusOr<ApplyResult> ApplyCaseChanged(pqxx::transaction_base& txn, const Event& event) {
+absl::StatusOr<ApplyResult> ApplyCaseChanged(pqxx::transaction_base& txn, const IndexTables& t,
+                                             const Event& event) {
   const events::v1::CaseChanged& cc = event.case_changed();
   const std::string id = cc.case_id().empty() ? event.aggregate_id() : cc.case_id();
   if (!IsValidUuid(id)) return ApplyResult::kIgnored;
   LockAggregate(txn, id);
-  const std::optional<Existing> existing = LockRow(txn, "cases", "case_id", id);
+  const std::optional<Existing> existing = LockRow(txn, t.cases, "case_id", id);
   if (existing.has_value() && existing->version >= event.aggregate_version()) {
     return ApplyResult::kStale;
   }
@@ -336,7 +341,7 @@ absl::StatusOr<ApplyResult> ApplyCaseChanged(pqxx::transaction_base& txn, const 
   SqlParams p;
   const std::string space = IsValidUuid(cc.space_id()) ? p.Uuid(cc.space_id()) : p.Null("uuid");
   p.Exec(txn, absl::StrCat(
-                  "INSERT INTO cases (case_id, version, deleted, hidden, space_id, private_group, "
+                  "INSERT INTO ", t.cases, " AS cases (case_id, version, deleted, hidden, space_id, private_group, "
                   "title, body, tags, resolved, reply_count, create_time, last_activity_time, "
                   "words, occur_time, indexed_at) VALUES (",
                   p.Uuid(id), ", ", p.Int(event.aggregate_version()), ", false, ",
@@ -355,18 +360,19 @@ absl::StatusOr<ApplyResult> ApplyCaseChanged(pqxx::transaction_base& txn, const 
                   "last_activity_time = EXCLUDED.last_activity_time, words = EXCLUDED.words, "
                   "occur_time = EXCLUDED.occur_time, indexed_at = clock_timestamp() "
                   "WHERE cases.version < EXCLUDED.version"));
-  RefreshCaseDocument(txn, id);
-  UpdateLexicon(txn, kCaseScope, existing.has_value() ? existing->words : std::vector<std::string>{},
+  RefreshCaseDocument(txn, t, id);
+  UpdateLexicon(txn, t, kCaseScope, existing.has_value() ? existing->words : std::vector<std::string>{},
                 words);
   return ApplyResult::kApplied;
 }
 
-absl::StatusOr<ApplyResult> ApplyCaseDeleted(pqxx::transaction_base& txn, const Event& event) {
+absl::StatusOr<ApplyResult> ApplyCaseDeleted(pqxx::transaction_base& txn, const IndexTables& t,
+                                             const Event& event) {
   const std::string id = event.case_deleted().case_id().empty() ? event.aggregate_id()
                                                                  : event.case_deleted().case_id();
   if (!IsValidUuid(id)) return ApplyResult::kIgnored;
   LockAggregate(txn, id);
-  const std::optional<Existing> existing = LockRow(txn, "cases", "case_id", id);
+  const std::optional<Existing> existing = LockRow(txn, t.cases, "case_id", id);
   if (existing.has_value() && existing->version >= event.aggregate_version()) {
     return ApplyResult::kStale;
   }
@@ -374,31 +380,32 @@ absl::StatusOr<ApplyResult> ApplyCaseDeleted(pqxx::transaction_base& txn, const 
   const std::string i = p.Uuid(id);
   SqlParams u;
   u.Exec(txn, absl::StrCat(
-                  "INSERT INTO cases (case_id, version, deleted, occur_time) VALUES (", u.Uuid(id),
+                  "INSERT INTO ", t.cases, " AS cases (case_id, version, deleted, occur_time) VALUES (", u.Uuid(id),
                   ", ", u.Int(event.aggregate_version()), ", true, ", OccurTime(u, event),
                   ") ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, "
                   "deleted = true, title = '', body = '', replies_text = '', tags = '{}', "
                   "words = '{}', document = ''::tsvector, occur_time = EXCLUDED.occur_time, "
                   "indexed_at = clock_timestamp() WHERE cases.version < EXCLUDED.version"));
-  if (existing.has_value()) UpdateLexicon(txn, kCaseScope, existing->words, {});
+  if (existing.has_value()) UpdateLexicon(txn, t, kCaseScope, existing->words, {});
   // Forget the replies' text too: a deleted case is gone with everything said under it.
   const pqxx::result replies = p.Exec(
-      txn, absl::StrCat("SELECT array_to_string(words, ' ') FROM replies WHERE case_id = ", i,
+      txn, absl::StrCat("SELECT array_to_string(words, ' ') FROM ", t.replies, " WHERE case_id = ", i,
                         " AND NOT deleted FOR UPDATE"));
   for (const pqxx::row& r : replies) {
-    UpdateLexicon(txn, kCaseScope, SplitWords(r[0].as<std::string>()), {});
+    UpdateLexicon(txn, t, kCaseScope, SplitWords(r[0].as<std::string>()), {});
   }
-  p.Exec(txn, absl::StrCat("UPDATE replies SET deleted = true, text = '', words = '{}' "
+  p.Exec(txn, absl::StrCat("UPDATE ", t.replies, " SET deleted = true, text = '', words = '{}' "
                            "WHERE case_id = ", i));
   return ApplyResult::kApplied;
 }
 
-absl::StatusOr<ApplyResult> ApplyReplyChanged(pqxx::transaction_base& txn, const Event& event) {
+absl::StatusOr<ApplyResult> ApplyReplyChanged(pqxx::transaction_base& txn, const IndexTables& t,
+                                              const Event& event) {
   const events::v1::ReplyChanged& rc = event.reply_changed();
   const std::string id = rc.reply_id().empty() ? event.aggregate_id() : rc.reply_id();
   if (!IsValidUuid(id) || !IsValidUuid(rc.case_id())) return ApplyResult::kIgnored;
   LockAggregate(txn, id);
-  const std::optional<Existing> existing = LockRow(txn, "replies", "reply_id", id);
+  const std::optional<Existing> existing = LockRow(txn, t.replies, "reply_id", id);
   if (existing.has_value() && existing->version >= event.aggregate_version()) {
     return ApplyResult::kStale;
   }
@@ -406,13 +413,13 @@ absl::StatusOr<ApplyResult> ApplyReplyChanged(pqxx::transaction_base& txn, const
   const std::string case_id = p.Uuid(rc.case_id());
   // Under a deleted case, a reply is kept without its text (only to hold its version).
   const pqxx::result c = p.Exec(
-      txn, absl::StrCat("SELECT deleted FROM cases WHERE case_id = ", case_id, " FOR UPDATE"));
+      txn, absl::StrCat("SELECT deleted FROM ", t.cases, " WHERE case_id = ", case_id, " FOR UPDATE"));
   const bool case_deleted = !c.empty() && c[0][0].as<bool>();
   const std::string text = case_deleted ? "" : text::StripControlCharacters(rc.text());
   const std::vector<std::string> words =
       case_deleted ? std::vector<std::string>{} : LexiconWords({text});
   p.Exec(txn, absl::StrCat(
-                  "INSERT INTO replies (reply_id, case_id, version, hidden, deleted, text, words, "
+                  "INSERT INTO ", t.replies, " AS replies (reply_id, case_id, version, hidden, deleted, text, words, "
                   "create_time) VALUES (", p.Uuid(id), ", ", case_id, ", ",
                   p.Int(event.aggregate_version()), ", ", p.Bool(rc.hidden()), ", ",
                   p.Bool(case_deleted), ", ", p.Text(text), ", ", p.TextArray(words), ", ",
@@ -422,9 +429,9 @@ absl::StatusOr<ApplyResult> ApplyReplyChanged(pqxx::transaction_base& txn, const
                   "deleted = EXCLUDED.deleted, text = EXCLUDED.text, words = EXCLUDED.words, "
                   "create_time = coalesce(EXCLUDED.create_time, replies.create_time) "
                   "WHERE replies.version < EXCLUDED.version"));
-  UpdateLexicon(txn, kCaseScope, existing.has_value() ? existing->words : std::vector<std::string>{},
+  UpdateLexicon(txn, t, kCaseScope, existing.has_value() ? existing->words : std::vector<std::string>{},
                 words);
-  if (!c.empty() && !case_deleted) RefreshCaseDocument(txn, rc.case_id());
+  if (!c.empty() && !case_deleted) RefreshCaseDocument(txn, t, rc.case_id());
   return ApplyResult::kApplied;
 }
 
@@ -440,20 +447,36 @@ std::vector<std::string> LexiconWords(const std::vector<std::string>& texts) {
   return {words.begin(), words.end()};
 }
 
-absl::StatusOr<ApplyResult> ApplyEvent(pqxx::transaction_base& txn, const Event& event) {
+IndexTables::IndexTables(absl::string_view prefix)
+    : doctors(absl::StrCat(prefix, "doctors")),
+      doctor_competences(absl::StrCat(prefix, "doctor_competences")),
+      doctor_places(absl::StrCat(prefix, "doctor_places")),
+      lexicon(absl::StrCat(prefix, "lexicon")),
+      suggestions(absl::StrCat(prefix, "suggestions")),
+      space_members(absl::StrCat(prefix, "space_members")),
+      cases(absl::StrCat(prefix, "cases")),
+      replies(absl::StrCat(prefix, "replies")) {}
+
+const IndexTables& IndexTables::Live() {
+  static const IndexTables* const live = new IndexTables("");
+  return *live;
+}
+
+absl::StatusOr<ApplyResult> ApplyEvent(pqxx::transaction_base& txn, const Event& event,
+                                       const IndexTables& t) {
   switch (event.payload_case()) {
     case Event::kProfileChanged:
-      return ApplyProfileChanged(txn, event);
+      return ApplyProfileChanged(txn, t, event);
     case Event::kProfileDeleted:
-      return ApplyProfileDeleted(txn, event);
+      return ApplyProfileDeleted(txn, t, event);
     case Event::kCaseChanged:
-      return ApplyCaseChanged(txn, event);
+      return ApplyCaseChanged(txn, t, event);
     case Event::kCaseDeleted:
-      return ApplyCaseDeleted(txn, event);
+      return ApplyCaseDeleted(txn, t, event);
     case Event::kReplyChanged:
-      return ApplyReplyChanged(txn, event);
+      return ApplyReplyChanged(txn, t, event);
     case Event::kGroupMembershipChanged:
-      return ApplyGroupMembershipChanged(txn, event);
+      return ApplyGroupMembershipChanged(txn, t, event);
     default:
       return ApplyResult::kIgnored;
   }

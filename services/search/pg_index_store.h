@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "meltingdoc/events/v1/event.pb.h"
 
 namespace pqxx {
@@ -22,11 +23,26 @@ namespace meltingdoc::search {
 
 enum class ApplyResult { kApplied, kStale, kIgnored };
 
+// The tables an event is written to: the live index (unprefixed names), or the copy a
+// Reindex builds beside it (the same names with a prefix, pg_reindex_store.h).
+struct IndexTables {
+  explicit IndexTables(absl::string_view prefix);
+  static const IndexTables& Live();
+  std::string doctors, doctor_competences, doctor_places, lexicon, suggestions, space_members,
+      cases, replies;
+  // Every one, referenced tables before those that reference them.
+  std::vector<std::string> all() const {
+    return {doctors, doctor_competences, doctor_places, lexicon, suggestions, space_members,
+            cases, replies};
+  }
+};
+
 // Applies one event to the index. kStale: an equal or newer version is already indexed;
 // kIgnored: not an event the index uses, or malformed (ids that are not UUIDs) — nothing
 // written, and retrying cannot help, so it is not an error.
 absl::StatusOr<ApplyResult> ApplyEvent(pqxx::transaction_base& txn,
-                                       const events::v1::Event& event);
+                                       const events::v1::Event& event,
+                                       const IndexTables& tables = IndexTables::Live());
 
 // Shorter words never matter for typo correction (only words of 5+ letters get one) nor for
 // the "is this prefix a known word" check.

@@ -10,6 +10,7 @@
 #include "libs/common/uuid.h"
 #include "libs/runtime/authenticate.h"
 #include "libs/server/field_errors.h"
+#include "libs/server/stream_call.h"
 #include "libs/server/unary_call.h"
 #include "libs/text/fold.h"
 #include "libs/text/utf8.h"
@@ -110,6 +111,26 @@ grpc::ServerUnaryReactor* SearchServiceImpl::Suggest(grpc::CallbackServerContext
   return server::RunUnary(context, *executor_, [this, context, request, response] {
     return DoSuggest(*context, *request, *response);
   });
+}
+
+grpc::ServerWriteReactor<v1::ReindexResponse>* SearchServiceImpl::Reindex(
+    grpc::CallbackServerContext* context, const v1::ReindexRequest* /*request*/) {
+  auto run = std::make_shared<std::unique_ptr<ReindexRun>>();
+  return server::RunServerStream<v1::ReindexResponse>(
+      context, *executor_, [this, context, run](v1::ReindexResponse& out) -> absl::StatusOr<bool> {
+        if (*run == nullptr) {
+          ASSIGN_OR_RETURN(const auth::Principal caller, runtime::Authenticate(*context, *verifier_));
+          RETURN_IF_ERROR(auth::RequireRole(caller, auth::Role::kAdmin));
+          if (reindex_store_ == nullptr) {
+            return absl::FailedPreconditionError(
+                "Reindex needs --profiles_addr and --discussions_addr");
+          }
+          // The exports are admin-only too: the caller's own token is forwarded.
+          *run = std::make_unique<ReindexRun>(reindex_store_, reindex_options_,
+                                              runtime::AuthorizationOf(*context), executor_);
+        }
+        return (*run)->Next(out);
+      });
 }
 
 absl::Status SearchServiceImpl::DoGetIndexStats(const grpc::ServerContextBase& context,

@@ -5,6 +5,7 @@
 #include "libs/auth/token_verifier.h"
 #include "libs/server/executor.h"
 #include "meltingdoc/search/v1/search_service.grpc.pb.h"
+#include "services/search/reindexer.h"
 #include "services/search/search_store.h"
 
 namespace meltingdoc::search {
@@ -35,6 +36,15 @@ class SearchServiceImpl : public v1::SearchService::CallbackService {
   grpc::ServerUnaryReactor* Suggest(grpc::CallbackServerContext* context,
                                     const v1::SuggestRequest* request,
                                     v1::SuggestResponse* response) override;
+  grpc::ServerWriteReactor<v1::ReindexResponse>* Reindex(grpc::CallbackServerContext* context,
+                                                         const v1::ReindexRequest* request) override;
+
+  // Reindex's sources (without them Reindex answers FAILED_PRECONDITION). `store` must
+  // outlive this object.
+  void EnableReindex(PgReindexStore* store, ReindexOptions options) {
+    reindex_store_ = store;
+    reindex_options_ = std::move(options);
+  }
 
   absl::Status DoGetIndexStats(const grpc::ServerContextBase& context,
                                v1::GetIndexStatsResponse& response);
@@ -51,6 +61,8 @@ class SearchServiceImpl : public v1::SearchService::CallbackService {
   SearchStore* const store_;
   const auth::TokenVerifier* const verifier_;
   server::BoundedExecutor* const executor_;
+  PgReindexStore* reindex_store_ = nullptr;
+  ReindexOptions reindex_options_;
 };
 
 }  // namespace meltingdoc::search
