@@ -102,6 +102,8 @@ start_service() {
   start_detached "$svc" env "MELTINGDOC_${svc^^}_PG_URL=$url" \
     "MELTINGDOC_IDENTITY_SIGNING_KEY_FILE=$KEYS_DIR/signing_key" \
     "MELTINGDOC_IDENTITY_MAIL_DIR=$LOCAL_DIR/mail" \
+    "MELTINGDOC_SEARCH_PROFILES_ADDR=127.0.0.1:${GRPC_PORT[profiles]}" \
+    "MELTINGDOC_SEARCH_DISCUSSIONS_ADDR=127.0.0.1:${GRPC_PORT[discussions]}" \
     "${tls_vars[@]}" \
     "$BUILD_DIR/services/$svc/meltingdoc-$svc" "${args[@]}"
 }
