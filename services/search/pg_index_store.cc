@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "libs/common/uuid.h"
+#include "libs/pg/errors.h"
 #include "libs/text/fold.h"
 #include "libs/text/utf8.h"
 #include "services/search/sql_params.h"
@@ -39,6 +40,11 @@ void UpdateLexicon(pqxx::transaction_base& txn, const IndexTables& t, const char
                       std::back_inserter(added));
   std::set_difference(old_words.begin(), old_words.end(), new_words.begin(), new_words.end(),
                       std::back_inserter(removed));
+  if (t.lexicon_deltas != nullptr) {  // a batch: written once, by FlushLexicon
+    for (const std::string& w : added) ++(*t.lexicon_deltas)[{scope, w}];
+    for (const std::string& w : removed) --(*t.lexicon_deltas)[{scope, w}];
+    return;
+  }
   if (!added.empty()) {
     SqlParams p;
     const std::string s = p.Text(scope), w = p.TextArray(added);
@@ -456,6 +462,37 @@ IndexTables::IndexTables(absl::string_view prefix)
       space_members(absl::StrCat(prefix, "space_members")),
       cases(absl::StrCat(prefix, "cases")),
       replies(absl::StrCat(prefix, "replies")) {}
+
+absl::Status FlushLexicon(pqxx::transaction_base& txn, const IndexTables& t) {
+  if (t.lexicon_deltas == nullptr || t.lexicon_deltas->empty()) return absl::OkStatus();
+  std::vector<std::string> scopes, words;
+  std::vector<int64_t> deltas;
+  for (const auto& [key, delta] : *t.lexicon_deltas) {  // in key order: one lock order
+    if (delta == 0) continue;
+    scopes.push_back(key.first);
+    words.push_back(key.second);
+    deltas.push_back(delta);
+  }
+  t.lexicon_deltas->clear();
+  if (words.empty()) return absl::OkStatus();
+  try {
+    SqlParams p;
+    const std::string s = p.TextArray(scopes), w = p.TextArray(words), n = p.IntArray(deltas);
+    p.Exec(txn, absl::StrCat(
+                    "INSERT INTO ", t.lexicon, " AS lexicon (scope, word, doc_count) "
+                    "SELECT s::\"char\", w, n FROM unnest(", s, ", ", w, ", ", n, ") AS d(s, w, n) "
+                    "ORDER BY s, w ON CONFLICT (scope, word) DO UPDATE "
+                    "SET doc_count = lexicon.doc_count + EXCLUDED.doc_count"));
+    SqlParams d;
+    const std::string ds = d.TextArray(scopes), dw = d.TextArray(words);
+    d.Exec(txn, absl::StrCat("DELETE FROM ", t.lexicon, " l USING unnest(", ds, ", ", dw,
+                             ") AS d(s, w) WHERE l.scope = d.s::\"char\" AND l.word = d.w "
+                             "AND l.doc_count <= 0"));
+  } catch (const std::exception& e) {
+    return pg::StatusFromException(e);
+  }
+  return absl::OkStatus();
+}
 
 const IndexTables& IndexTables::Live() {
   static const IndexTables* const live = new IndexTables("");

@@ -7,7 +7,9 @@
 // Deletions keep a tombstone row (version, no text) for the same reason.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -30,6 +32,10 @@ struct IndexTables {
   static const IndexTables& Live();
   std::string doctors, doctor_competences, doctor_places, lexicon, suggestions, space_members,
       cases, replies;
+  // Set for a batch of events in one transaction (Reindex, bulk loads): the lexicon's count
+  // changes are added up here and written once by FlushLexicon, before the commit, instead
+  // of once per event (most documents share most words). Null: written at once.
+  std::map<std::pair<std::string, std::string>, int64_t>* lexicon_deltas = nullptr;
   // Every one, referenced tables before those that reference them.
   std::vector<std::string> all() const {
     return {doctors, doctor_competences, doctor_places, lexicon, suggestions, space_members,
@@ -51,5 +57,9 @@ inline constexpr size_t kMinLexiconWordLength = 4;
 // The words a document adds to the lexicon (a row's `words`): folded, 4 to 64 letters,
 // unique, sorted (sorted also gives every transaction the same lock order on lexicon rows).
 std::vector<std::string> LexiconWords(const std::vector<std::string>& texts);
+
+// Writes the lexicon changes a batch collected (IndexTables::lexicon_deltas); call it before
+// committing the transaction the events were applied in.
+absl::Status FlushLexicon(pqxx::transaction_base& txn, const IndexTables& tables);
 
 }  // namespace meltingdoc::search
