@@ -1,6 +1,7 @@
 #include "services/search/pg_index_store.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
+#include "libs/common/status_macros.h"
 #include "libs/common/uuid.h"
 #include "libs/pg/errors.h"
 #include "libs/text/fold.h"
@@ -99,83 +101,233 @@ void LockAggregate(pqxx::transaction_base& txn, const std::string& id) {
 
 // ---------------------------------------------------------------- doctors
 
-absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, const IndexTables& t,
-                                                const Event& event) {
-  const events::v1::ProfileChanged& pc = event.profile_changed();
-  const std::string id = pc.profile_id().empty() ? event.aggregate_id() : pc.profile_id();
-  if (!IsValidUuid(id)) return ApplyResult::kIgnored;
-  LockAggregate(txn, id);
-  const std::optional<Existing> existing = LockRow(txn, t.doctors, "profile_id", id);
-  if (existing.has_value() && existing->version >= event.aggregate_version()) {
-    return ApplyResult::kStale;
-  }
-
+// One profile's rows, computed from its snapshot.
+struct ProfileRows {
+  std::string id;
+  int64_t version = 0;
+  std::optional<double> occur_seconds;
+  const events::v1::ProfileChanged* pc = nullptr;
   // The document's parts, by weight: A names, specialty and competences (with synonyms);
   // B headline and register know-how; C places; D bio.
-  const std::string names =
-      absl::StrJoin({pc.display_name(), pc.given_name(), pc.family_name()}, " ");
-  std::vector<std::string> competence_texts;
+  std::string names, specialty_and_competences, headline, places;
+  std::vector<std::string> languages, filter_keys, words;
+  int64_t endorsement_total = 0;
   // Per competence (doctor_competences): its code, or "label:<folded label>" without one.
   std::vector<std::string> competence_keys, competence_labels, competence_docs;
-  // On the doctor (filters): codes and label keys, so that either names a competence.
-  std::vector<std::string> filter_keys;
   std::vector<int64_t> endorsements;
-  int64_t endorsement_total = 0;
+  std::vector<std::string> communes, commune_keys, postcodes;
+  std::vector<std::optional<double>> lats, lons;
+  // Autocomplete: the doctor's own entry (replaced); specialty, competences with their
+  // synonyms, communes (shared entries, added once).
+  std::vector<std::string> s_kinds, s_keys, s_labels, s_values, s_details;
+};
+
+ProfileRows BuildProfileRows(const std::string& id, const Event& event) {
+  const events::v1::ProfileChanged& pc = event.profile_changed();
+  ProfileRows r;
+  r.id = id;
+  r.version = event.aggregate_version();
+  if (event.has_occur_time()) {
+    r.occur_seconds = TimeUtil::TimestampToMicroseconds(event.occur_time()) / 1e6;
+  }
+  r.pc = &pc;
+  r.names = absl::StrJoin({pc.display_name(), pc.given_name(), pc.family_name()}, " ");
+  std::vector<std::string> competence_texts;
   for (const auto& c : pc.competences()) {
     const std::string key = c.code().empty() ? "label:" + text::FoldedKey(c.label()) : c.code();
     if (key == "label:") continue;
     std::string doc = c.label();
     for (const std::string& s : c.synonyms()) absl::StrAppend(&doc, " ", s);
-    competence_keys.push_back(key);
-    filter_keys.push_back(key);
+    r.competence_keys.push_back(key);
+    // On the doctor (filters): codes and label keys, so that either names a competence.
+    r.filter_keys.push_back(key);
     if (!c.code().empty() && !text::FoldedKey(c.label()).empty()) {
-      filter_keys.push_back("label:" + text::FoldedKey(c.label()));
+      r.filter_keys.push_back("label:" + text::FoldedKey(c.label()));
     }
-    competence_labels.push_back(c.label());
-    competence_docs.push_back(doc);
+    r.competence_labels.push_back(c.label());
+    r.competence_docs.push_back(doc);
     competence_texts.push_back(doc);
-    endorsements.push_back(std::max(0, c.endorsement_count()));
-    endorsement_total += std::max(0, c.endorsement_count());
+    r.endorsements.push_back(std::max(0, c.endorsement_count()));
+    r.endorsement_total += std::max(0, c.endorsement_count());
   }
-  const std::string specialty_and_competences =
+  r.specialty_and_competences =
       absl::StrCat(pc.specialty_label(), " ", absl::StrJoin(competence_texts, " "));
-  const std::string headline =
-      absl::StrCat(pc.headline(), " ", absl::StrJoin(pc.savoir_faire_labels(), " "));
-  std::vector<std::string> place_texts, communes, commune_keys, postcodes;
-  std::vector<std::optional<double>> lats, lons;
+  r.headline = absl::StrCat(pc.headline(), " ", absl::StrJoin(pc.savoir_faire_labels(), " "));
+  std::vector<std::string> place_texts;
   for (const auto& pl : pc.places()) {
     place_texts.push_back(absl::StrJoin({pl.name(), pl.commune(), pl.postcode()}, " "));
-    communes.push_back(pl.commune());
-    commune_keys.push_back(text::FoldedKey(pl.commune()));
-    postcodes.push_back(pl.postcode());
+    r.communes.push_back(pl.commune());
+    r.commune_keys.push_back(text::FoldedKey(pl.commune()));
+    r.postcodes.push_back(pl.postcode());
     const bool has = pl.has_coordinates() && pl.latitude() >= -90 && pl.latitude() <= 90 &&
                      pl.longitude() >= -180 && pl.longitude() <= 180;
-    lats.push_back(has ? std::optional<double>(pl.latitude()) : std::nullopt);
-    lons.push_back(has ? std::optional<double>(pl.longitude()) : std::nullopt);
+    r.lats.push_back(has ? std::optional<double>(pl.latitude()) : std::nullopt);
+    r.lons.push_back(has ? std::optional<double>(pl.longitude()) : std::nullopt);
   }
-  const std::string places = absl::StrJoin(place_texts, " ");
-  const std::vector<std::string> words =
-      LexiconWords({names, specialty_and_competences, headline, places, pc.bio()});
-  std::vector<std::string> languages(pc.languages().begin(), pc.languages().end());
-  for (std::string& l : languages) l = text::FoldedKey(l);
+  r.places = absl::StrJoin(place_texts, " ");
+  r.words = LexiconWords({r.names, r.specialty_and_competences, r.headline, r.places, pc.bio()});
+  r.languages.assign(pc.languages().begin(), pc.languages().end());
+  for (std::string& l : r.languages) l = text::FoldedKey(l);
 
+  const auto add = [&](const char* kind, const std::string& label, const std::string& value,
+                       const std::string& detail) {
+    const std::string key = text::FoldedKey(label);
+    if (key.empty() || value.empty()) return;
+    r.s_kinds.push_back(kind);
+    r.s_keys.push_back(key);
+    r.s_labels.push_back(label);
+    r.s_values.push_back(value);
+    r.s_details.push_back(detail);
+  };
+  const std::string person = absl::StrJoin({pc.given_name(), pc.family_name()}, " ");
+  add("doctor", text::FoldedKey(person).empty() ? pc.display_name() : person, id, pc.specialty_label());
+  add("specialty", pc.specialty_label(), pc.specialty_code(), "");
+  for (const auto& c : pc.competences()) {
+    const std::string key = c.code().empty() ? "label:" + text::FoldedKey(c.label()) : c.code();
+    add("competence", c.label(), key, "");
+    for (const std::string& s : c.synonyms()) add("competence", s, key, c.label());
+  }
+  for (const auto& pl : pc.places()) add("commune", pl.commune(), text::FoldedKey(pl.commune()), pl.departement());
+  return r;
+}
+
+// Per-row lists travel as one text joined by this (keys and languages never contain it).
+constexpr char kListSeparator[] = "\x1f";
+
+// ProfileChanged events, written together: a handful of statements for the whole list
+// instead of per profile. The newest version per profile wins; `results` gets one entry per
+// event. A single event (the stream) goes through here too, so a bulk load and the stream
+// index alike.
+absl::Status ApplyProfilesChanged(pqxx::transaction_base& txn, const IndexTables& t,
+                                  const std::vector<const Event*>& events,
+                                  std::vector<ApplyResult>& results) {
+  results.assign(events.size(), ApplyResult::kIgnored);
+  std::map<std::string, size_t> newest;  // profile id -> index of its newest event
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& e = *events[i];
+    const std::string& pid = e.profile_changed().profile_id();
+    const std::string id = pid.empty() ? e.aggregate_id() : pid;
+    if (!IsValidUuid(id)) continue;
+    auto [it, inserted] = newest.emplace(id, i);
+    if (inserted) continue;
+    if (e.aggregate_version() > events[it->second]->aggregate_version()) {
+      results[it->second] = ApplyResult::kStale;
+      it->second = i;
+    } else {
+      results[i] = ApplyResult::kStale;
+    }
+  }
+  if (newest.empty()) return absl::OkStatus();
+  std::vector<std::string> ids;
+  for (const auto& [id, i] : newest) ids.push_back(id);
+
+  // Serialise the first indexing of each profile (advisory lock per id, in one order), then
+  // lock the existing rows.
+  std::map<std::string, Existing> existing;
   {
     SqlParams p;
+    const std::string a = p.TextArray(ids);
+    p.Exec(txn, absl::StrCat("SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest(",
+                             a, ") AS id"));
+    const pqxx::result r = p.Exec(
+        txn, absl::StrCat("SELECT profile_id::text, version, array_to_string(words, ' ') FROM ",
+                          t.doctors, " WHERE profile_id = ANY(", a, "::uuid[]) FOR UPDATE"));
+    for (const pqxx::row& row : r) {
+      existing[row[0].as<std::string>()] =
+          Existing{row[1].as<int64_t>(), SplitWords(row[2].as<std::string>())};
+    }
+  }
+  std::vector<ProfileRows> rows;
+  for (const auto& [id, i] : newest) {
+    const auto it = existing.find(id);
+    if (it != existing.end() && it->second.version >= events[i]->aggregate_version()) {
+      results[i] = ApplyResult::kStale;
+      continue;
+    }
+    results[i] = ApplyResult::kApplied;
+    rows.push_back(BuildProfileRows(id, *events[i]));
+  }
+  if (rows.empty()) return absl::OkStatus();
+
+  std::vector<std::string> kept, display_names, specialty_codes, specialty_labels, headlines,
+      languages, accepting, filter_keys, words, names, spec_comps, headline_docs, places, bios;
+  std::vector<int64_t> versions, endorsement_totals;
+  std::vector<std::optional<double>> occurs;
+  std::vector<std::string> c_ids, c_keys, c_labels, c_docs;
+  std::vector<int64_t> c_ords, c_ns;
+  std::vector<std::string> p_ids, p_communes, p_ckeys, p_postcodes;
+  std::vector<int64_t> p_ords;
+  std::vector<std::optional<double>> p_lats, p_lons;
+  std::vector<std::string> s_kinds, s_keys, s_labels, s_values, s_details;
+  for (const ProfileRows& r : rows) {
+    const events::v1::ProfileChanged& pc = *r.pc;
+    kept.push_back(r.id);
+    versions.push_back(r.version);
+    display_names.push_back(pc.display_name());
+    specialty_codes.push_back(pc.specialty_code());
+    specialty_labels.push_back(pc.specialty_label());
+    headlines.push_back(pc.headline());
+    languages.push_back(absl::StrJoin(r.languages, kListSeparator));
+    accepting.push_back(pc.accepting_referrals() ? "t" : "f");
+    filter_keys.push_back(absl::StrJoin(r.filter_keys, kListSeparator));
+    endorsement_totals.push_back(r.endorsement_total);
+    words.push_back(absl::StrJoin(r.words, " "));
+    names.push_back(r.names);
+    spec_comps.push_back(r.specialty_and_competences);
+    headline_docs.push_back(r.headline);
+    places.push_back(r.places);
+    bios.push_back(pc.bio());
+    occurs.push_back(r.occur_seconds);
+    for (size_t k = 0; k < r.competence_keys.size(); ++k) {
+      c_ids.push_back(r.id);
+      c_ords.push_back(static_cast<int64_t>(k) + 1);
+      c_keys.push_back(r.competence_keys[k]);
+      c_labels.push_back(r.competence_labels[k]);
+      c_ns.push_back(r.endorsements[k]);
+      c_docs.push_back(r.competence_docs[k]);
+    }
+    for (size_t k = 0; k < r.communes.size(); ++k) {
+      p_ids.push_back(r.id);
+      p_ords.push_back(static_cast<int64_t>(k) + 1);
+      p_communes.push_back(r.communes[k]);
+      p_ckeys.push_back(r.commune_keys[k]);
+      p_postcodes.push_back(r.postcodes[k]);
+      p_lats.push_back(r.lats[k]);
+      p_lons.push_back(r.lons[k]);
+    }
+    s_kinds.insert(s_kinds.end(), r.s_kinds.begin(), r.s_kinds.end());
+    s_keys.insert(s_keys.end(), r.s_keys.begin(), r.s_keys.end());
+    s_labels.insert(s_labels.end(), r.s_labels.begin(), r.s_labels.end());
+    s_values.insert(s_values.end(), r.s_values.begin(), r.s_values.end());
+    s_details.insert(s_details.end(), r.s_details.begin(), r.s_details.end());
+  }
+  {
+    SqlParams p;
+    const std::string sep = p.Text(kListSeparator);
     const std::string sql = absl::StrCat(
-        "INSERT INTO ", t.doctors, " AS doctors (profile_id, version, deleted, display_name, specialty_code, "
-        "specialty_label, headline, languages, accepting_referrals, competence_keys, "
-        "endorsement_total, words, document, occur_time, indexed_at) VALUES (",
-        p.Uuid(id), ", ", p.Int(event.aggregate_version()), ", false, ", p.Text(pc.display_name()),
-        ", ", p.Text(pc.specialty_code()), ", ", p.Text(pc.specialty_label()), ", ",
-        p.Text(pc.headline()), ", ", p.TextArray(languages), ", ", p.Bool(pc.accepting_referrals()),
-        ", ", p.TextArray(filter_keys), ", ", p.Int(endorsement_total), ", ",
-        p.TextArray(words), ", ",
-        "setweight(to_tsvector('fr', ", p.Text(names), "), 'A') || ",
-        "setweight(to_tsvector('fr', ", p.Text(specialty_and_competences), "), 'A') || ",
-        "setweight(to_tsvector('fr', ", p.Text(headline), "), 'B') || ",
-        "setweight(to_tsvector('fr', ", p.Text(places), "), 'C') || ",
-        "setweight(to_tsvector('fr', ", p.Text(pc.bio()), "), 'D'), ", OccurTime(p, event),
-        ", clock_timestamp()) ON CONFLICT (profile_id) DO UPDATE SET version = EXCLUDED.version, "
+        "INSERT INTO ", t.doctors, " AS doctors (profile_id, version, deleted, display_name, "
+        "specialty_code, specialty_label, headline, languages, accepting_referrals, "
+        "competence_keys, endorsement_total, words, document, occur_time, indexed_at) "
+        "SELECT u.id::uuid, u.version, false, u.display_name, u.specialty_code, u.specialty_label, "
+        "u.headline, string_to_array(u.languages, ", sep, "), u.accepting::boolean, "
+        "string_to_array(u.filter_keys, ", sep, "), u.endorsements, "
+        "string_to_array(u.words, ' '), "
+        "setweight(to_tsvector('fr', u.names), 'A') || "
+        "setweight(to_tsvector('fr', u.spec_comps), 'A') || "
+        "setweight(to_tsvector('fr', u.headline_doc), 'B') || "
+        "setweight(to_tsvector('fr', u.places), 'C') || "
+        "setweight(to_tsvector('fr', u.bio), 'D'), to_timestamp(u.occur), clock_timestamp() "
+        "FROM unnest(", p.TextArray(kept), ", ", p.IntArray(versions), ", ",
+        p.TextArray(display_names), ", ", p.TextArray(specialty_codes), ", ",
+        p.TextArray(specialty_labels), ", ", p.TextArray(headlines), ", ", p.TextArray(languages),
+        ", ", p.TextArray(accepting), ", ", p.TextArray(filter_keys), ", ",
+        p.IntArray(endorsement_totals), ", ", p.TextArray(words), ", ", p.TextArray(names), ", ",
+        p.TextArray(spec_comps), ", ", p.TextArray(headline_docs), ", ", p.TextArray(places),
+        ", ", p.TextArray(bios), ", ", p.DoubleArray(occurs),
+        ") AS u(id, version, display_name, specialty_code, specialty_label, headline, languages, "
+        "accepting, filter_keys, endorsements, words, names, spec_comps, headline_doc, places, "
+        "bio, occur) "
+        "ON CONFLICT (profile_id) DO UPDATE SET version = EXCLUDED.version, "
         "deleted = false, display_name = EXCLUDED.display_name, "
         "specialty_code = EXCLUDED.specialty_code, specialty_label = EXCLUDED.specialty_label, "
         "headline = EXCLUDED.headline, languages = EXCLUDED.languages, "
@@ -188,72 +340,62 @@ absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, con
   }
   {
     SqlParams p;
-    const std::string i = p.Uuid(id);
-    p.Exec(txn, absl::StrCat("DELETE FROM ", t.doctor_competences, " WHERE profile_id = ", i));
-    if (!competence_keys.empty()) {
-      p.Exec(txn, absl::StrCat(
-                      "INSERT INTO ", t.doctor_competences, " (profile_id, ordinal, competence_key, label, "
-                      "endorsement_count, document) SELECT ", i, ", c.ord, c.key, c.label, c.n, "
-                      "to_tsvector('fr', c.doc) FROM unnest(", p.TextArray(competence_keys), ", ",
-                      p.TextArray(competence_labels), ", ", p.IntArray(endorsements), ", ",
-                      p.TextArray(competence_docs),
-                      ") WITH ORDINALITY AS c(key, label, n, doc, ord)"));
-    }
+    p.Exec(txn, absl::StrCat("DELETE FROM ", t.doctor_competences, " WHERE profile_id = ANY(",
+                             p.TextArray(kept), "::uuid[])"));
+  }
+  if (!c_ids.empty()) {
+    SqlParams p;
+    p.Exec(txn, absl::StrCat(
+                    "INSERT INTO ", t.doctor_competences, " (profile_id, ordinal, competence_key, "
+                    "label, endorsement_count, document) SELECT c.id::uuid, c.ord, c.key, c.label, "
+                    "c.n, to_tsvector('fr', c.doc) FROM unnest(", p.TextArray(c_ids), ", ",
+                    p.IntArray(c_ords), ", ", p.TextArray(c_keys), ", ", p.TextArray(c_labels), ", ",
+                    p.IntArray(c_ns), ", ", p.TextArray(c_docs),
+                    ") AS c(id, ord, key, label, n, doc)"));
   }
   {
     SqlParams p;
-    const std::string i = p.Uuid(id);
-    p.Exec(txn, absl::StrCat("DELETE FROM ", t.doctor_places, " WHERE profile_id = ", i));
-    if (!communes.empty()) {
-      p.Exec(txn, absl::StrCat(
-                      "INSERT INTO ", t.doctor_places, " (profile_id, ordinal, commune, commune_key, "
-                      "postcode, latitude, longitude) SELECT ", i,
-                      ", pl.ord, pl.commune, pl.ckey, pl.postcode, pl.lat, pl.lon FROM unnest(",
-                      p.TextArray(communes), ", ", p.TextArray(commune_keys), ", ",
-                      p.TextArray(postcodes), ", ", p.DoubleArray(lats), ", ", p.DoubleArray(lons),
-                      ") WITH ORDINALITY AS pl(commune, ckey, postcode, lat, lon, ord)"));
-    }
+    p.Exec(txn, absl::StrCat("DELETE FROM ", t.doctor_places, " WHERE profile_id = ANY(",
+                             p.TextArray(kept), "::uuid[])"));
   }
-  UpdateLexicon(txn, t, kDoctorScope, existing.has_value() ? existing->words : std::vector<std::string>{},
-                words);
-
-  // Autocomplete: the doctor's own entry is replaced; specialties, competences (with their
-  // synonyms) and communes are shared entries, added once.
-  std::vector<std::string> kinds, keys, labels, values, details;
-  const auto add = [&](const char* kind, const std::string& label, const std::string& value,
-                       const std::string& detail) {
-    const std::string key = text::FoldedKey(label);
-    if (key.empty() || value.empty()) return;
-    kinds.push_back(kind);
-    keys.push_back(key);
-    labels.push_back(label);
-    values.push_back(value);
-    details.push_back(detail);
-  };
-  const std::string person = absl::StrJoin({pc.given_name(), pc.family_name()}, " ");
-  add("doctor", text::FoldedKey(person).empty() ? pc.display_name() : person, id, pc.specialty_label());
-  add("specialty", pc.specialty_label(), pc.specialty_code(), "");
-  for (const auto& c : pc.competences()) {
-    const std::string key = c.code().empty() ? "label:" + text::FoldedKey(c.label()) : c.code();
-    add("competence", c.label(), key, "");
-    for (const std::string& s : c.synonyms()) add("competence", s, key, c.label());
+  if (!p_ids.empty()) {
+    SqlParams p;
+    p.Exec(txn, absl::StrCat(
+                    "INSERT INTO ", t.doctor_places, " (profile_id, ordinal, commune, commune_key, "
+                    "postcode, latitude, longitude) SELECT pl.id::uuid, pl.ord, pl.commune, pl.ckey, "
+                    "pl.postcode, pl.lat, pl.lon FROM unnest(", p.TextArray(p_ids), ", ",
+                    p.IntArray(p_ords), ", ", p.TextArray(p_communes), ", ", p.TextArray(p_ckeys),
+                    ", ", p.TextArray(p_postcodes), ", ", p.DoubleArray(p_lats), ", ",
+                    p.DoubleArray(p_lons), ") AS pl(id, ord, commune, ckey, postcode, lat, lon)"));
   }
-  for (const auto& pl : pc.places()) add("commune", pl.commune(), text::FoldedKey(pl.commune()), pl.departement());
+  for (const ProfileRows& r : rows) {
+    const auto it = existing.find(r.id);
+    UpdateLexicon(txn, t, kDoctorScope,
+                  it != existing.end() ? it->second.words : std::vector<std::string>{}, r.words);
+  }
   {
     SqlParams d;
-    d.Exec(txn, absl::StrCat("DELETE FROM ", t.suggestions, " WHERE kind = 'doctor' AND value = ", d.Text(id)));
-    if (!kinds.empty()) {
-      SqlParams p;
-      p.Exec(txn, absl::StrCat(
-                      "INSERT INTO ", t.suggestions, " (kind, key, label, value, detail) "
-                      "SELECT DISTINCT ON (kind, value, key) kind, key, label, value, detail "
-                      "FROM unnest(", p.TextArray(kinds), ", ", p.TextArray(keys), ", ",
-                      p.TextArray(labels), ", ", p.TextArray(values), ", ", p.TextArray(details),
-                      ") AS s(kind, key, label, value, detail) "
-                      "ON CONFLICT (kind, value, key) DO NOTHING"));
-    }
+    d.Exec(txn, absl::StrCat("DELETE FROM ", t.suggestions, " WHERE kind = 'doctor' AND value = ANY(",
+                             d.TextArray(kept), ")"));
   }
-  return ApplyResult::kApplied;
+  if (!s_kinds.empty()) {
+    SqlParams p;
+    p.Exec(txn, absl::StrCat(
+                    "INSERT INTO ", t.suggestions, " (kind, key, label, value, detail) "
+                    "SELECT DISTINCT ON (kind, value, key) kind, key, label, value, detail "
+                    "FROM unnest(", p.TextArray(s_kinds), ", ", p.TextArray(s_keys), ", ",
+                    p.TextArray(s_labels), ", ", p.TextArray(s_values), ", ", p.TextArray(s_details),
+                    ") AS s(kind, key, label, value, detail) "
+                    "ON CONFLICT (kind, value, key) DO NOTHING"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ApplyResult> ApplyProfileChanged(pqxx::transaction_base& txn, const IndexTables& t,
+                                                const Event& event) {
+  std::vector<ApplyResult> results;
+  RETURN_IF_ERROR(ApplyProfilesChanged(txn, t, {&event}, results));
+  return results[0];
 }
 
 absl::StatusOr<ApplyResult> ApplyProfileDeleted(pqxx::transaction_base& txn, const IndexTables& t,
@@ -463,6 +605,9 @@ IndexTables::IndexTables(absl::string_view prefix)
       cases(absl::StrCat(prefix, "cases")),
       replies(absl::StrCat(prefix, "replies")) {}
 
+namespace {
+
+// Writes the lexicon changes a batch collected (IndexTables::lexicon_deltas).
 absl::Status FlushLexicon(pqxx::transaction_base& txn, const IndexTables& t) {
   if (t.lexicon_deltas == nullptr || t.lexicon_deltas->empty()) return absl::OkStatus();
   std::vector<std::string> scopes, words;
@@ -494,6 +639,8 @@ absl::Status FlushLexicon(pqxx::transaction_base& txn, const IndexTables& t) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
 const IndexTables& IndexTables::Live() {
   static const IndexTables* const live = new IndexTables("");
   return *live;
@@ -517,6 +664,37 @@ absl::StatusOr<ApplyResult> ApplyEvent(pqxx::transaction_base& txn, const Event&
     default:
       return ApplyResult::kIgnored;
   }
+}
+
+absl::StatusOr<std::vector<ApplyResult>> ApplyEvents(pqxx::transaction_base& txn,
+                                                     const std::vector<Event>& events,
+                                                     const IndexTables& tables) {
+  std::map<std::pair<std::string, std::string>, int64_t> lexicon;
+  IndexTables t = tables;
+  t.lexicon_deltas = &lexicon;
+  std::vector<ApplyResult> results(events.size(), ApplyResult::kIgnored);
+  try {
+    for (size_t i = 0; i < events.size();) {
+      if (events[i].payload_case() != Event::kProfileChanged) {
+        ASSIGN_OR_RETURN(results[i], ApplyEvent(txn, events[i], t));
+        ++i;
+        continue;
+      }
+      std::vector<const Event*> run;  // consecutive ProfileChanged: written together
+      size_t j = i;
+      for (; j < events.size() && events[j].payload_case() == Event::kProfileChanged; ++j) {
+        run.push_back(&events[j]);
+      }
+      std::vector<ApplyResult> r;
+      RETURN_IF_ERROR(ApplyProfilesChanged(txn, t, run, r));
+      std::copy(r.begin(), r.end(), results.begin() + static_cast<std::ptrdiff_t>(i));
+      i = j;
+    }
+    RETURN_IF_ERROR(FlushLexicon(txn, t));
+  } catch (const std::exception& e) {
+    return pg::StatusFromException(e);
+  }
+  return results;
 }
 
 }  // namespace meltingdoc::search

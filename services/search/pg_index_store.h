@@ -32,9 +32,8 @@ struct IndexTables {
   static const IndexTables& Live();
   std::string doctors, doctor_competences, doctor_places, lexicon, suggestions, space_members,
       cases, replies;
-  // Set for a batch of events in one transaction (Reindex, bulk loads): the lexicon's count
-  // changes are added up here and written once by FlushLexicon, before the commit, instead
-  // of once per event (most documents share most words). Null: written at once.
+  // Set by ApplyEvents: the lexicon's count changes of a batch are added up here and written
+  // once, instead of once per event (most documents share most words). Null: at once.
   std::map<std::pair<std::string, std::string>, int64_t>* lexicon_deltas = nullptr;
   // Every one, referenced tables before those that reference them.
   std::vector<std::string> all() const {
@@ -58,8 +57,11 @@ inline constexpr size_t kMinLexiconWordLength = 4;
 // unique, sorted (sorted also gives every transaction the same lock order on lexicon rows).
 std::vector<std::string> LexiconWords(const std::vector<std::string>& texts);
 
-// Writes the lexicon changes a batch collected (IndexTables::lexicon_deltas); call it before
-// committing the transaction the events were applied in.
-absl::Status FlushLexicon(pqxx::transaction_base& txn, const IndexTables& tables);
+// Applies events in order in one transaction (Reindex, bulk loads), with the same effect as
+// ApplyEvent on each: consecutive ProfileChanged are written together (a few statements for
+// the run instead of about ten per profile) and the lexicon's counts once at the end.
+absl::StatusOr<std::vector<ApplyResult>> ApplyEvents(pqxx::transaction_base& txn,
+                                                     const std::vector<events::v1::Event>& events,
+                                                     const IndexTables& tables = IndexTables::Live());
 
 }  // namespace meltingdoc::search

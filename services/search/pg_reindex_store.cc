@@ -1,8 +1,5 @@
 #include "services/search/pg_reindex_store.h"
 
-#include <map>
-#include <utility>
-
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -164,13 +161,7 @@ absl::StatusOr<ReindexCounts> PgReindexStore::Apply(const std::string& owner,
     ReindexCounts counts;
     last = pool_->InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
       txn.exec(kLongStatements);
-      std::map<std::pair<std::string, std::string>, int64_t> lexicon;
-      IndexTables tables = RebuildTables();
-      tables.lexicon_deltas = &lexicon;
-      for (const events::v1::Event& e : events) {
-        RETURN_IF_ERROR(ApplyEvent(txn, e, tables).status());
-      }
-      RETURN_IF_ERROR(FlushLexicon(txn, tables));
+      RETURN_IF_ERROR(ApplyEvents(txn, events, RebuildTables()).status());
       SqlParams p;
       const pqxx::result r = p.Exec(
           txn, absl::StrCat("UPDATE reindex_state SET heartbeat_at = now(), "
