@@ -62,6 +62,12 @@ ReindexRun::~ReindexRun() {
 absl::StatusOr<bool> ReindexRun::Next(v1::ReindexResponse& out) {
   if (phase_ == Phase::kDone) return false;
   absl::StatusOr<bool> more = Step(out);
+  if (!more.ok() && cases_reader_ != nullptr) {  // e.g. a page failed to apply mid-stream
+    cases_context_->TryCancel();
+    (void)cases_reader_->Finish();
+    cases_reader_.reset();
+    cases_context_.reset();
+  }
   if (!more.ok() && !owner_.empty()) {
     const std::string reason = absl::StatusCodeToString(more.status().code());
     const absl::Status s = store_->Abandon(owner_, reason);
