@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/common/uuid.h"
+#include "services/search/pg_index_store.h"
 #include "services/search/ranking.h"
 #include "tests/integration/search/search_fixture.h"
 
@@ -404,3 +405,66 @@ TEST_F(SearchIndexTest, SqlBlendIsTheSameFunctionAsTheCode) {
 
 }  // namespace
 }  // namespace meltingdoc::search
+
+// ApplyEvents (Reindex's pages, bulk loads) leaves the index as applying each event alone
+// would: in a batch, the newest version of a profile wins, an older one is stale whatever its
+// place, and the lexicon counts each document once.
+TEST(SearchIndexBatchTest, ApplyEventsEqualsOneByOne) {
+  REQUIRE_SHARED_SERVERS();
+  std::vector<std::unique_ptr<::meltingdoc::testing::ScratchDatabase>> dbs;
+  std::vector<std::unique_ptr<pg::Pool>> pools;
+  for (int i = 0; i < 2; ++i) {
+    auto db = ::meltingdoc::testing::ScratchDatabase::Create(::meltingdoc::testing::SharedPostgresPort());
+    ASSERT_TRUE(db.ok()) << db.status();
+    pg::PoolOptions po;
+    po.url = (*db)->Url("search");
+    po.schema = "search";
+    po.size = 1;
+    pools.push_back(pg::Pool::Create(std::move(po)));
+    dbs.push_back(std::move(db).value());
+    ASSERT_TRUE(pg::ApplyMigrations(*pools.back(), "search",
+                                    {{"service", &SearchMigrations()}, {"inbox", &InboxMigrations()}})
+                    .ok());
+  }
+  DoctorSpec a, b;
+  a.family = "Premiere";
+  a.headline = "Ancienne version";
+  DoctorSpec a2 = a;
+  a2.headline = "Nouvelle version";
+  b.family = "Seconde";
+  const std::vector<Event> events = {ProfileChanged(a2, 2), ProfileChanged(a, 1), ProfileChanged(b, 1),
+                                     ProfileDeleted(b.id, 2), ProfileChanged(b, 1)};
+  std::vector<ApplyResult> batch;
+  ASSERT_TRUE(pools[0]->InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
+                         absl::StatusOr<std::vector<ApplyResult>> r = ApplyEvents(txn, events);
+                         if (!r.ok()) return r.status();
+                         batch = *r;
+                         return absl::OkStatus();
+                       }).ok());
+  EXPECT_THAT(batch, ElementsAre(ApplyResult::kApplied, ApplyResult::kStale, ApplyResult::kApplied,
+                                 ApplyResult::kApplied, ApplyResult::kStale));
+  for (const Event& e : events) {
+    ASSERT_TRUE(pools[1]->InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
+                           return ApplyEvent(txn, e).status();
+                         }).ok());
+  }
+  const auto dump = [](pg::Pool& pool) {
+    absl::StatusOr<std::string> s = pg::InTransaction<std::string>(
+        pool, [](pqxx::transaction_base& txn) -> absl::StatusOr<std::string> {
+          return txn
+              .exec("SELECT concat_ws('|', (SELECT string_agg(concat_ws(',', profile_id, version, "
+                    "deleted, headline, document::text), ';' ORDER BY profile_id) FROM doctors), "
+                    "(SELECT string_agg(word || doc_count, ',' ORDER BY word) FROM lexicon), "
+                    "(SELECT string_agg(concat_ws(',', kind, key, value), ';' ORDER BY kind, key, value) "
+                    "FROM suggestions), (SELECT count(*) FROM doctor_places), "
+                    "(SELECT count(*) FROM doctor_competences))")[0][0]
+              .as<std::string>();
+        });
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.value_or("");
+  };
+  const std::string batched = dump(*pools[0]);
+  EXPECT_EQ(batched, dump(*pools[1]));
+  EXPECT_NE(batched.find("Nouvelle version"), std::string::npos);
+  EXPECT_EQ(batched.find("Ancienne"), std::string::npos);
+}
