@@ -403,9 +403,6 @@ TEST_F(SearchIndexTest, SqlBlendIsTheSameFunctionAsTheCode) {
   }
 }
 
-}  // namespace
-}  // namespace meltingdoc::search
-
 // ApplyEvents (Reindex's pages, bulk loads) leaves the index as applying each event alone
 // would: in a batch, the newest version of a profile wins, an older one is stale whatever its
 // place, and the lexicon counts each document once.
@@ -468,3 +465,6 @@ TEST(SearchIndexBatchTest, ApplyEventsEqualsOneByOne) {
   EXPECT_NE(batched.find("Nouvelle version"), std::string::npos);
   EXPECT_EQ(batched.find("Ancienne"), std::string::npos);
 }
+
+}  // namespace
+}  // namespace meltingdoc::search
