@@ -173,23 +173,30 @@ std::string PathTemplate::Shape() const {
 
 bool PathTemplate::Match(const std::vector<absl::string_view>& segments, Bindings* bindings) const {
   if (segments.empty()) return false;
-  std::vector<absl::string_view> segs = segments;
+  // The request's segments with the verb taken off the last one, without copying them: every
+  // route is tried against every request.
+  size_t count = segments.size();
+  absl::string_view last = segments.back();
   if (!verb_.empty()) {
-    absl::string_view& last = segs.back();
-    const std::string suffix = absl::StrCat(":", verb_);
-    if (!absl::EndsWith(last, suffix)) return false;
-    last.remove_suffix(suffix.size());
+    if (last.size() <= verb_.size() || !absl::EndsWith(last, verb_) || last[last.size() - verb_.size() - 1] != ':') {
+      return false;
+    }
+    last.remove_suffix(verb_.size() + 1);
     // "/v1/x/:verb" has an empty last segment, which is no segment at all for "/v1/x:verb".
-    if (last.empty()) segs.pop_back();
+    if (last.empty()) --count;
   }
+  auto segment = [&](size_t i) { return i + 1 == segments.size() ? last : segments[i]; };
   const bool ends_multi = !segments_.empty() && segments_.back().kind == Kind::kMulti;
   const size_t fixed = ends_multi ? segments_.size() - 1 : segments_.size();
-  if (ends_multi ? segs.size() < fixed : segs.size() != fixed) return false;
+  if (ends_multi ? count < fixed : count != fixed) return false;
   std::string decoded;
   for (size_t i = 0; i < fixed; ++i) {
-    if (segs[i].empty()) return false;
+    const absl::string_view s = segment(i);
+    if (s.empty()) return false;
     if (segments_[i].kind == Kind::kLiteral) {
-      if (!PercentDecode(segs[i], /*keep_slash=*/false, &decoded) || decoded != segments_[i].literal) {
+      if (s.find('%') == absl::string_view::npos) {
+        if (s != segments_[i].literal) return false;
+      } else if (!PercentDecode(s, /*keep_slash=*/false, &decoded) || decoded != segments_[i].literal) {
         return false;
       }
     }
@@ -197,12 +204,16 @@ bool PathTemplate::Match(const std::vector<absl::string_view>& segments, Binding
   bindings->clear();
   for (const Variable& v : variables_) {
     const bool multi = v.end == segments_.size() && ends_multi;
-    const size_t end = multi ? segs.size() : v.end;
+    const size_t end = multi ? count : v.end;
     if (v.end - v.first == 1 && !multi) {
-      if (!PercentDecode(segs[v.first], /*keep_slash=*/false, &decoded)) return false;
+      if (!PercentDecode(segment(v.first), /*keep_slash=*/false, &decoded)) return false;
     } else {
-      std::vector<absl::string_view> parts(segs.begin() + v.first, segs.begin() + end);
-      if (!PercentDecode(absl::StrJoin(parts, "/"), /*keep_slash=*/true, &decoded)) return false;
+      std::string joined;
+      for (size_t i = v.first; i < end; ++i) {
+        if (i > v.first) joined.push_back('/');
+        absl::StrAppend(&joined, segment(i));
+      }
+      if (!PercentDecode(joined, /*keep_slash=*/true, &decoded)) return false;
     }
     bindings->emplace_back(v.field_path, decoded);
   }
