@@ -1,5 +1,8 @@
 #include "gateway/http_server.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <thread>
 
 #include <boost/asio.hpp>
@@ -149,8 +152,7 @@ class Session : public std::enable_shared_from_this<Session> {
     server_->handler->Handle(std::move(request), [self = shared_from_this()](HttpResponse response) {
       // Answered at once (health, static, errors): write from here, no hop through the queue.
       if (tl_handling == self.get()) return self->Write(std::move(response));
-      asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
+      self->SendFromAnotherThread(std::move(response));
     });
     tl_handling = nullptr;
   }
@@ -173,6 +175,66 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec || !keep_alive) return self->Close();
       self->ReadHeader();
     });
+  }
+
+  // An answer given on another thread (a gRPC completion, a Redis executor): sent from that
+  // thread at once with one non-blocking send(2), instead of waking this connection's I/O
+  // thread to send it (a cross-thread wake-up on the path of every backend answer). Only
+  // the follow-up — reading the next request, or sending what the socket did not take — goes
+  // to the I/O thread, in parallel with the client reading its answer. Safe because nothing
+  // else touches the socket meanwhile: the connection reads no further request and has no
+  // timer pending (expires_never) until its answer is written, and only the I/O thread
+  // closes it.
+  void SendFromAnotherThread(HttpResponse response) {
+    const bool keep_alive = keep_alive_ && !response.close && !server_->stopped;
+    auto bytes = std::make_shared<std::string>(Serialize(ToBeast(std::move(response), keep_alive)));
+    size_t sent = 0;
+    bool failed = false;
+    while (sent < bytes->size()) {
+      const ssize_t n = ::send(stream_.socket().native_handle(), bytes->data() + sent, bytes->size() - sent,
+                               MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        sent += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else {
+        failed = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK;
+        break;
+      }
+    }
+    asio::post(stream_.get_executor(), [self = shared_from_this(), bytes, sent, failed, keep_alive] {
+      if (failed) return self->Close();
+      if (sent < bytes->size()) {
+        self->stream_.expires_after(ToSteady(self->server_->options.request_timeout));
+        asio::async_write(self->stream_, asio::buffer(bytes->data() + sent, bytes->size() - sent),
+                          [self, bytes, keep_alive](beast::error_code ec, size_t) {
+                            if (ec || !keep_alive) return self->Close();
+                            self->ReadHeader();
+                          });
+        return;
+      }
+      if (!keep_alive) return self->Close();
+      self->ReadHeader();
+    });
+  }
+
+  // The bytes Beast would write for `res`.
+  static std::string Serialize(const std::shared_ptr<http::response<http::string_body>>& res) {
+    std::string out;
+    http::serializer<false, http::string_body> sr{*res};
+    beast::error_code ec;
+    while (!ec && !sr.is_done()) {
+      sr.next(ec, [&](beast::error_code& error, const auto& buffers) {
+        error = {};
+        size_t n = 0;
+        for (const auto b : beast::buffers_range_ref(buffers)) {
+          out.append(static_cast<const char*>(b.data()), b.size());
+          n += b.size();
+        }
+        sr.consume(n);
+      });
+    }
+    return out;
   }
 
   // For refused requests whose body may still be arriving: answer, stop sending, and drain
