@@ -5,7 +5,8 @@
 //
 // Input: "<method>\n<path>\n<query>\n<body>" (see corpus/). Invariants checked beyond the
 // sanitizers: a failure is always INVALID_ARGUMENT with a BadRequest naming a field; a
-// success always prints back as JSON and that JSON parses into the same message.
+// success always prints back as JSON and that JSON parses into the same message; the
+// gateway's fast JSON printer, when it takes a message, writes protobuf's exact bytes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "gateway/json_printer.h"
 #include "gateway/path_template.h"
 #include "gateway/route_table.h"
 #include "gateway/suite_services.h"
@@ -168,6 +170,14 @@ void Exercise(World& w, const RouteTable& table, absl::string_view method, absl:
   Check(google::protobuf::util::JsonStringToMessage(json, back.get()).ok());
   // Byte equality of deterministic encodings (NaN != NaN defeats a field comparison).
   Check(Deterministic(*request) == Deterministic(*back));
+  // The gateway's own JSON printer (responses) writes exactly protobuf's bytes, or declines.
+  google::protobuf::util::JsonPrintOptions all;
+  all.always_print_primitive_fields = true;
+  std::string expected, fast;
+  if (meltingdoc::gateway::PrintJsonFast(*request, &fast)) {
+    Check(google::protobuf::util::MessageToJsonString(*request, &expected, all).ok());
+    Check(fast == expected);
+  }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "gateway/gateway.h"
 
+#include <sodium.h>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -44,13 +46,16 @@ bool IsValidTraceparent(absl::string_view t) {
   return trace != std::string(32, '0') && parent != std::string(16, '0');
 }
 
-// A new trace: random trace and parent ids (from a UUID's random bits), not sampled.
+// A new trace: random trace and parent ids (one getrandom for both), not sampled.
 std::string NewTraceparent() {
+  unsigned char b[24];
+  randombytes_buf(b, sizeof(b));
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  for (int i = 0; i < 2; ++i) {
-    for (char c : NewUuid()) {
-      if (c != '-') hex.push_back(c);
-    }
+  hex.reserve(48);
+  for (unsigned char c : b) {
+    hex.push_back(kHex[c >> 4]);
+    hex.push_back(kHex[c & 0x0f]);
   }
   return absl::StrCat("00-", hex.substr(0, 32), "-", hex.substr(32, 16), "-00");
 }
@@ -206,20 +211,23 @@ void Gateway::Finish(const std::shared_ptr<Exchange>& ex, HttpResponse response)
   AddSecurityHeaders(&response);
   if (ex->request.method == "HEAD") response.body.clear();
   const absl::Duration latency = absl::Now() - ex->start;
-  parts_.metrics->Finished(ex->route_label, response.status, latency);
+  const int status = response.status;
+  const long bytes = static_cast<long>(response.body.size());
+  // The client first; the metrics and the log line (a write(2)) after, off its path.
+  ex->respond(std::move(response));
+  parts_.metrics->Finished(ex->route_label, status, latency);
   if (!ex->quiet) {
     // Never the query string (search terms), a header value or a body.
     LogJson({{"msg", "http"},
              {"method", absl::string_view(ex->request.method)},
              {"path", absl::string_view(ex->request.path).substr(0, 200)},
              {"route", absl::string_view(ex->route_label)},
-             {"status", response.status},
+             {"status", status},
              {"latency_ms", absl::ToDoubleMilliseconds(latency)},
-             {"bytes", static_cast<long>(response.body.size())},
+             {"bytes", bytes},
              {"client_ip", absl::string_view(ex->client_ip)},
              {"request_id", absl::string_view(ex->request_id)}});
   }
-  ex->respond(std::move(response));
 }
 
 void Gateway::FinishProblem(const std::shared_ptr<Exchange>& ex, const Problem& problem) {

@@ -6,9 +6,11 @@
 // a few microseconds, for the messages it knows how to write exactly — proto3 scalars,
 // strings, enums, nested and repeated messages, google.protobuf.Timestamp — with protobuf's
 // own rules (tests/unit/gateway/json_printer_test.cc compares both byte for byte):
-//   - fields in declaration order, JSON names; every singular scalar outside a oneof is
-//     written, defaults included; members of a oneof (and proto3 `optional`) only when set;
-//     unset message fields are omitted; repeated fields always, [] when empty;
+//   - JSON names; every singular scalar outside a oneof is written, defaults included;
+//     members of a oneof (and proto3 `optional`) only when set; unset message fields are
+//     omitted; repeated fields always, [] when empty;
+//   - protobuf's order: declaration order, except that set Timestamps and set oneof or
+//     `optional` scalars come last, by field number (json_printer.cc says why);
 //   - 64-bit integers as strings, enums by name (the number when unknown), doubles as
 //     protobuf's SimpleDtoa ("NaN", "Infinity" quoted), strings escaped as protobuf does
 //     (<, > and a few invisible code points as \uXXXX).
