@@ -15,6 +15,7 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/time_util.h"
+#include "gateway/transcoder.h"
 
 namespace meltingdoc::gateway {
 namespace {
@@ -107,6 +108,7 @@ void AppendU16(uint32_t unit, std::string* out) {
 // '\\', '<', '>' and a few invisible or formatting code points are escaped; everything else
 // is copied. False for invalid UTF-8 (overlong forms, surrogates, beyond U+10FFFF).
 bool AppendEscaped(const std::string& s, std::string* out) {
+  if (!IsValidUtf8(s)) return false;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
   out->push_back('"');
@@ -132,27 +134,10 @@ bool AppendEscaped(const std::string& s, std::string* out) {
       ++i;
       continue;
     }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    // Valid UTF-8 (checked first): the lead byte gives the length.
+    const size_t len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    uint32_t cp = c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (p[i + k] & 0x3F);
     if (cp < 0xA0 || cp == 0xAD || cp == 0x6DD || cp == 0x70F || cp == 0x17B4 || cp == 0x17B5 ||
         (cp >= 0x600 && cp <= 0x603) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
         (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206A && cp <= 0x206F) || cp == 0xFEFF ||

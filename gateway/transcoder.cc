@@ -91,9 +91,17 @@ absl::StatusOr<std::string> LeafJson(const FieldDescriptor* f, absl::string_view
   }
 }
 
-// Adds `value` at the field path `name` into `root`.
+// A path or query value for a singular string field, kept raw: when every value is one, they
+// are set by reflection instead of through JSON text and protobuf's JSON parser (~6 us for a
+// GET by id), with the same result (see SetStrings).
+struct StringValue {
+  std::vector<const FieldDescriptor*> chain;
+  std::string value;
+};
+
+// Adds `value` at the field path `name` into `root` (and into `strings` when it is a string).
 absl::Status AddValue(const Descriptor* input, absl::string_view name, absl::string_view value,
-                      JsonNode* root) {
+                      JsonNode* root, std::vector<StringValue>* strings, bool* only_strings) {
   std::vector<const FieldDescriptor*> chain;
   const FieldDescriptor* leaf = FindFieldPath(input, name, &chain);
   if (leaf == nullptr) return server::InvalidField(name, "no such field");
@@ -112,7 +120,34 @@ absl::Status AddValue(const Descriptor* input, absl::string_view name, absl::str
   }
   node->repeated = leaf->is_repeated();
   node->values.push_back(*std::move(json));
+  // Not through a well-known type (a StringValue's "value" is not a JSON field) nor a oneof
+  // (the parser refuses two members): those keep protobuf's parser and its errors.
+  bool plain = leaf->cpp_type() == FieldDescriptor::CPPTYPE_STRING && !leaf->is_repeated();
+  for (const FieldDescriptor* f : chain) {
+    if (f->real_containing_oneof() != nullptr || f->containing_type()->file()->package() == "google.protobuf") {
+      plain = false;
+    }
+  }
+  if (plain) {
+    strings->push_back({std::move(chain), std::string(value)});
+  } else {
+    *only_strings = false;
+  }
   return absl::OkStatus();
+}
+
+// What parsing `root` as JSON into a new message and merging it into `request` does, for
+// singular string leaves: the messages on the way are created (set), and the string replaces
+// the request's unless it is empty on a field without presence (MergeFrom skips proto3
+// defaults). The values are valid UTF-8 (LeafJson checked).
+void SetStrings(const std::vector<StringValue>& strings, Message* request) {
+  for (const StringValue& s : strings) {
+    Message* m = request;
+    for (size_t i = 0; i + 1 < s.chain.size(); ++i) m = m->GetReflection()->MutableMessage(m, s.chain[i]);
+    const FieldDescriptor* leaf = s.chain.back();
+    if (s.value.empty() && !leaf->has_presence()) continue;
+    m->GetReflection()->SetString(m, leaf, s.value);
+  }
 }
 
 // Decodes one query component: '+' is a space, then percent-decoding.
@@ -203,8 +238,10 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
   }
 
   JsonNode root;
+  std::vector<StringValue> strings;
+  bool only_strings = true;
   for (const auto& [field, value] : bindings) {
-    if (absl::Status s = AddValue(input, field, value, &root); !s.ok()) return s;
+    if (absl::Status s = AddValue(input, field, value, &root, &strings, &only_strings); !s.ok()) return s;
   }
   if (!query.empty()) {
     for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
@@ -230,10 +267,12 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
           if (var_chain == chain) return server::InvalidField(name, "is already given by the path");
         }
       }
-      if (absl::Status s = AddValue(input, name, value, &root); !s.ok()) return s;
+      if (absl::Status s = AddValue(input, name, value, &root, &strings, &only_strings); !s.ok()) return s;
     }
   }
-  if (!root.children.empty()) {
+  if (!root.children.empty() && only_strings) {
+    SetStrings(strings, request);
+  } else if (!root.children.empty()) {
     std::string json;
     root.Write(&json);
     std::unique_ptr<Message> part(request->New());
