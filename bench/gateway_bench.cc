@@ -53,6 +53,9 @@ ABSL_FLAG(std::vector<std::string>, concurrency, std::vector<std::string>({"1", 
 ABSL_FLAG(int, seconds, 10, "Duration of each row.");
 ABSL_FLAG(int, io_threads, 2, "Gateway I/O threads; nginx gets as many worker processes.");
 ABSL_FLAG(int, wrk_threads, 1, "wrk threads.");
+ABSL_FLAG(std::string, baseline_binary_dir, "",
+          "Build directory of another version of the gateway (e.g. main's) to measure in the same run: "
+          "adds `baseline GetProfile` rows (its gateway/meltingdoc-gateway, rate limits off).");
 
 namespace meltingdoc::bench {
 namespace {
@@ -258,7 +261,25 @@ int Run() {
     absl::SleepFor(absl::Milliseconds(100));
   }
   // Check each party answers as expected before measuring.
-  for (int port : {(*gateway)->port(), (*limited)->port()}) {
+  // Optionally the gateway of another build, for before/after figures from one run.
+  std::unique_ptr<testing::GatewayProcess> baseline;
+  if (const std::string dir = absl::GetFlag(FLAGS_baseline_binary_dir); !dir.empty()) {
+    const std::string ours = testing::BinaryDir();
+    ::setenv("MELTINGDOC_BINARY_DIR", dir.c_str(), 1);
+    auto started = testing::GatewayProcess::Start(
+        {.backends = {{"profiles", (*profiles)->address()}},
+         .public_keys_file = tokens.public_keys_file(),
+         .redis_port = (*redis)->port(),
+         .web_root = "",
+         .extra_env = {{"MELTINGDOC_GATEWAY_RATE_LIMIT", "false"},
+                       {"MELTINGDOC_GATEWAY_IO_THREADS", std::to_string(io_threads)}}});
+    ::setenv("MELTINGDOC_BINARY_DIR", ours.c_str(), 1);
+    if (!started.ok()) return std::fprintf(stderr, "baseline gateway: %s\n", started.status().ToString().c_str()), 1;
+    baseline = *std::move(started);
+  }
+  std::vector<int> gateway_ports = {(*gateway)->port(), (*limited)->port()};
+  if (baseline != nullptr) gateway_ports.push_back(baseline->port());
+  for (int port : gateway_ports) {
     auto check = testing::HttpGetAs(port, "/v1/profiles/" + profile_id, token);
     if (!check.ok() || check->status != 200) return std::fprintf(stderr, "gateway GetProfile is not 200\n"), 1;
   }
@@ -272,6 +293,12 @@ int Run() {
   std::printf("|------------------------|-----:|----------:|----------:|----------:|-------:|\n");
   std::map<int, std::map<std::string, Row>> rows;
   for (int c : levels) {
+    if (baseline != nullptr) {
+      const Row r = RunWrk("baseline GetProfile", absl::StrCat("http://127.0.0.1:", baseline->port(), "/v1/profiles/", profile_id),
+                           c, "Authorization: Bearer " + token);
+      Print(r);
+      rows[c][r.name] = r;
+    }
     for (const Row& r : {RunWrk("gateway GetProfile", gw + "/v1/profiles/" + profile_id, c, "Authorization: Bearer " + token),
                          RunWrk("gateway+RL GetProfile", gw_rl + "/v1/profiles/" + profile_id, c,
                                 "Authorization: Bearer " + token),
@@ -293,6 +320,17 @@ int Run() {
                 g.p50_us - d.p50_us, g.p99_us - d.p99_us,
                 r["nginx /healthz"].rps > 0 ? r["gateway /healthz"].rps / r["nginx /healthz"].rps : 0,
                 d.rps > 0 ? l.rps / d.rps : 0, l.p50_us - d.p50_us, l.p99_us - d.p99_us);
+  }
+  if (baseline != nullptr) {
+    std::printf("\n| conc | baseline: gateway/gRPC req/s | added p50 us | added p99 us |\n");
+    std::printf("|-----:|-----------------------------:|-------------:|-------------:|\n");
+    for (int c : levels) {
+      auto& r = rows[c];
+      const Row& b = r["baseline GetProfile"];
+      const Row& d = r["grpc GetProfile"];
+      std::printf("| %4d | %28.2f | %12.0f | %12.0f |\n", c, d.rps > 0 ? b.rps / d.rps : 0, b.p50_us - d.p50_us,
+                  b.p99_us - d.p99_us);
+    }
   }
   std::printf("\ngateway_bench done: %s", Uptime().c_str());
   (*nginx)->Signal(SIGQUIT);

@@ -91,7 +91,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
-    stream_.expires_after(ToSteady(server_->options.request_timeout));
+    // A request without a body (most: GET) is complete already; re-arming the timer for the
+    // body would cost a timerfd_settime(2) only to be cancelled at once.
+    if (!parser_->is_done()) stream_.expires_after(ToSteady(server_->options.request_timeout));
     const auto& req = parser_->get();
     if (absl::EqualsIgnoreCase(std::string(req[http::field::expect]), "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
