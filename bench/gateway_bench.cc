@@ -31,12 +31,14 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
+#include "bench/support/closed_loop.h"
 #include "libs/common/uuid.h"
 #include "meltingdoc/profiles/v1/profiles_service.grpc.pb.h"
 #include "tests/support/gateway_process.h"
@@ -66,6 +68,7 @@ struct Row {
   double rps = 0;
   double p50_us = 0, p99_us = 0;
   int64_t errors = 0;
+  double cpu_us = 0;  // CPU of the measured process per request (0: not measured)
 };
 
 // "245.00us" / "1.23ms" / "2.00s" -> microseconds.
@@ -78,7 +81,10 @@ double ParseWrkDuration(absl::string_view s) {
   return -1;
 }
 
-Row RunWrk(const std::string& name, const std::string& url, int connections, const std::string& header) {
+// `pid`: the process whose CPU per request is reported (0: none).
+Row RunWrk(const std::string& name, const std::string& url, int connections, const std::string& header,
+           pid_t pid = 0) {
+  const int64_t ticks_before = pid != 0 ? ProcessTicks(std::to_string(pid)) : 0;
   Row row;
   row.name = name;
   row.concurrency = connections;
@@ -97,6 +103,11 @@ Row RunWrk(const std::string& name, const std::string& url, int connections, con
     if (absl::StartsWith(line, "Socket errors:")) row.errors += 1;
   }
   if (r.exit_code != 0 || row.rps == 0) std::fprintf(stderr, "wrk failed:\n%s\n", r.output.c_str());
+  if (pid != 0 && row.rps > 0) {
+    const double seconds =
+        static_cast<double>(ProcessTicks(std::to_string(pid)) - ticks_before) / ::sysconf(_SC_CLK_TCK);
+    row.cpu_us = seconds * 1e6 / (row.rps * absl::GetFlag(FLAGS_seconds));
+  }
   return row;
 }
 
@@ -177,8 +188,8 @@ Row RunGrpc(const std::string& address, const std::string& token, const std::str
 }
 
 void Print(const Row& r) {
-  std::printf("| %-22s | %4d | %9.0f | %9.0f | %9.0f | %6lld |\n", r.name.c_str(), r.concurrency, r.rps, r.p50_us,
-              r.p99_us, static_cast<long long>(r.errors));
+  std::printf("| %-22s | %4d | %9.0f | %9.0f | %9.0f | %6lld | %11s |\n", r.name.c_str(), r.concurrency, r.rps, r.p50_us,
+              r.p99_us, static_cast<long long>(r.errors), r.cpu_us > 0 ? absl::StrFormat("%.0f", r.cpu_us).c_str() : "");
   std::fflush(stdout);
 }
 
@@ -289,21 +300,23 @@ int Run() {
   std::printf("gateway %d I/O threads, nginx %d workers, wrk %d thread(s), %d s per row, machine: %d cores\n\n",
               io_threads, io_threads, absl::GetFlag(FLAGS_wrk_threads), absl::GetFlag(FLAGS_seconds),
               static_cast<int>(std::thread::hardware_concurrency()));
-  std::printf("| %-22s | %4s | %9s | %9s | %9s | %6s |\n", "what", "conc", "req/s", "p50 us", "p99 us", "errors");
-  std::printf("|------------------------|-----:|----------:|----------:|----------:|-------:|\n");
+  std::printf("| %-22s | %4s | %9s | %9s | %9s | %6s | %11s |\n", "what", "conc", "req/s", "p50 us", "p99 us", "errors",
+              "gw CPU us/r");
+  std::printf("|------------------------|-----:|----------:|----------:|----------:|-------:|------------:|\n");
   std::map<int, std::map<std::string, Row>> rows;
   for (int c : levels) {
     if (baseline != nullptr) {
       const Row r = RunWrk("baseline GetProfile", absl::StrCat("http://127.0.0.1:", baseline->port(), "/v1/profiles/", profile_id),
-                           c, "Authorization: Bearer " + token);
+                           c, "Authorization: Bearer " + token, baseline->process().pid());
       Print(r);
       rows[c][r.name] = r;
     }
-    for (const Row& r : {RunWrk("gateway GetProfile", gw + "/v1/profiles/" + profile_id, c, "Authorization: Bearer " + token),
+    for (const Row& r : {RunWrk("gateway GetProfile", gw + "/v1/profiles/" + profile_id, c, "Authorization: Bearer " + token,
+                                (*gateway)->process().pid()),
                          RunWrk("gateway+RL GetProfile", gw_rl + "/v1/profiles/" + profile_id, c,
-                                "Authorization: Bearer " + token),
+                                "Authorization: Bearer " + token, (*limited)->process().pid()),
                          RunGrpc((*profiles)->address(), token, profile_id, c),
-                         RunWrk("gateway /healthz", gw + "/healthz", c, ""),
+                         RunWrk("gateway /healthz", gw + "/healthz", c, "", (*gateway)->process().pid()),
                          RunWrk("nginx /healthz", absl::StrCat("http://127.0.0.1:", nginx_port, "/healthz"), c, "")}) {
       Print(r);
       rows[c][r.name] = r;

@@ -15,7 +15,7 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/time_util.h"
-#include "gateway/transcoder.h"
+#include "libs/text/utf8.h"
 
 namespace meltingdoc::gateway {
 namespace {
@@ -108,49 +108,34 @@ void AppendU16(uint32_t unit, std::string* out) {
 // '\\', '<', '>' and a few invisible or formatting code points are escaped; everything else
 // is copied. False for invalid UTF-8 (overlong forms, surrogates, beyond U+10FFFF).
 bool AppendEscaped(const std::string& s, std::string* out) {
-  if (!IsValidUtf8(s)) return false;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
   out->push_back('"');
   size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      switch (c) {
-        case '"': out->append("\\\""); break;
-        case '\\': out->append("\\\\"); break;
-        case '\b': out->append("\\b"); break;
-        case '\t': out->append("\\t"); break;
-        case '\n': out->append("\\n"); break;
-        case '\f': out->append("\\f"); break;
-        case '\r': out->append("\\r"); break;
-        default:
-          if (c < 0x20 || c == '<' || c == '>' || c == 0x7f) {
-            AppendU16(c, out);
-          } else {
-            out->push_back(static_cast<char>(c));
-          }
-      }
-      ++i;
-      continue;
+  while (i < s.size()) {
+    const size_t start = i;
+    uint32_t cp;
+    if (!text::DecodeUtf8(s, i, cp)) return false;
+    switch (cp) {
+      case '"': out->append("\\\""); continue;
+      case '\\': out->append("\\\\"); continue;
+      case '\b': out->append("\\b"); continue;
+      case '\t': out->append("\\t"); continue;
+      case '\n': out->append("\\n"); continue;
+      case '\f': out->append("\\f"); continue;
+      case '\r': out->append("\\r"); continue;
+      default: break;
     }
-    // Valid UTF-8 (checked first): the lead byte gives the length.
-    const size_t len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    uint32_t cp = c & (0x7F >> len);
-    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (p[i + k] & 0x3F);
-    if (cp < 0xA0 || cp == 0xAD || cp == 0x6DD || cp == 0x70F || cp == 0x17B4 || cp == 0x17B5 ||
-        (cp >= 0x600 && cp <= 0x603) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
-        (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206A && cp <= 0x206F) || cp == 0xFEFF ||
-        (cp >= 0xFFF9 && cp <= 0xFFFB)) {
+    if (cp < 0x20 || cp == '<' || cp == '>' || (cp >= 0x7F && cp < 0xA0) || cp == 0xAD || cp == 0x6DD ||
+        cp == 0x70F || cp == 0x17B4 || cp == 0x17B5 || (cp >= 0x600 && cp <= 0x603) ||
+        (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+        (cp >= 0x206A && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB)) {
       AppendU16(cp, out);
     } else if (cp == 0xE0001 || (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0020 && cp <= 0xE007F)) {
-      const uint32_t v = cp - 0x10000;
+      const uint32_t v = cp - 0x10000;  // as a UTF-16 surrogate pair
       AppendU16(0xD800 + (v >> 10), out);
       AppendU16(0xDC00 + (v & 0x3FF), out);
     } else {
-      out->append(s, i, len);
+      out->append(s, start, i - start);
     }
-    i += len;
   }
   out->push_back('"');
   return true;
