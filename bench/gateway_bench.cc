@@ -230,24 +230,25 @@ int Run() {
   // revoked), so that the gateway's per-session check takes its normal path through Redis.
   testing::RunCommand(absl::StrCat("redis-cli -p ", (*redis)->port(), " SET meltingdoc:revoked:ready 1"));
   const int io_threads = absl::GetFlag(FLAGS_io_threads);
-  auto gateway = testing::GatewayProcess::Start(
-      {.backends = {{"profiles", (*profiles)->address()}},
-       .public_keys_file = tokens.public_keys_file(),
-       .redis_port = (*redis)->port(),
-       .web_root = "",
-       .extra_env = {{"MELTINGDOC_GATEWAY_RATE_LIMIT", "false"},
-                     {"MELTINGDOC_GATEWAY_IO_THREADS", std::to_string(io_threads)}}});
+  // A gateway in front of profiles; `rate_limits`: on, at limits this bench never reaches (the
+  // GCRA script in Redis on every request, as deployed), else off.
+  auto start_gateway = [&](bool rate_limits) {
+    std::map<std::string, std::string> env = {{"MELTINGDOC_GATEWAY_IO_THREADS", std::to_string(io_threads)}};
+    if (rate_limits) {
+      env["MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_IP"] = "100000000/1m";
+      env["MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_ACCOUNT"] = "100000000/1m";
+    } else {
+      env["MELTINGDOC_GATEWAY_RATE_LIMIT"] = "false";
+    }
+    return testing::GatewayProcess::Start({.backends = {{"profiles", (*profiles)->address()}},
+                                           .public_keys_file = tokens.public_keys_file(),
+                                           .redis_port = (*redis)->port(),
+                                           .web_root = "",
+                                           .extra_env = env});
+  };
+  auto gateway = start_gateway(false);
   if (!gateway.ok()) return std::fprintf(stderr, "gateway: %s\n", gateway.status().ToString().c_str()), 1;
-  // The same with rate limits on, as deployed (a GCRA script in Redis on every request), at
-  // limits this bench never reaches: what the Redis round trip adds.
-  auto limited = testing::GatewayProcess::Start(
-      {.backends = {{"profiles", (*profiles)->address()}},
-       .public_keys_file = tokens.public_keys_file(),
-       .redis_port = (*redis)->port(),
-       .web_root = "",
-       .extra_env = {{"MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_IP", "100000000/1m"},
-                     {"MELTINGDOC_GATEWAY_RATE_DEFAULT_PER_ACCOUNT", "100000000/1m"},
-                     {"MELTINGDOC_GATEWAY_IO_THREADS", std::to_string(io_threads)}}});
+  auto limited = start_gateway(true);  // what the Redis round trip adds
   if (!limited.ok()) return std::fprintf(stderr, "gateway: %s\n", limited.status().ToString().c_str()), 1;
 
   // nginx serving a static file "ok", same number of workers as gateway I/O threads.
@@ -271,25 +272,19 @@ int Run() {
     if (r.ok() && r->status == 200) break;
     absl::SleepFor(absl::Milliseconds(100));
   }
-  // Check each party answers as expected before measuring.
   // Optionally the gateway of another build, for before/after figures from one run.
   std::unique_ptr<testing::GatewayProcess> baseline;
   if (const std::string dir = absl::GetFlag(FLAGS_baseline_binary_dir); !dir.empty()) {
     const std::string ours = testing::BinaryDir();
     ::setenv("MELTINGDOC_BINARY_DIR", dir.c_str(), 1);
-    auto started = testing::GatewayProcess::Start(
-        {.backends = {{"profiles", (*profiles)->address()}},
-         .public_keys_file = tokens.public_keys_file(),
-         .redis_port = (*redis)->port(),
-         .web_root = "",
-         .extra_env = {{"MELTINGDOC_GATEWAY_RATE_LIMIT", "false"},
-                       {"MELTINGDOC_GATEWAY_IO_THREADS", std::to_string(io_threads)}}});
+    auto started = start_gateway(false);
     ::setenv("MELTINGDOC_BINARY_DIR", ours.c_str(), 1);
     if (!started.ok()) return std::fprintf(stderr, "baseline gateway: %s\n", started.status().ToString().c_str()), 1;
     baseline = *std::move(started);
   }
   std::vector<int> gateway_ports = {(*gateway)->port(), (*limited)->port()};
   if (baseline != nullptr) gateway_ports.push_back(baseline->port());
+  // Check each party answers as expected before measuring.
   for (int port : gateway_ports) {
     auto check = testing::HttpGetAs(port, "/v1/profiles/" + profile_id, token);
     if (!check.ok() || check->status != 200) return std::fprintf(stderr, "gateway GetProfile is not 200\n"), 1;
