@@ -9,18 +9,31 @@
 //
 // Closed loop: each client thread keeps one call outstanding. Logins rotate over enough
 // accounts that the per-address limit (100 checks per hour) is never reached.
+//
+// Besides the ceiling (cores / one hash timed alone) it measures the throughput of
+// `cores` threads hashing at once in this process (the machine's real hashing capacity: two
+// argon2id runs share the caches and memory bandwidth, and on a shared machine the CPU), and,
+// for each phase, the CPU time per login of identity's hashing threads, its other threads,
+// PostgreSQL's backends, Redis and this process (the clients), read from /proc: where the
+// time between the ceiling and the logins goes.
+#include <dirent.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <fstream>
+#include <functional>
+#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
@@ -49,16 +62,110 @@ namespace {
 namespace idv1 = identity::v1;
 constexpr char kPassword[] = "Benchmark passphrase 2026!";
 
-struct Phase {
-  std::vector<int64_t> login_us, read_us;
-  int64_t login_errors = 0, read_errors = 0;
-  double seconds = 0;
-};
 
 int64_t Pct(std::vector<int64_t> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
+}
+
+// CPU seconds (user + system) used so far, by the parts of the bench that serve a login.
+struct Cpu {
+  double hash = 0;      // identity's threads at nice > 0: the hashing executor
+  double identity = 0;  // identity's other threads (gRPC, main executor, relays)
+  double postgres = 0;  // backends connected to the bench database
+  double redis = 0;
+  double bench = 0;     // this process: the clients
+  Cpu operator-(const Cpu& o) const {
+    return {hash - o.hash, identity - o.identity, postgres - o.postgres, redis - o.redis, bench - o.bench};
+  }
+};
+
+struct Phase {
+  std::vector<int64_t> login_us, read_us;
+  int64_t login_errors = 0, read_errors = 0;
+  double seconds = 0;
+  Cpu cpu;  // used during the measured window
+};
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// utime + stime (seconds) and nice of a /proc/.../stat file; false if it is gone.
+bool StatOf(const std::string& path, double* seconds, int* nice) {
+  const std::string stat = ReadText(path);
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return false;
+  // Fields after the command: state is field 3, utime 14, stime 15, nice 19.
+  std::vector<std::string> f = absl::StrSplit(stat.substr(paren + 2), ' ');
+  if (f.size() < 17) return false;
+  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  *seconds = (std::stod(f[11]) + std::stod(f[12])) / tick;
+  *nice = std::stoi(f[16]);
+  return true;
+}
+
+std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> out;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      if (e->d_name[0] >= '0' && e->d_name[0] <= '9') out.emplace_back(e->d_name);
+    }
+    ::closedir(d);
+  }
+  return out;
+}
+
+Cpu ReadCpu(pid_t identity, const std::string& database, int redis_port) {
+  Cpu cpu;
+  double s = 0;
+  int nice = 0;
+  for (const std::string& tid : Entries(absl::StrCat("/proc/", identity, "/task"))) {
+    if (StatOf(absl::StrCat("/proc/", identity, "/task/", tid, "/stat"), &s, &nice)) {
+      (nice > 0 ? cpu.hash : cpu.identity) += s;
+    }
+  }
+  if (StatOf("/proc/self/stat", &s, &nice)) cpu.bench = s;
+  const std::string redis_address = absl::StrCat(":", redis_port);
+  for (const std::string& pid : Entries("/proc")) {
+    std::string cmdline = ReadText(absl::StrCat("/proc/", pid, "/cmdline"));
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    const bool pg = absl::StartsWith(cmdline, "postgres: ") && absl::StrContains(cmdline, database);
+    const bool redis = absl::StrContains(cmdline, "redis-server") && absl::StrContains(cmdline, redis_address);
+    if ((pg || redis) && StatOf(absl::StrCat("/proc/", pid, "/stat"), &s, &nice)) (pg ? cpu.postgres : cpu.redis) += s;
+  }
+  return cpu;
+}
+
+void PrintCpuPerLogin(const Cpu& used, size_t logins, double seconds) {
+  if (logins == 0) return;
+  const double ms = 1000.0 / static_cast<double>(logins);
+  const double total = used.hash + used.identity + used.postgres + used.redis + used.bench;
+  std::printf("  CPU per login: hashing threads %.1f ms, identity other %.2f ms, PostgreSQL %.2f ms, Redis %.2f ms, "
+              "clients %.2f ms; total %.1f ms = %.2f of %u cores busy\n",
+              used.hash * ms, used.identity * ms, used.postgres * ms, used.redis * ms, used.bench * ms, total * ms,
+              total / seconds, std::thread::hardware_concurrency());
+}
+
+// Hashes per second with `threads` threads verifying at once for about `seconds`.
+double ParallelHashRate(const identity::PasswordHasher& hasher, const std::string& hash, int threads, double seconds) {
+  std::atomic<int64_t> done{0};
+  const absl::Time stop = absl::Now() + absl::Seconds(seconds);
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) {
+    pool.emplace_back([&] {
+      while (absl::Now() < stop) {
+        if (hasher.Verify(hash, kPassword)) ++done;
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  return done.load() / absl::ToDoubleSeconds(absl::Now() - start);
 }
 
 std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = "") {
@@ -71,7 +178,7 @@ std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = "") {
 // Runs login and/or read clients for warm-up + duration; only calls that start after the
 // warm-up and end before the stop are counted.
 Phase Run(const std::string& address, int login_clients, int read_clients, const std::vector<std::string>& emails,
-          const std::string& read_token, const std::string& read_account) {
+          const std::string& read_token, const std::string& read_account, const std::function<Cpu()>& read_cpu) {
   auto login_channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto read_channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   const absl::Time start = absl::Now();
@@ -82,6 +189,14 @@ Phase Run(const std::string& address, int login_clients, int read_clients, const
   phase.seconds = absl::GetFlag(FLAGS_seconds);
   std::atomic<size_t> next_account{0};
   std::vector<std::thread> threads;
+  threads.emplace_back([&] {
+    absl::SleepFor(measure_from - absl::Now());
+    const Cpu before = read_cpu();
+    absl::SleepFor(stop - absl::Now());
+    const Cpu used = read_cpu() - before;
+    absl::MutexLock lock(&mu);
+    phase.cpu = used;
+  });
   for (int i = 0; i < login_clients; ++i) {
     threads.emplace_back([&] {
       auto stub = idv1::IdentityService::NewStub(login_channel);
@@ -233,22 +348,32 @@ int Main() {
               "ceiling %.1f logins/s\n",
               hash_ms, Pct(hash_us, 0.0) / 1000.0, hash_us.size(), cores, ceiling);
 
+  const double parallel = ParallelHashRate(*hasher, hash, cores, 3.0);
+  std::printf("argon2id verify, %d threads at once in this process: %.1f/s (%.2f x ceiling)\n", cores, parallel,
+              parallel / ceiling);
+
   const std::string address = (*sp)->address();
   const int login_clients = absl::GetFlag(FLAGS_login_clients);
   const int read_clients = absl::GetFlag(FLAGS_read_clients);
-  Phase logins = Run(address, login_clients, 0, emails, token, account_id);
+  const pid_t identity_pid = (*sp)->process().pid();
+  const std::string database = (*db)->name();
+  const int redis_port = (*redis)->port();
+  const std::function<Cpu()> read_cpu = [&] { return ReadCpu(identity_pid, database, redis_port); };
+  Phase logins = Run(address, login_clients, 0, emails, token, account_id, read_cpu);
   const double lps = logins.login_us.size() / logins.seconds;
-  std::printf("Login, %d clients: %.1f logins/s (%.2f x ceiling), p50 %.1f ms, p99 %.1f ms, errors %lld\n",
-              login_clients, lps, lps / ceiling, Pct(logins.login_us, 0.5) / 1000.0,
+  std::printf("Login, %d clients: %.1f logins/s (%.2f x ceiling, %.2f x %d threads hashing), p50 %.1f ms, "
+              "p99 %.1f ms, errors %lld\n",
+              login_clients, lps, lps / ceiling, lps / parallel, cores, Pct(logins.login_us, 0.5) / 1000.0,
               Pct(logins.login_us, 0.99) / 1000.0, static_cast<long long>(logins.login_errors));
-  Phase reads = Run(address, 0, read_clients, emails, token, account_id);
+  PrintCpuPerLogin(logins.cpu, logins.login_us.size(), logins.seconds);
+  Phase reads = Run(address, 0, read_clients, emails, token, account_id, read_cpu);
   const double rps = reads.read_us.size() / reads.seconds;
   const std::string read_rpc = absl::GetFlag(FLAGS_read_rpc);
   std::printf("%s alone, %d clients: %.0f calls/s, p50 %.2f ms, p99 %.2f ms, errors %lld\n", read_rpc.c_str(),
               read_clients, rps,
               Pct(reads.read_us, 0.5) / 1000.0, Pct(reads.read_us, 0.99) / 1000.0,
               static_cast<long long>(reads.read_errors));
-  Phase both = Run(address, login_clients, read_clients, emails, token, account_id);
+  Phase both = Run(address, login_clients, read_clients, emails, token, account_id, read_cpu);
   const double rps_flood = both.read_us.size() / both.seconds;
   const double lps_flood = both.login_us.size() / both.seconds;
   std::printf("%s during a login flood (%d + %d clients): %.0f calls/s (%.2f x alone), p50 %.2f ms, "

@@ -66,7 +66,8 @@ class Pool {
   // Runs `body` in autocommit mode (pqxx::nontransaction): each statement is its own
   // transaction. For reads made of ONE statement, this saves the BEGIN and COMMIT round trips
   // (bench/README.md: about a third of a point read's database time). Several statements in
-  // `body` do not see one snapshot; use InTransaction for those and for every write.
+  // `body` do not see one snapshot; use InTransaction for those and for every write of more
+  // than one statement (a one-statement write: WriteOneStatement below).
   virtual absl::Status ReadOneStatement(
       const std::function<absl::Status(pqxx::transaction_base&)>& body) = 0;
 
@@ -93,6 +94,13 @@ absl::StatusOr<T> InTransaction(Pool& pool,
   return result;
 }
 
+// A write made of ONE statement (a data-modifying WITH is one statement: it can insert into
+// several tables, atomically) in autocommit mode, which saves the BEGIN and COMMIT round trips
+// of InTransaction. Pool::ReadOneStatement runs it; only the intent differs.
+template <typename T>
+absl::StatusOr<T> WriteOneStatement(
+    Pool& pool, const std::function<absl::StatusOr<T>(pqxx::transaction_base&)>& body);
+
 // Convenience for a one-statement read that produces a value (see Pool::ReadOneStatement).
 template <typename T>
 absl::StatusOr<T> ReadOneStatement(
@@ -104,6 +112,12 @@ absl::StatusOr<T> ReadOneStatement(
   });
   if (!s.ok()) return s;
   return result;
+}
+
+template <typename T>
+absl::StatusOr<T> WriteOneStatement(
+    Pool& pool, const std::function<absl::StatusOr<T>(pqxx::transaction_base&)>& body) {
+  return ReadOneStatement<T>(pool, body);
 }
 
 }  // namespace meltingdoc::pg

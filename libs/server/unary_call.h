@@ -12,7 +12,10 @@
 // client gave up or its deadline passed while queued, the body is skipped.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "grpcpp/server_context.h"
@@ -50,5 +53,22 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, Bounded
   }
   return reactor;
 }
+
+// A unary call whose blocking work runs in steps, each on its own executor: e.g. a login's
+// database and Redis work on the service's executor and its password hash on the small hashing
+// executor, so that the hashing threads only hash and never sit waiting for a round trip.
+// Steps run one after the other (a step sees what the one before wrote in state they share);
+// the call finishes after the last step, or at the first step that returns non-OK. Before each
+// step a cancelled call or a passed deadline finishes the call. A full queue refuses the call
+// with RESOURCE_EXHAUSTED, except for a step marked `run_here_when_full`, which then runs on
+// the thread of the step before: for a step that must record what an earlier one did (a
+// password check that was made must be counted), never for one the queue bounds (hashing).
+struct UnaryStep {
+  BoundedExecutor* executor = nullptr;
+  std::function<absl::Status()> body;
+  bool run_here_when_full = false;
+};
+
+grpc::ServerUnaryReactor* RunUnarySteps(grpc::CallbackServerContext* context, std::vector<UnaryStep> steps);
 
 }  // namespace meltingdoc::server

@@ -1,13 +1,15 @@
 // gRPC handlers of meltingdoc.identity.v1.IdentityService: validate, authorize, call the
 // store, map errors. Blocking work runs on the server's executor (libs/server/unary_call.h);
-// RPCs that hash a password run on the separate, smaller hashing executor instead, so that a
-// flood of logins cannot take the threads (or the memory) that other calls need.
+// password hashing runs on the separate, smaller hashing executor, so that a flood of logins
+// cannot take the threads (or the memory) that other calls need. Login hands only its hash
+// there (RunUnarySteps); RegisterAccount, ChangePassword and DeleteAccount run there whole.
 //
 // The handlers are spread by subject: identity_service.cc (GetAccount), account_rpcs.cc,
 // session_rpcs.cc, register_rpcs.cc (ImportRegister), verification_rpcs.cc (GetMe and the
 // verification and moderation RPCs).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +90,7 @@ class IdentityServiceImpl : public v1::IdentityService::CallbackService {
   MELTINGDOC_IDENTITY_RPC(EnrollTotp)
   MELTINGDOC_IDENTITY_RPC(ConfirmTotp)
   MELTINGDOC_IDENTITY_RPC(DeleteAccount)
+  // Login runs in three steps on two executors (session_rpcs.cc); DoLogin runs them in a row.
   MELTINGDOC_IDENTITY_RPC(Login)
   MELTINGDOC_IDENTITY_RPC(VerifySecondFactor)
   MELTINGDOC_IDENTITY_RPC(Refresh)
@@ -108,6 +111,18 @@ class IdentityServiceImpl : public v1::IdentityService::CallbackService {
   absl::StatusOr<auth::Principal> AuthenticateLive(const grpc::ServerContextBase& context);
 
  private:
+  // What Login's steps pass on to each other.
+  struct LoginState {
+    std::string ip, account_key, ip_key;
+    std::optional<LoginAccount> account;
+    int64_t account_failures = 0;  // seen by the throttle before the check
+    bool password_ok = false;
+  };
+  absl::Status LoginBeforeHash(const grpc::ServerContextBase& context, const v1::LoginRequest& request,
+                               LoginState& state);
+  void LoginHash(const v1::LoginRequest& request, LoginState& state) const;
+  absl::Status LoginAfterHash(const grpc::ServerContextBase& context, const LoginState& state,
+                              v1::LoginResponse& response);
   // Opens a session for the account and fills `tokens`.
   absl::Status IssueSession(const std::string& account_id, const grpc::ServerContextBase& context,
                             v1::SessionTokens& tokens, bool* enrollment_required);

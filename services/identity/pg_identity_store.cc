@@ -204,7 +204,8 @@ LoginAccount LoginFromRow(const pqxx::row& r) {
 
 absl::StatusOr<std::optional<LoginAccount>> PgIdentityStore::FindLoginAccount(const std::string& email) {
   using Result = std::optional<LoginAccount>;
-  return pg::InTransaction<Result>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<Result> {
+  // One statement: no BEGIN/COMMIT round trips on every login.
+  return pg::ReadOneStatement<Result>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<Result> {
     const pqxx::result rows = txn.exec_params(absl::StrCat(kLoginSelect, "WHERE lower(a.email) = $1"), email);
     if (rows.empty()) return Result();
     return Result(LoginFromRow(rows[0]));
@@ -232,17 +233,21 @@ absl::Status PgIdentityStore::SetPasswordHash(const std::string& account_id, con
 }
 
 absl::StatusOr<AccountClaims> PgIdentityStore::CreateSession(const NewSession& s) {
-  return pg::InTransaction<AccountClaims>(
+  // One statement (one round trip, autocommit, atomic): the session, its first refresh token
+  // and the claims. Each login does this; as BEGIN, SELECT, INSERT, INSERT, COMMIT it was
+  // most of PostgreSQL's time per login (bench/README.md, login_bench).
+  static const std::string kSql = absl::StrCat(
+      "WITH s AS (INSERT INTO sessions (session_id, account_id, created_at, refreshed_at, expires_at, "
+      "client_ip, user_agent) SELECT $2::uuid, a.account_id, ", Ts(3), ", ", Ts(3), ", ", Ts(4),
+      ", $5, $6 FROM accounts a WHERE a.account_id = $1::uuid RETURNING session_id), "
+      "r AS (INSERT INTO refresh_tokens (token_hash, session_id, issued_at) "
+      "SELECT decode($7, 'hex'), s.session_id, ", Ts(3), " FROM s) ",
+      kClaimsSelect);  // its $1 is the account
+  return pg::WriteOneStatement<AccountClaims>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<AccountClaims> {
-        const pqxx::result claims = txn.exec_params(kClaimsSelect, s.account_id);
+        const pqxx::result claims = txn.exec_params(kSql, s.account_id, s.session_id, Us(s.now), Us(s.expires),
+                                                    s.client_ip, s.user_agent, Hex(s.refresh_hash));
         if (claims.empty()) return absl::NotFoundError("account not found");
-        txn.exec_params(absl::StrCat("INSERT INTO sessions (session_id, account_id, created_at, refreshed_at, "
-                                     "expires_at, client_ip, user_agent) VALUES ($1::uuid, $2::uuid, ",
-                                     Ts(3), ", ", Ts(3), ", ", Ts(4), ", $5, $6)"),
-                        s.session_id, s.account_id, Us(s.now), Us(s.expires), s.client_ip, s.user_agent);
-        txn.exec_params(absl::StrCat("INSERT INTO refresh_tokens (token_hash, session_id, issued_at) "
-                                     "VALUES (decode($1, 'hex'), $2::uuid, ", Ts(3), ")"),
-                        Hex(s.refresh_hash), s.session_id, Us(s.now));
         return ClaimsFromRow(claims[0]);
       });
 }

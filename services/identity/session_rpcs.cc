@@ -2,6 +2,7 @@
 // ListSessions, RevokeSession, GetSigningKeys, and the revocation check of every
 // authenticated identity call.
 #include <limits>
+#include <memory>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -52,8 +53,7 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
       return Do##Name(*context, *request, *response);                                           \
     });                                                                                         \
   }
-// Login hashes a password: the hashing executor. The others only touch the database.
-MELTINGDOC_RUN_ON(HashExecutor(), Login)
+// Login: see below. The others only touch the database.
 MELTINGDOC_RUN_ON(*executor_, VerifySecondFactor)
 MELTINGDOC_RUN_ON(*executor_, Refresh)
 MELTINGDOC_RUN_ON(*executor_, GetSigningKeys)
@@ -146,47 +146,89 @@ absl::Status IdentityServiceImpl::IssueSession(const std::string& account_id,
   return FillTokens(claims, session.session_id, refresh, tokens, enrollment_required);
 }
 
+// Login in three steps, so that the hashing threads only hash: they used to do the whole
+// login, and every Redis and PostgreSQL round trip left a core without a hash to run
+// (bench/README.md, login_bench). 1. main executor: input, throttle, the account; 2. hashing
+// executor: the one argon2id verification (a dummy one for an unknown address); 3. main
+// executor: the throttle's record, the session. Step 3 runs on the hashing thread if the main
+// queue is full: a password check that was made is always recorded.
+grpc::ServerUnaryReactor* IdentityServiceImpl::Login(grpc::CallbackServerContext* context,
+                                                     const v1::LoginRequest* request,
+                                                     v1::LoginResponse* response) {
+  auto state = std::make_shared<LoginState>();
+  std::vector<server::UnaryStep> steps;
+  steps.push_back({executor_, [this, context, request, state] {
+                     RETURN_IF_ERROR(Require(deps_.accounts, "accounts store"));
+                     return LoginBeforeHash(*context, *request, *state);
+                   }});
+  steps.push_back({&HashExecutor(), [this, request, state] {
+                     LoginHash(*request, *state);
+                     return absl::OkStatus();
+                   }});
+  steps.push_back({executor_,
+                   [this, context, state, response] { return LoginAfterHash(*context, *state, *response); },
+                   /*run_here_when_full=*/true});
+  return server::RunUnarySteps(context, std::move(steps));
+}
+
 absl::Status IdentityServiceImpl::DoLogin(const grpc::ServerContextBase& context,
                                           const v1::LoginRequest& request, v1::LoginResponse& response) {
+  RETURN_IF_ERROR(Require(deps_.accounts, "accounts store"));
+  LoginState state;
+  RETURN_IF_ERROR(LoginBeforeHash(context, request, state));
+  LoginHash(request, state);
+  return LoginAfterHash(context, state, response);
+}
+
+absl::Status IdentityServiceImpl::LoginBeforeHash(const grpc::ServerContextBase& context,
+                                                  const v1::LoginRequest& request, LoginState& state) {
   RETURN_IF_ERROR(Require(deps_.signer, "--signing_key_file"));
   RETURN_IF_ERROR(Require(deps_.hasher, "password hasher"));
   RETURN_IF_ERROR(Require(deps_.throttle, "login throttle"));
   RETURN_IF_ERROR(CheckEmail("email", request.email()));
   RETURN_IF_ERROR(CheckPasswordInput("password", request.password()));
   const std::string email = NormalizeEmail(request.email());
-  const std::string ip = ClientIpOf(context);
-  const std::string account_key = AccountThrottleKey(email);
-  const std::string ip_key = IpThrottleKey(ip);
-  RETURN_IF_ERROR(deps_.throttle->BeforePasswordCheck(account_key, ip_key));
+  state.ip = ClientIpOf(context);
+  state.account_key = AccountThrottleKey(email);
+  state.ip_key = IpThrottleKey(state.ip);
+  RETURN_IF_ERROR(deps_.throttle->BeforePasswordCheck(state.account_key, state.ip_key, &state.account_failures));
+  ASSIGN_OR_RETURN(state.account, deps_.accounts->FindLoginAccount(email));
+  return absl::OkStatus();
+}
 
-  ASSIGN_OR_RETURN(const std::optional<LoginAccount> account, deps_.accounts->FindLoginAccount(email));
-  bool ok = false;
-  if (account.has_value() && !account->password_hash.empty()) {
-    ok = deps_.hasher->Verify(account->password_hash, request.password());
+void IdentityServiceImpl::LoginHash(const v1::LoginRequest& request, LoginState& state) const {
+  if (state.account.has_value() && !state.account->password_hash.empty()) {
+    state.password_ok = deps_.hasher->Verify(state.account->password_hash, request.password());
   } else {
     // Same work, same answer as a wrong password: the address's existence does not show.
     deps_.hasher->VerifyDummy(request.password());
+    state.password_ok = false;
   }
-  if (!ok) {
-    const absl::Status recorded = deps_.throttle->AfterFailure(account_key, ip_key);
+}
+
+absl::Status IdentityServiceImpl::LoginAfterHash(const grpc::ServerContextBase& context, const LoginState& state,
+                                                 v1::LoginResponse& response) {
+  if (!state.password_ok) {
+    const absl::Status recorded = deps_.throttle->AfterFailure(state.account_key, state.ip_key);
     if (!recorded.ok()) {
       LogJson({{"msg", "login failure not recorded"}, {"error", std::string(recorded.message())}});
     }
     return absl::UnauthenticatedError("wrong email or password");
   }
-  RETURN_IF_ERROR(deps_.throttle->AfterSuccess(account_key));
-  if (account->status == "suspended") return absl::PermissionDeniedError("this account is suspended");
+  const LoginAccount& account = *state.account;
+  RETURN_IF_ERROR(deps_.throttle->AfterSuccess(state.account_key, state.account_failures));
+  if (account.status == "suspended") return absl::PermissionDeniedError("this account is suspended");
 
-  if (account->second_factor) {
+  if (account.second_factor) {
     const std::string challenge = NewOpaqueToken();
-    Challenge c{account->account_id, ip, UserAgentOf(context)};
+    Challenge c{account.account_id, state.ip, UserAgentOf(context)};
     RETURN_IF_ERROR(deps_.accounts->CreateChallenge(SecretHash("challenge", challenge), c,
                                             deps_.clock->Now() + kChallengeTtl, kChallengeAttempts));
     response.set_second_factor_challenge(challenge);
     return absl::OkStatus();
   }
   bool enrollment_required = false;
-  RETURN_IF_ERROR(IssueSession(account->account_id, context, *response.mutable_tokens(), &enrollment_required));
+  RETURN_IF_ERROR(IssueSession(account.account_id, context, *response.mutable_tokens(), &enrollment_required));
   response.set_second_factor_enrollment_required(enrollment_required);
   return absl::OkStatus();
 }

@@ -42,8 +42,17 @@ absl::Status Throttled(absl::Duration wait, absl::string_view why) {
 
 }  // namespace
 
-absl::StatusOr<FailureState> RedisThrottleStore::GetFailures(const std::string& key, absl::Time) {
-  ASSIGN_OR_RETURN(redis::RedisReply reply, redis_->Command({"HMGET", kKeyPrefix + key, "f", "t"}));
+absl::StatusOr<std::pair<FailureState, FailureState>> ThrottleStore::GetFailuresOfBoth(const std::string& a, const std::string& b,
+                                                               absl::Time now) {
+  ASSIGN_OR_RETURN(const FailureState first, GetFailures(a, now));
+  ASSIGN_OR_RETURN(const FailureState second, GetFailures(b, now));
+  return std::make_pair(first, second);
+}
+
+namespace {
+
+// The reply of HMGET <key> f t.
+FailureState FailureStateOf(const redis::RedisReply& reply) {
   FailureState state;
   if (reply.type != redis::RedisReply::Type::kArray || reply.elements.size() != 2) return state;
   int64_t failures = 0, last_ms = 0;
@@ -55,6 +64,28 @@ absl::StatusOr<FailureState> RedisThrottleStore::GetFailures(const std::string& 
     state.last_failure = absl::FromUnixMillis(last_ms);
   }
   return state;
+}
+
+// Both keys' HMGET in one round trip (Lua keeps nil values as false inside a table).
+constexpr char kGetBothScript[] =
+    "return {redis.call('HMGET', KEYS[1], 'f', 't'), redis.call('HMGET', KEYS[2], 'f', 't')}";
+
+}  // namespace
+
+absl::StatusOr<FailureState> RedisThrottleStore::GetFailures(const std::string& key, absl::Time) {
+  ASSIGN_OR_RETURN(redis::RedisReply reply, redis_->Command({"HMGET", kKeyPrefix + key, "f", "t"}));
+  return FailureStateOf(reply);
+}
+
+absl::StatusOr<std::pair<FailureState, FailureState>> RedisThrottleStore::GetFailuresOfBoth(const std::string& a,
+                                                                                            const std::string& b,
+                                                                                            absl::Time) {
+  ASSIGN_OR_RETURN(redis::RedisReply reply,
+                   redis_->Command({"EVAL", kGetBothScript, "2", kKeyPrefix + a, kKeyPrefix + b}));
+  if (reply.type != redis::RedisReply::Type::kArray || reply.elements.size() != 2) {
+    return absl::InternalError("throttle: unexpected reply from Redis");
+  }
+  return std::make_pair(FailureStateOf(reply.elements[0]), FailureStateOf(reply.elements[1]));
 }
 
 absl::StatusOr<int64_t> RedisThrottleStore::RecordFailure(const std::string& key, absl::Time now,
@@ -81,6 +112,14 @@ absl::StatusOr<int64_t> RedisThrottleStore::CountCheck(const std::string& key, i
 absl::StatusOr<FailureState> FallbackThrottleStore::GetFailures(const std::string& key, absl::Time now) {
   absl::StatusOr<FailureState> r = primary_->GetFailures(key, now);
   if (!r.ok() && RedisUnavailable(r.status())) return fallback_->GetFailures(key, now);
+  return r;
+}
+
+absl::StatusOr<std::pair<FailureState, FailureState>> FallbackThrottleStore::GetFailuresOfBoth(const std::string& a,
+                                                                                               const std::string& b,
+                                                                                               absl::Time now) {
+  absl::StatusOr<std::pair<FailureState, FailureState>> r = primary_->GetFailuresOfBoth(a, b, now);
+  if (!r.ok() && RedisUnavailable(r.status())) return fallback_->GetFailuresOfBoth(a, b, now);
   return r;
 }
 
@@ -111,11 +150,13 @@ std::string IpThrottleKey(absl::string_view ip) {
   return absl::StrCat("ip:", absl::BytesToHexString(SecretHash("throttle-ip", ip)).substr(0, 32));
 }
 
-absl::Status LoginThrottle::BeforePasswordCheck(const std::string& account_key,
-                                                const std::string& ip_key) {
+absl::Status LoginThrottle::BeforePasswordCheck(const std::string& account_key, const std::string& ip_key,
+                                                int64_t* account_failures) {
   const absl::Time now = clock_->Now();
-  ASSIGN_OR_RETURN(const FailureState account, store_->GetFailures(account_key, now));
-  ASSIGN_OR_RETURN(const FailureState ip, store_->GetFailures(ip_key, now));
+  ASSIGN_OR_RETURN(const auto states, store_->GetFailuresOfBoth(account_key, ip_key, now));
+  const FailureState& account = states.first;
+  const FailureState& ip = states.second;
+  if (account_failures != nullptr) *account_failures = account.failures;
   const absl::Duration wait = std::max(
       RemainingWait(policy_.account, account.failures, account.last_failure, now),
       RemainingWait(policy_.ip, ip.failures, ip.last_failure, now));
@@ -135,7 +176,8 @@ absl::Status LoginThrottle::AfterFailure(const std::string& account_key, const s
   return store_->RecordFailure(ip_key, now, forget_at).status();
 }
 
-absl::Status LoginThrottle::AfterSuccess(const std::string& account_key) {
+absl::Status LoginThrottle::AfterSuccess(const std::string& account_key, int64_t account_failures) {
+  if (account_failures == 0) return absl::OkStatus();
   return store_->ClearFailures(account_key);
 }
 

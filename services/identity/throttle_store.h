@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -29,6 +30,11 @@ class ThrottleStore {
  public:
   virtual ~ThrottleStore() = default;
   virtual absl::StatusOr<FailureState> GetFailures(const std::string& key, absl::Time now) = 0;
+  // Two keys' states (the address's and the IP's before every password check); one round trip
+  // where the store can.
+  virtual absl::StatusOr<std::pair<FailureState, FailureState>> GetFailuresOfBoth(const std::string& a,
+                                                                                  const std::string& b,
+                                                                                  absl::Time now);
   // Adds one failure at `now`; the state is forgotten at `forget_at`. Returns the new count.
   virtual absl::StatusOr<int64_t> RecordFailure(const std::string& key, absl::Time now,
                                                 absl::Time forget_at) = 0;
@@ -41,6 +47,8 @@ class RedisThrottleStore final : public ThrottleStore {
  public:
   explicit RedisThrottleStore(redis::RedisClient* redis) : redis_(redis) {}
   absl::StatusOr<FailureState> GetFailures(const std::string& key, absl::Time now) override;
+  absl::StatusOr<std::pair<FailureState, FailureState>> GetFailuresOfBoth(const std::string& a, const std::string& b,
+                                                                          absl::Time now) override;
   absl::StatusOr<int64_t> RecordFailure(const std::string& key, absl::Time now,
                                         absl::Time forget_at) override;
   absl::Status ClearFailures(const std::string& key) override;
@@ -56,6 +64,8 @@ class FallbackThrottleStore final : public ThrottleStore {
   FallbackThrottleStore(ThrottleStore* primary, ThrottleStore* fallback)
       : primary_(primary), fallback_(fallback) {}
   absl::StatusOr<FailureState> GetFailures(const std::string& key, absl::Time now) override;
+  absl::StatusOr<std::pair<FailureState, FailureState>> GetFailuresOfBoth(const std::string& a, const std::string& b,
+                                                                          absl::Time now) override;
   absl::StatusOr<int64_t> RecordFailure(const std::string& key, absl::Time now,
                                         absl::Time forget_at) override;
   absl::Status ClearFailures(const std::string& key) override;
@@ -77,12 +87,16 @@ class LoginThrottle {
 
   // Before a password check: RESOURCE_EXHAUSTED (with a google.rpc.RetryInfo) when the
   // address or the IP must still wait, or the address used up its checks of this hour;
-  // otherwise counts the check and returns OK.
-  absl::Status BeforePasswordCheck(const std::string& account_key, const std::string& ip_key);
+  // otherwise counts the check and returns OK. `account_failures`: the address's failures,
+  // for AfterSuccess.
+  absl::Status BeforePasswordCheck(const std::string& account_key, const std::string& ip_key,
+                                   int64_t* account_failures = nullptr);
   // After a wrong password (or an unknown address: the same thing, on purpose).
   absl::Status AfterFailure(const std::string& account_key, const std::string& ip_key);
-  // After a right password: the address starts afresh (the IP does not).
-  absl::Status AfterSuccess(const std::string& account_key);
+  // After a right password: the address starts afresh (the IP does not). Nothing to clear when
+  // BeforePasswordCheck saw no failure (one round trip less per sign-in); a failure recorded
+  // by a concurrent attempt in between then stays counted, which only errs on the safe side.
+  absl::Status AfterSuccess(const std::string& account_key, int64_t account_failures = 1);
 
   const ThrottlePolicy& policy() const { return policy_; }
 

@@ -313,6 +313,13 @@ class TestIdentityService : public idv1::IdentityService::CallbackService {
   explicit TestIdentityService(BoundedExecutor* executor) : executor_(executor) {}
   std::function<absl::Status(const idv1::GetAccountRequest&, idv1::GetAccountResponse&)> body;
   std::atomic<int> bodies_run{0};
+  // Login runs these with RunUnarySteps.
+  std::function<std::vector<UnaryStep>(idv1::LoginResponse*)> steps;
+
+  grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* context, const idv1::LoginRequest*,
+                                  idv1::LoginResponse* response) override {
+    return RunUnarySteps(context, steps(response));
+  }
 
   grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* context,
                                        const idv1::GetAccountRequest* request,
@@ -479,6 +486,114 @@ TEST_F(RunUnaryTest, RequestIdIsEchoedOrGenerated) {
   // An id unsafe for logs is replaced.
   EXPECT_THAT(request_id_of("evil id\" with quotes"), MatchesRegex(uuid_re));
   EXPECT_THAT(request_id_of(std::string(65, 'a').c_str()), MatchesRegex(uuid_re));
+}
+
+// ---- RunUnarySteps: a call in steps on two executors (identity's Login) ----
+
+class RunUnaryStepsTest : public RunUnaryTest {
+ protected:
+  grpc::Status Login(idv1::LoginResponse* response) {
+    grpc::ClientContext ctx;
+    SetDeadline(ctx, absl::Seconds(10));
+    return stub_->Login(&ctx, idv1::LoginRequest(), response);
+  }
+  // The id of the side executor's one thread.
+  std::thread::id SideThread() {
+    absl::Notification done;
+    std::thread::id id;
+    EXPECT_TRUE(side_.TrySubmit([&] {
+      id = std::this_thread::get_id();
+      done.Notify();
+    }));
+    done.WaitForNotification();
+    return id;
+  }
+  BoundedExecutor side_{1, 1};
+  absl::Notification side_release_;
+};
+
+TEST_F(RunUnaryStepsTest, StepsRunInOrderEachOnItsExecutor) {
+  StartServer(2, 16);
+  const std::thread::id side_thread = SideThread();
+  std::vector<std::thread::id> threads(3);
+  std::vector<int> order;
+  absl::Mutex mu;
+  service_->steps = [&](idv1::LoginResponse* response) {
+    auto step = [&](int i) {
+      return [&, i] {
+        absl::MutexLock lock(&mu);
+        threads[i] = std::this_thread::get_id();
+        order.push_back(i);
+        return absl::OkStatus();
+      };
+    };
+    return std::vector<UnaryStep>{{&server_->executor(), step(0)},
+                                  {&side_, step(1)},
+                                  {&server_->executor(), [&, response, last = step(2)] {
+                                     response->set_second_factor_challenge("done");
+                                     return last();
+                                   }}};
+  };
+  idv1::LoginResponse resp;
+  const grpc::Status s = Login(&resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.second_factor_challenge(), "done");
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+  EXPECT_NE(threads[0], side_thread);
+  EXPECT_EQ(threads[1], side_thread);
+  EXPECT_NE(threads[2], side_thread);
+}
+
+TEST_F(RunUnaryStepsTest, AFailedStepEndsTheCall) {
+  StartServer(2, 16);
+  std::atomic<int> last_ran{0};
+  service_->steps = [&](idv1::LoginResponse*) {
+    return std::vector<UnaryStep>{{&server_->executor(), [] { return absl::OkStatus(); }},
+                                  {&side_, [] { return absl::PermissionDeniedError("no"); }},
+                                  {&server_->executor(), [&] {
+                                     ++last_ran;
+                                     return absl::OkStatus();
+                                   }}};
+  };
+  idv1::LoginResponse resp;
+  EXPECT_EQ(Login(&resp).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(last_ran.load(), 0);
+}
+
+TEST_F(RunUnaryStepsTest, AFullQueueRefusesTheStepUnlessItMayRunHere) {
+  StartServer(2, 16);
+  const std::thread::id side_thread = SideThread();
+  // The side executor's thread busy and its one queue slot taken.
+  ASSERT_TRUE(side_.TrySubmit([&] { side_release_.WaitForNotification(); }));
+  ASSERT_TRUE(Eventually([&] { return side_.busy() == 1; }));
+  ASSERT_TRUE(side_.TrySubmit([] {}));
+  std::atomic<int> after_ran{0};
+  std::thread::id ran_on;
+  bool run_here = false;
+  service_->steps = [&](idv1::LoginResponse*) {
+    return std::vector<UnaryStep>{{&server_->executor(), [] { return absl::OkStatus(); }},
+                                  {&side_,
+                                   [&] {
+                                     ran_on = std::this_thread::get_id();
+                                     return absl::OkStatus();
+                                   },
+                                   run_here},
+                                  {&server_->executor(), [&] {
+                                     ++after_ran;
+                                     return absl::OkStatus();
+                                   }}};
+  };
+  idv1::LoginResponse resp;
+  EXPECT_EQ(Login(&resp).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(after_ran.load(), 0) << "the steps after a refused one do not run";
+
+  run_here = true;
+  const grpc::Status s = Login(&resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(after_ran.load(), 1);
+  EXPECT_NE(ran_on, side_thread) << "ran on the thread of the step before";
+  side_release_.Notify();
+  side_.Stop();
 }
 
 }  // namespace
