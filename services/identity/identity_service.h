@@ -6,7 +6,7 @@
 //
 // The handlers are spread by subject: identity_service.cc (GetAccount), account_rpcs.cc,
 // session_rpcs.cc, register_rpcs.cc (ImportRegister), verification_rpcs.cc (GetMe and the
-// verification and moderation RPCs).
+// verification and moderation RPCs), operator_rpcs.cc (SetAccountRole, ReopenVerification).
 #pragma once
 
 #include <optional>
@@ -104,6 +104,9 @@ class IdentityServiceImpl : public v1::IdentityService::CallbackService {
   MELTINGDOC_IDENTITY_RPC(StartVerification)
   MELTINGDOC_IDENTITY_RPC(ListPendingVerifications)
   MELTINGDOC_IDENTITY_RPC(DecideVerification)
+  // --- Operators (operator_rpcs.cc) ---
+  MELTINGDOC_IDENTITY_RPC(ReopenVerification)
+  MELTINGDOC_IDENTITY_RPC(SetAccountRole)
 #undef MELTINGDOC_IDENTITY_RPC
 
   // The caller of an authenticated call: a valid access token of a session that is not

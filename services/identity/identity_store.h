@@ -9,7 +9,9 @@
 
 #include "absl/status/statusor.h"
 #include "meltingdoc/identity/v1/identity_service.pb.h"
+#include "absl/time/time.h"
 #include "services/identity/register_parser.h"
+#include "services/identity/revocation.h"
 
 namespace meltingdoc::identity {
 
@@ -28,6 +30,18 @@ struct MeView {
   v1::Account account;
   std::optional<v1::Verification> verification;
   std::optional<v1::RegisterEntry> register_entry;
+};
+
+// Who made an operator's change: an admin's account (RPC), or, from the command line, a
+// label naming who ran it ("cli:<who>@<host>"); recorded with the change.
+struct OperatorActor {
+  std::string account_id;  // empty: the command line
+  std::string label;       // empty: an account
+};
+
+struct RoleChange {
+  v1::Account account;                  // after the change
+  std::vector<RevokedSession> revoked;  // by a demotion
 };
 
 class IdentityStore {
@@ -60,6 +74,20 @@ class IdentityStore {
   virtual absl::StatusOr<v1::Verification> DecideVerification(const std::string& verification_id,
                                                               const std::string& moderator_id,
                                                               bool approve, const std::string& reason) = 0;
+
+  // --- Operators (identity.role_changes, verification_audit) ---
+  // Puts a REJECTED/DENIED request back to NEEDS_REVIEW and its account to PENDING_VERIFICATION,
+  // audited. NOT_FOUND: no such request; PERMISSION_DENIED: the actor's own account;
+  // FAILED_PRECONDITION: not rejected, not the account's latest request, account not REJECTED.
+  virtual absl::StatusOr<v1::Verification> ReopenVerification(const std::string& verification_id,
+                                                              const OperatorActor& actor,
+                                                              const std::string& reason) = 0;
+  // Sets the role ("doctor", "moderator", "admin"), recorded when it changes; a demotion revokes
+  // the account's sessions at `now`. NOT_FOUND: no account; FAILED_PRECONDITION: moderator or
+  // admin for an account that is not PENDING_VERIFICATION or VERIFIED.
+  virtual absl::StatusOr<RoleChange> SetAccountRole(const std::string& account_id, const std::string& role,
+                                                    const OperatorActor& actor, const std::string& reason,
+                                                    absl::Time now) = 0;
 };
 
 }  // namespace meltingdoc::identity

@@ -17,6 +17,7 @@
 #include "libs/runtime/service_runtime.h"
 #include "libs/server/server_flags.h"
 #include "services/identity/identity_service.h"
+#include "services/identity/operator_command.h"
 #include "services/identity/pg_identity_store.h"
 #include "services/identity/register_command.h"
 
@@ -202,6 +203,9 @@ int main(int argc, char** argv) {
   };
   if (argc >= 2 && std::strcmp(argv[1], "import-register") == 0) {
     return meltingdoc::identity::RunImportRegisterCommand(spec.migrations, argc, argv);
+  }
+  if (argc >= 2 && (std::strcmp(argv[1], "set-role") == 0 || std::strcmp(argv[1], "reopen-verification") == 0)) {
+    return meltingdoc::identity::RunOperatorCommand(spec.migrations, argc, argv);
   }
   return meltingdoc::runtime::RunService(
       spec, argc, argv,

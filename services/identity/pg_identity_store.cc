@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "libs/common/status_macros.h"
 #include "libs/outbox/outbox_store.h"
 #include "services/identity/secrets.h"
 
@@ -583,6 +584,51 @@ absl::StatusOr<int64_t> PgIdentityStore::CountCheck(const std::string& key, int6
         "RETURNING checks",
         key, window);
     return rows[0][0].as<int64_t>();
+  });
+}
+
+namespace {
+
+int RoleRank(const std::string& role) { return role == "admin" ? 2 : role == "moderator" ? 1 : 0; }
+
+}  // namespace
+
+absl::StatusOr<RoleChange> PgIdentityStore::SetAccountRole(const std::string& account_id, const std::string& role,
+                                                           const OperatorActor& actor, const std::string& reason,
+                                                           absl::Time now) {
+  return pg::InTransaction<RoleChange>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<RoleChange> {
+    const pqxx::result rows = txn.exec_params(
+        "SELECT role, status FROM accounts WHERE account_id = $1::uuid FOR UPDATE", account_id);
+    if (rows.empty()) return absl::NotFoundError("account not found");
+    const std::string old_role = rows[0][0].as<std::string>();
+    const std::string status = rows[0][1].as<std::string>();
+    RoleChange change;
+    if (role != "doctor" && status != "pending_verification" && status != "verified") {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the moderator and admin roles need an account whose email is confirmed and that is not rejected or "
+          "suspended; this one is ",
+          status));
+    }
+    if (role != old_role) {
+      txn.exec_params("UPDATE accounts SET role = $2, updated_at = now() WHERE account_id = $1::uuid", account_id,
+                      role);
+      if (RoleRank(role) < RoleRank(old_role)) {
+        // Its access tokens carry the old role: end its sessions rather than let them run out.
+        std::vector<std::string> ids;
+        for (const auto& row : txn.exec_params(
+                 "SELECT session_id::text FROM sessions WHERE account_id = $1::uuid AND revoked_at IS NULL FOR UPDATE",
+                 account_id)) {
+          ids.push_back(row[0].as<std::string>());
+        }
+        RevokeSessionsInTxn(txn, ids, "role_changed", now, &change.revoked);
+      }
+      txn.exec_params(
+          "INSERT INTO role_changes (account_id, old_role, new_role, actor_account_id, actor_label, reason, "
+          "sessions_revoked) VALUES ($1::uuid, $2, $3, nullif($4, '')::uuid, nullif($5, ''), $6, $7)",
+          account_id, old_role, role, actor.account_id, actor.label, reason, static_cast<int>(change.revoked.size()));
+    }
+    ASSIGN_OR_RETURN(change.account, ReadAccount(txn, account_id, /*for_update=*/false));
+    return change;
   });
 }
 

@@ -93,6 +93,11 @@ class PgIdentityStore final : public IdentityStore, public AccountsStore {
   absl::StatusOr<v1::Verification> DecideVerification(const std::string& verification_id,
                                                       const std::string& moderator_id, bool approve,
                                                       const std::string& reason) override;
+  absl::StatusOr<v1::Verification> ReopenVerification(const std::string& verification_id, const OperatorActor& actor,
+                                                      const std::string& reason) override;
+  absl::StatusOr<RoleChange> SetAccountRole(const std::string& account_id, const std::string& role,
+                                            const OperatorActor& actor, const std::string& reason,
+                                            absl::Time now) override;
 
  private:
   pg::Pool* const pool_;

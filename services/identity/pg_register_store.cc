@@ -197,13 +197,15 @@ absl::StatusOr<v1::Verification> ReadVerification(pqxx::transaction_base& txn, c
   return VerificationFromRow(rows[0]);
 }
 
+// `actor`: the moderator's or admin's account, empty for an automatic decision or the command
+// line; `actor_label`: who ran the command line (operator_command.h).
 absl::Status Audit(pqxx::transaction_base& txn, const std::string& verification_id,
                    const std::string& account_id, const std::string& actor, const std::string& action,
-                   const std::string& reason) {
+                   const std::string& reason, const std::string& actor_label = "") {
   txn.exec_params(
-      "INSERT INTO verification_audit (verification_id, account_id, actor_account_id, action, reason)"
-      " VALUES ($1::uuid, $2::uuid, nullif($3, '')::uuid, $4, $5)",
-      verification_id, account_id, actor, action, reason);
+      "INSERT INTO verification_audit (verification_id, account_id, actor_account_id, action, reason, actor_label)"
+      " VALUES ($1::uuid, $2::uuid, nullif($3, '')::uuid, $4, $5, nullif($6, ''))",
+      verification_id, account_id, actor, action, reason, actor_label);
   return absl::OkStatus();
 }
 
@@ -263,6 +265,21 @@ bool BindIdentifier(pqxx::transaction_base& txn, const std::string& identifier,
       " VALUES ($1, $2::uuid, $3::uuid) ON CONFLICT DO NOTHING RETURNING 1",
       identifier, account_id, verification_id);
   return !r.empty();
+}
+
+// The account a request belongs to, locked (account first, then request: the same lock order
+// as StartVerification). NOT_FOUND: no such request; PERMISSION_DENIED (`own_account_message`)
+// when it is `actor_id`'s own account.
+absl::StatusOr<v1::Account> LockAccountOfRequest(pqxx::transaction_base& txn, const std::string& verification_id,
+                                                 const std::string& actor_id, const char* own_account_message) {
+  const pqxx::result owner = txn.exec_params(
+      "SELECT account_id::text FROM verification_requests WHERE verification_id = $1::uuid", verification_id);
+  if (owner.empty()) return absl::NotFoundError("verification not found");
+  const std::string account_id = owner[0][0].as<std::string>();
+  if (!actor_id.empty() && absl::EqualsIgnoreCase(account_id, actor_id)) {
+    return absl::PermissionDeniedError(own_account_message);
+  }
+  return ReadAccount(txn, account_id, /*for_update=*/true);
 }
 
 absl::Status RequirePendingVerification(const v1::Account& account) {
@@ -484,16 +501,10 @@ absl::StatusOr<v1::Verification> PgIdentityStore::DecideVerification(const std::
                                                                      const std::string& reason) {
   return pg::InTransaction<v1::Verification>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Verification> {
-        const pqxx::result owner = txn.exec_params(
-            "SELECT account_id::text FROM verification_requests WHERE verification_id = $1::uuid",
-            verification_id);
-        if (owner.empty()) return absl::NotFoundError("verification not found");
-        const std::string account_id = owner[0][0].as<std::string>();
-        if (absl::EqualsIgnoreCase(account_id, moderator_id)) {
-          return absl::PermissionDeniedError("a moderator may not decide on their own verification");
-        }
-        // Account first, then request: the same lock order as StartVerification.
-        ASSIGN_OR_RETURN(const v1::Account account, ReadAccount(txn, account_id, /*for_update=*/true));
+        ASSIGN_OR_RETURN(const v1::Account account,
+                         LockAccountOfRequest(txn, verification_id, moderator_id,
+                                              "a moderator may not decide on their own verification"));
+        const std::string& account_id = account.account_id();
         const pqxx::row req = txn.exec_params1(
             "SELECT state, identifier, identifier_type FROM verification_requests"
             " WHERE verification_id = $1::uuid FOR UPDATE",
@@ -524,6 +535,44 @@ absl::StatusOr<v1::Verification> PgIdentityStore::DecideVerification(const std::
             " decision_reason = $4 WHERE verification_id = $1::uuid",
             verification_id, decided, moderator_id, reason);
         RETURN_IF_ERROR(Audit(txn, verification_id, account_id, moderator_id, decided, reason));
+        return ReadVerification(txn, verification_id);
+      });
+}
+
+absl::StatusOr<v1::Verification> PgIdentityStore::ReopenVerification(const std::string& verification_id,
+                                                                     const OperatorActor& actor,
+                                                                     const std::string& reason) {
+  return pg::InTransaction<v1::Verification>(
+      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Verification> {
+        ASSIGN_OR_RETURN(const v1::Account account,
+                         LockAccountOfRequest(txn, verification_id, actor.account_id,
+                                              "an admin may not reopen a decision on their own account"));
+        const std::string& account_id = account.account_id();
+        const pqxx::row req = txn.exec_params1(
+            "SELECT state, verification_id = (SELECT l.verification_id FROM verification_requests l"
+            "   WHERE l.account_id = r.account_id ORDER BY l.created_at DESC, l.verification_id DESC LIMIT 1)"
+            " FROM verification_requests r WHERE verification_id = $1::uuid FOR UPDATE",
+            verification_id);
+        const std::string state = req[0].as<std::string>();
+        if (state != "rejected" && state != "denied") {
+          return absl::FailedPreconditionError(
+              absl::StrCat("only a rejected verification can be reopened (this one is ", state, ")"));
+        }
+        if (!req[1].as<bool>()) {
+          return absl::FailedPreconditionError("the account has asked again since: reopen its latest request");
+        }
+        if (account.status() != v1::ACCOUNT_STATUS_REJECTED) {
+          return absl::FailedPreconditionError("the account is not rejected any more");
+        }
+        txn.exec_params(
+            "UPDATE verification_requests SET state = 'needs_review', decided_at = NULL, decided_by = NULL,"
+            " decision_reason = NULL WHERE verification_id = $1::uuid",
+            verification_id);
+        txn.exec_params(
+            "UPDATE accounts SET status = 'pending_verification', version = version + 1, updated_at = now()"
+            " WHERE account_id = $1::uuid",
+            account_id);
+        RETURN_IF_ERROR(Audit(txn, verification_id, account_id, actor.account_id, "reopened", reason, actor.label));
         return ReadVerification(txn, verification_id);
       });
 }

@@ -14,6 +14,18 @@
 
 namespace meltingdoc::identity {
 
+absl::StatusOr<std::unique_ptr<pg::Pool>> OpenCommandPool(const std::vector<pg::MigrationComponent>& migrations) {
+  pg::PoolOptions pool_options;
+  pool_options.url = absl::GetFlag(FLAGS_pg_url);
+  pool_options.schema = "identity";
+  pool_options.size = 1;
+  std::unique_ptr<pg::Pool> pool = pg::Pool::Create(std::move(pool_options));
+  if (absl::StatusOr<int> applied = pg::ApplyMigrations(*pool, "identity", migrations); !applied.ok()) {
+    return applied.status();
+  }
+  return pool;
+}
+
 int RunImportRegisterCommand(const std::vector<pg::MigrationComponent>& migrations, int argc, char** argv) {
   const std::vector<char*> args = ParseFlagsWithEnvironment("identity", argc, argv);
   // args: program, "import-register", file
@@ -22,16 +34,12 @@ int RunImportRegisterCommand(const std::vector<pg::MigrationComponent>& migratio
                  "[--pg_url=...] [--register_max_rejected_percent=5]\n";
     return 2;
   }
-  pg::PoolOptions pool_options;
-  pool_options.url = absl::GetFlag(FLAGS_pg_url);
-  pool_options.schema = "identity";
-  pool_options.size = 1;
-  std::unique_ptr<pg::Pool> pool = pg::Pool::Create(std::move(pool_options));
-  if (absl::StatusOr<int> applied = pg::ApplyMigrations(*pool, "identity", migrations); !applied.ok()) {
-    std::cerr << "import-register: " << applied.status().message() << "\n";
+  absl::StatusOr<std::unique_ptr<pg::Pool>> pool = OpenCommandPool(migrations);
+  if (!pool.ok()) {
+    std::cerr << "import-register: " << pool.status().message() << "\n";
     return 1;
   }
-  PgIdentityStore store(pool.get());
+  PgIdentityStore store(pool->get());
   RegisterImportOptions options;
   options.max_rejected_percent = absl::GetFlag(FLAGS_register_max_rejected_percent);
   absl::StatusOr<v1::RegisterImport> report = ImportRegisterFile(args[2], store, options);

@@ -18,11 +18,13 @@ absl::Status RevocationMirror::Write(const std::vector<RevokedSession>& revoked)
   return absl::OkStatus();
 }
 
-void RevocationMirror::Add(const std::vector<RevokedSession>& revoked) {
+bool RevocationMirror::Add(const std::vector<RevokedSession>& revoked) {
   if (!Write(revoked).ok()) {
     lost_write_ = true;
     dirty_ = true;
+    return false;
   }
+  return true;
 }
 
 std::optional<bool> RevocationMirror::IsRevoked(const std::string& session_id) {

@@ -42,8 +42,9 @@ class RevocationMirror {
       : redis_(redis), keep_(keep), clock_(clock) {}
 
   // Mirrors committed revocations. Failures are not errors for the caller (PostgreSQL has the
-  // revocation): the mirror is marked untrusted until the next successful resync.
-  void Add(const std::vector<RevokedSession>& revoked);
+  // revocation): the mirror is marked untrusted until the next successful resync. Returns
+  // whether Redis has them (a process with no resync loop, the CLI, acts on false).
+  bool Add(const std::vector<RevokedSession>& revoked);
 
   // true/false from a complete mirror; nullopt when the mirror cannot answer (Redis down, not
   // yet synced, or a write was lost): the caller asks PostgreSQL.

@@ -39,6 +39,9 @@ MELTINGDOC_RUN_ON(GetMe)
 MELTINGDOC_RUN_ON(StartVerification)
 MELTINGDOC_RUN_ON(ListPendingVerifications)
 MELTINGDOC_RUN_ON(DecideVerification)
+// The operators' RPCs (operator_rpcs.cc) run the same way.
+MELTINGDOC_RUN_ON(ReopenVerification)
+MELTINGDOC_RUN_ON(SetAccountRole)
 #undef MELTINGDOC_RUN_ON
 
 absl::Status IdentityServiceImpl::DoGetMe(const grpc::ServerContextBase& context, const v1::GetMeRequest&,

@@ -78,6 +78,9 @@ const Row kRows[] = {
     {"meltingdoc.identity.v1.IdentityService.GetAccount", "", {401, 403, 403, 403, 404, 404}},
     {"meltingdoc.identity.v1.IdentityService.DeleteAccount", R"({"password":"not the password"})",
      {401, 403, 403, 403, 403, 404}},
+    // Admins only (none among these callers), the owner included: nobody raises their own role.
+    {"meltingdoc.identity.v1.IdentityService.SetAccountRole",
+     R"({"role":"ROLE_ADMIN","reason":"Je me nomme administrateur"})", {401, 403, 403, 403, 403, 403}},
     // ---- sessions: the path names a session of nobody here; another's session is covered by
     // tests/integration/identity_accounts/sessions_test.cc (RevokeSession of another account is 404).
     {"meltingdoc.identity.v1.IdentityService.RevokeSession", "{}", {401, 404, 404, 404, 404, 404}},
@@ -87,6 +90,9 @@ const Row kRows[] = {
     {"meltingdoc.identity.v1.IdentityService.DecideVerification",
      R"({"decision":"DECISION_APPROVE","reason":"Inscrit au tableau de l'Ordre, vérifié par téléphone"})",
      {401, 403, 403, 403, 404, 403}},
+    // Admins only: a moderator may decide a request, not reopen a decision.
+    {"meltingdoc.identity.v1.IdentityService.ReopenVerification", R"({"reason":"Pièce nouvelle reçue par courrier"})",
+     {401, 403, 403, 403, 403, 403}},
     // ---- profiles (profile_id -> O). O has no profile here (profiles creates one from
     // identity's AccountVerified, which test tokens skip), so these rows prove that nobody but
     // O gets past authorization, and that one cannot endorse or disconnect oneself; the

@@ -258,5 +258,150 @@ TEST_F(RegisterSystemTest, ImportRegisterCommandUsesTheSameCodePath) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+TEST_F(RegisterSystemTest, AdminsSetRolesWithARecordAndDemotionEndsSessions) {
+  const std::string admin_id = NewUuid();
+  const std::string admin = tokens_->WithRole(admin_id, auth::Role::kAdmin);
+  const std::string claire = NewAccount("Claire", "Moreau", "verified");
+  v1::SetAccountRoleRequest req;
+  req.set_account_id(claire);
+  req.set_role(v1::ROLE_MODERATOR);
+  req.set_reason("Nommée modératrice par le bureau");
+  v1::SetAccountRoleResponse resp;
+  // Moderators cannot grant roles, not even to others.
+  EXPECT_EQ(stub_->SetAccountRole(CallAs(Moderator()).get(), req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Sql("SELECT role FROM identity.accounts WHERE account_id = '" + claire + "'"), "doctor");
+
+  grpc::Status s = stub_->SetAccountRole(CallAs(admin).get(), req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.account().role(), v1::ROLE_MODERATOR);
+  EXPECT_EQ(resp.sessions_revoked(), 0);
+  EXPECT_EQ(Sql("SELECT old_role || ' ' || new_role || ' ' || actor_account_id || ' ' || reason FROM "
+                "identity.role_changes WHERE account_id = '" + claire + "'"),
+            "doctor moderator " + admin_id + " Nommée modératrice par le bureau");
+  // The same role again changes and records nothing.
+  ASSERT_TRUE(stub_->SetAccountRole(CallAs(admin).get(), req, &resp).ok());
+  EXPECT_EQ(Sql("SELECT count(*) FROM identity.role_changes WHERE account_id = '" + claire + "'"), "1");
+
+  // A demotion ends her sessions: their tokens say moderator.
+  const std::string session = NewUuid();
+  Sql("INSERT INTO identity.sessions (session_id, account_id, created_at, refreshed_at, expires_at) VALUES ('" +
+      session + "', '" + claire + "', now(), now(), now() + interval '1 day')");
+  req.set_role(v1::ROLE_DOCTOR);
+  req.set_reason("Fin de mandat");
+  s = stub_->SetAccountRole(CallAs(admin).get(), req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.sessions_revoked(), 1);
+  EXPECT_EQ(Sql("SELECT revoke_reason FROM identity.sessions WHERE session_id = '" + session + "'"), "role_changed");
+  v1::GetMeResponse me;
+  EXPECT_EQ(stub_->GetMe(CallAs(tokens_->Token(
+                                   [&] {
+                                     auth::Principal p;
+                                     p.account_id = claire;
+                                     p.session_id = session;
+                                     p.role = auth::Role::kModerator;
+                                     p.status = auth::VerificationStatus::kVerified;
+                                     return p;
+                                   }(),
+                                   absl::Minutes(10)))
+                         .get(),
+                     v1::GetMeRequest(), &me)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED)
+      << "the demoted moderator's token is refused at once";
+
+  // Not on one's own account; not for an account that is not a confirmed, active doctor.
+  req.set_account_id(admin_id);
+  EXPECT_EQ(stub_->SetAccountRole(CallAs(admin).get(), req, &resp).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  req.set_account_id(NewAccount("Jean", "Rejeté", "rejected"));
+  req.set_role(v1::ROLE_ADMIN);
+  EXPECT_EQ(stub_->SetAccountRole(CallAs(admin).get(), req, &resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  req.set_account_id(NewUuid());
+  EXPECT_EQ(stub_->SetAccountRole(CallAs(admin).get(), req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  req.set_role(v1::ROLE_UNSPECIFIED);
+  req.set_reason("");
+  s = stub_->SetAccountRole(CallAs(admin).get(), req, &resp);
+  EXPECT_EQ(ViolatedFields(s), "role,reason");
+}
+
+TEST_F(RegisterSystemTest, AdminsReopenARejectedVerificationForAModeratorToDecideAgain) {
+  const std::string paul = NewAccount("Paul", "Lefèvre");
+  v1::StartVerificationRequest start;
+  start.set_rpps(TestRpps(700));  // not in the register: review
+  v1::StartVerificationResponse started;
+  grpc::Status s = stub_->StartVerification(CallAs(tokens_->Pending(paul)).get(), start, &started);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const std::string request_id = started.verification().verification_id();
+  v1::DecideVerificationRequest decide;
+  decide.set_verification_id(request_id);
+  decide.set_decision(v1::DECISION_REJECT);
+  decide.set_reason("Numéro introuvable");
+  v1::DecideVerificationResponse decided;
+  ASSERT_TRUE(stub_->DecideVerification(CallAs(Moderator()).get(), decide, &decided).ok());
+  EXPECT_EQ(Sql("SELECT status FROM identity.accounts WHERE account_id = '" + paul + "'"), "rejected");
+
+  v1::ReopenVerificationRequest reopen;
+  reopen.set_verification_id(request_id);
+  reopen.set_reason("Inscription à l'Ordre reçue par courrier");
+  v1::ReopenVerificationResponse reopened;
+  EXPECT_EQ(stub_->ReopenVerification(CallAs(Moderator()).get(), reopen, &reopened).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->ReopenVerification(CallAs(tokens_->WithRole(paul, auth::Role::kAdmin)).get(), reopen, &reopened)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED)
+      << "not on one's own account";
+  const std::string admin_id = NewUuid();
+  s = stub_->ReopenVerification(CallAs(tokens_->WithRole(admin_id, auth::Role::kAdmin)).get(), reopen, &reopened);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(reopened.verification().state(), v1::VERIFICATION_STATE_NEEDS_REVIEW);
+  EXPECT_TRUE(reopened.verification().decider_account_id().empty());
+  EXPECT_EQ(Sql("SELECT status FROM identity.accounts WHERE account_id = '" + paul + "'"), "pending_verification");
+  EXPECT_EQ(Sql("SELECT string_agg(action || ':' || coalesce(actor_account_id::text, '-'), ' ' ORDER BY audit_id) "
+                "FROM identity.verification_audit WHERE verification_id = '" + request_id + "'"),
+            "needs_review:- denied:" + Sql("SELECT actor_account_id FROM identity.verification_audit WHERE "
+                                            "action = 'denied' AND verification_id = '" + request_id + "'") +
+                " reopened:" + admin_id);
+  // Not twice: it is waiting for review now. Then a moderator approves it.
+  EXPECT_EQ(stub_->ReopenVerification(CallAs(tokens_->WithRole(admin_id, auth::Role::kAdmin)).get(), reopen, &reopened)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  decide.set_decision(v1::DECISION_APPROVE);
+  decide.set_reason("Inscription vérifiée");
+  s = stub_->DecideVerification(CallAs(Moderator()).get(), decide, &decided);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(decided.verification().state(), v1::VERIFICATION_STATE_APPROVED);
+  EXPECT_EQ(Sql("SELECT status FROM identity.accounts WHERE account_id = '" + paul + "'"), "verified");
+  reopen.set_verification_id(NewUuid());
+  EXPECT_EQ(stub_->ReopenVerification(CallAs(Admin()).get(), reopen, &reopened).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(RegisterSystemTest, OperatorCommandsRecordWhoRanThem) {
+  const std::string binary = BinaryDir() + "/services/identity/meltingdoc-identity";
+  const std::string flags = absl::StrCat(" --pg_url=", db_->Url("identity"), " --redis=127.0.0.1:", SharedRedisPort());
+  const std::string id = NewAccount("Marie", "Curie", "verified");
+  const std::string email = Sql("SELECT email FROM identity.accounts WHERE account_id = '" + id + "'");
+  CommandResult r = RunCommand(absl::StrCat(binary, " set-role ", email, " admin --reason='Première administratrice'",
+                                            " --operator_name=exploitation", flags));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("\"role\": \"ROLE_ADMIN\""));
+  EXPECT_THAT(Sql("SELECT actor_account_id IS NULL, actor_label FROM identity.role_changes WHERE account_id = '" + id +
+                  "'"),
+              ::testing::StartsWith("t|cli:exploitation@"));
+  // Bad usage: exit 2, nothing changed.
+  r = RunCommand(absl::StrCat(binary, " set-role ", id, " superuser --reason='Pour voir'", flags));
+  EXPECT_EQ(r.exit_code, 2);
+  r = RunCommand(absl::StrCat(binary, " set-role ", id, " doctor", flags));
+  EXPECT_EQ(r.exit_code, 2) << "a reason is required";
+  r = RunCommand(absl::StrCat(binary, " reopen-verification not-a-uuid --reason='Pour voir'", flags));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Sql("SELECT role FROM identity.accounts WHERE account_id = '" + id + "'"), "admin");
+  // A failure names the reason: exit 1.
+  r = RunCommand(absl::StrCat(binary, " reopen-verification ", NewUuid(), " --reason='Pour voir'", flags));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.output, HasSubstr("verification not found"));
+}
+
 }  // namespace
 }  // namespace meltingdoc::testing

@@ -42,6 +42,30 @@ class FakeIdentityStore : public IdentityStore {
                                                       const std::string&) override {
     return absl::UnimplementedError("not used here");
   }
+  // The operator RPCs' authorization and validation are tested here; what they change, against
+  // PostgreSQL (tests/integration/identity_register).
+  absl::StatusOr<v1::Verification> ReopenVerification(const std::string& verification_id, const OperatorActor& actor,
+                                                      const std::string& reason) override {
+    ++calls;
+    last_account_id = actor.account_id;
+    last_reason = reason;
+    v1::Verification v;
+    v.set_verification_id(verification_id);
+    v.set_state(v1::VERIFICATION_STATE_NEEDS_REVIEW);
+    return v;
+  }
+  absl::StatusOr<RoleChange> SetAccountRole(const std::string& account_id, const std::string& role,
+                                            const OperatorActor& actor, const std::string& reason,
+                                            absl::Time) override {
+    ++calls;
+    last_account_id = actor.account_id;
+    last_role = role;
+    last_reason = reason;
+    RoleChange change;
+    change.account.set_account_id(account_id);
+    return change;
+  }
+  std::string last_role, last_reason;
   int calls = 0;
   std::string last_account_id;
   absl::StatusOr<v1::Account> result = [] {
@@ -157,6 +181,62 @@ TEST_F(IdentityHandlerTest, StoreErrorsPropagate) {
   store_.result = absl::UnavailableError("database unavailable");
   s = Get(*CallContext::Bearer(tokens_.WithRole(me_, Role::kAdmin)), other_);
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+}
+
+// ---- Operators: SetAccountRole and ReopenVerification (admins only) ----
+
+class OperatorHandlerTest : public IdentityHandlerTest {
+ protected:
+  absl::Status SetRole(const std::string& token, const std::string& account_id, v1::Role role,
+                       const std::string& reason = "Nommée modératrice par le bureau") {
+    v1::SetAccountRoleRequest req;
+    req.set_account_id(account_id);
+    req.set_role(role);
+    req.set_reason(reason);
+    v1::SetAccountRoleResponse resp;
+    return service_.DoSetAccountRole(CallContext::Bearer(token)->get(), req, resp);
+  }
+  absl::Status Reopen(const std::string& token, const std::string& verification_id,
+                      const std::string& reason = "Pièce nouvelle : inscription à l'Ordre") {
+    v1::ReopenVerificationRequest req;
+    req.set_verification_id(verification_id);
+    req.set_reason(reason);
+    v1::ReopenVerificationResponse resp;
+    return service_.DoReopenVerification(CallContext::Bearer(token)->get(), req, resp);
+  }
+};
+
+TEST_F(OperatorHandlerTest, OnlyAdminsAndNeverOnTheirOwnAccount) {
+  for (const std::string& token : {tokens_.VerifiedDoctor(me_), tokens_.Pending(me_), tokens_.WithRole(me_, Role::kModerator)}) {
+    EXPECT_EQ(SetRole(token, other_, v1::ROLE_MODERATOR).code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(Reopen(token, NewUuid()).code(), absl::StatusCode::kPermissionDenied);
+  }
+  EXPECT_EQ(SetRole("", other_, v1::ROLE_MODERATOR).code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(store_.calls, 0);
+  // An admin may not raise or lower their own role (another admin must).
+  const std::string admin = tokens_.WithRole(me_, Role::kAdmin);
+  EXPECT_EQ(SetRole(admin, me_, v1::ROLE_DOCTOR).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_.calls, 0);
+
+  ASSERT_TRUE(SetRole(admin, other_, v1::ROLE_MODERATOR).ok());
+  EXPECT_EQ(store_.last_role, "moderator");
+  EXPECT_EQ(store_.last_account_id, me_) << "the admin is recorded as the actor";
+  EXPECT_EQ(store_.last_reason, "Nommée modératrice par le bureau");
+  ASSERT_TRUE(Reopen(admin, NewUuid()).ok());
+  EXPECT_EQ(store_.calls, 2);
+}
+
+TEST_F(OperatorHandlerTest, BadInputNamesTheFieldAndNeverReachesTheStore) {
+  const std::string admin = tokens_.WithRole(me_, Role::kAdmin);
+  ExpectBadRequestNaming(SetRole(admin, "nope", v1::ROLE_ADMIN), "account_id");
+  ExpectBadRequestNaming(SetRole(admin, other_, v1::ROLE_UNSPECIFIED), "role");
+  ExpectBadRequestNaming(SetRole(admin, other_, static_cast<v1::Role>(42)), "role");
+  ExpectBadRequestNaming(SetRole(admin, other_, v1::ROLE_ADMIN, "  ok "), "reason");
+  ExpectBadRequestNaming(SetRole(admin, other_, v1::ROLE_ADMIN, std::string(1001, 'x')), "reason");
+  ExpectBadRequestNaming(SetRole(admin, other_, v1::ROLE_ADMIN, "line\nbreak"), "reason");
+  ExpectBadRequestNaming(Reopen(admin, "../x"), "verification_id");
+  ExpectBadRequestNaming(Reopen(admin, NewUuid(), ""), "reason");
+  EXPECT_EQ(store_.calls, 0);
 }
 
 }  // namespace
