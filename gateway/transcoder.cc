@@ -12,6 +12,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/container/flat_hash_map.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
@@ -207,6 +209,75 @@ absl::Status JsonError(const ParseStatus& parse_error, absl::string_view fallbac
   return server::InvalidField(field, absl::StrCat(prefix, description));
 }
 
+// Whether a message of type `d` can hold a google.protobuf.FieldMask anywhere inside.
+bool MayHoldFieldMask(const Descriptor* d, std::vector<const Descriptor*>* seen) {
+  if (d->full_name() == "google.protobuf.FieldMask") return true;
+  if (std::find(seen->begin(), seen->end(), d) != seen->end()) return false;
+  seen->push_back(d);
+  for (int i = 0; i < d->field_count(); ++i) {
+    const Descriptor* m = d->field(i)->message_type();
+    if (m != nullptr && MayHoldFieldMask(m, seen)) return true;
+  }
+  return false;
+}
+
+bool MayHoldFieldMaskCached(const Descriptor* d) {
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* known = new absl::flat_hash_map<const Descriptor*, bool>();
+  absl::MutexLock lock(&mu);
+  auto it = known->find(d);
+  if (it == known->end()) {
+    std::vector<const Descriptor*> seen;
+    it = known->emplace(d, MayHoldFieldMask(d, &seen)).first;
+  }
+  return it->second;
+}
+
+// Whether protobuf's JSON printer can write a field-mask path (its rule, private in protobuf
+// 3.21's FieldMaskUtil): no upper-case letter, and every '_' followed by a lower-case letter.
+bool IsWritableMaskPath(absl::string_view path) {
+  bool after_underscore = false;
+  for (char c : path) {
+    if (absl::ascii_isupper(static_cast<unsigned char>(c))) return false;
+    if (after_underscore && !absl::ascii_islower(static_cast<unsigned char>(c))) return false;
+    after_underscore = c == '_';
+  }
+  return !after_underscore;
+}
+
+// protobuf's JSON parser takes field-mask paths it cannot write back ("a.b__c", "x_Y"): no
+// field of ours is named so, and such a mask would reach the service as paths no JSON
+// client can see. Refused here, naming the field. Returns the first offending field's path.
+bool FindUnwritableFieldMask(const Message& m, std::string* where) {
+  const Descriptor* d = m.GetDescriptor();
+  if (d->full_name() == "google.protobuf.FieldMask") {
+    const FieldDescriptor* paths = d->FindFieldByName("paths");
+    const auto* r = m.GetReflection();
+    std::string scratch;
+    for (int i = 0; i < r->FieldSize(m, paths); ++i) {
+      if (!IsWritableMaskPath(r->GetRepeatedStringReference(m, paths, i, &scratch))) return true;
+    }
+    return false;
+  }
+  std::vector<const FieldDescriptor*> set;
+  m.GetReflection()->ListFields(m, &set);
+  for (const FieldDescriptor* f : set) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    std::vector<const Descriptor*> seen;
+    if (!MayHoldFieldMask(f->message_type(), &seen)) continue;
+    const auto* r = m.GetReflection();
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+    for (int i = 0; i < n; ++i) {
+      const Message& child = f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f);
+      if (FindUnwritableFieldMask(child, where)) {
+        *where = where->empty() ? f->name() : absl::StrCat(f->name(), ".", *where);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bindings,
@@ -280,6 +351,11 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
       return JsonError(s, "query", "");
     }
     request->MergeFrom(*part);
+  }
+  if (MayHoldFieldMaskCached(input)) {
+    if (std::string where; FindUnwritableFieldMask(*request, &where)) {
+      return server::InvalidField(where, "field-mask paths are lower_snake_case field names joined by '.'");
+    }
   }
   return absl::OkStatus();
 }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/api/annotations.pb.h"
 #include "google/protobuf/descriptor.pb.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "gtest/gtest.h"
@@ -16,6 +17,7 @@ const char kFile[] = R"pb(
   package: "test.v1"
   dependency: "google/api/annotations.proto"
   dependency: "google/protobuf/timestamp.proto"
+  dependency: "google/protobuf/field_mask.proto"
   syntax: "proto3"
   enum_type {
     name: "Genre"
@@ -49,6 +51,7 @@ const char kFile[] = R"pb(
     field { name: "filter" number: 3 type: TYPE_MESSAGE type_name: ".test.v1.Filter" label: LABEL_OPTIONAL json_name: "filter" }
     field { name: "tags" number: 4 type: TYPE_STRING label: LABEL_REPEATED json_name: "tags" }
     field { name: "since" number: 5 type: TYPE_MESSAGE type_name: ".google.protobuf.Timestamp" label: LABEL_OPTIONAL json_name: "since" }
+    field { name: "read_mask" number: 6 type: TYPE_MESSAGE type_name: ".google.protobuf.FieldMask" label: LABEL_OPTIONAL json_name: "readMask" }
   }
   message_type {
     name: "ListBooksResponse"
@@ -109,6 +112,7 @@ TestPool::TestPool(const std::string& extra_methods, const std::string& extra_me
   // Make sure the generated descriptors the test file depends on are linked and loaded.
   google::api::HttpRule::descriptor();
   google::protobuf::Timestamp::descriptor();
+  google::protobuf::FieldMask::descriptor();
   pool = std::make_unique<google::protobuf::DescriptorPool>(google::protobuf::DescriptorPool::generated_pool());
   std::string text = kFile;
   text.replace(text.find("EXTRA_METHODS"), 13, extra_methods);
