@@ -307,7 +307,7 @@ absl::StatusOr<DoctorPage> PgSearchStore::SearchDoctors(DoctorQuery q) {
               " AS outside_bound FROM (SELECT r.*, ", sort_value, " AS sort_value FROM r WHERE ",
               keyset, " ORDER BY ", order, " LIMIT ", page_rows, ") top ORDER BY ", order);
         };
-        const bool bounded = has_text && !by_distance;
+        const bool bounded = has_text && !by_distance && options_.doctor_candidates > 0;
         pqxx::result rows = p.Exec(txn, statement(bounded));
         if (bounded && !rows.empty() && !rows[0]["outside_bound"].is_null()) {
           const double outside = rows[0]["outside_bound"].as<double>();

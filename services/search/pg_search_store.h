@@ -14,7 +14,10 @@ struct PgSearchStoreOptions {
   double ranked_candidates = 500;
   // SearchDoctors by relevance probes the matched competences of this many doctors (the best
   // score bounds) first, and reads the page again over every match when that cannot be exact.
-  int doctor_candidates = 100;
+  // 0 (the default): off. Measured at 200 000 doctors (bench/README.md), the bound (all the
+  // doctor's endorsements) is far above the score for a word matching a specialty, whose
+  // doctors' matched competences have few endorsements: the page was mostly read twice.
+  int doctor_candidates = 0;
 };
 
 class PgSearchStore final : public SearchStore {
