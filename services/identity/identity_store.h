@@ -30,6 +30,7 @@ struct MeView {
   v1::Account account;
   std::optional<v1::Verification> verification;
   std::optional<v1::RegisterEntry> register_entry;
+  v1::SecondFactorStatus second_factor;
 };
 
 // Who made an operator's change: an admin's account (RPC), or, from the command line, a

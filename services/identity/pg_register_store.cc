@@ -457,6 +457,21 @@ absl::StatusOr<MeView> PgIdentityStore::GetMe(const std::string& account_id) {
       ASSIGN_OR_RETURN(v1::Verification verification, VerificationFromRow(v[0]));
       me.verification = std::move(verification);
     }
+    // The second factor: confirmed (active) or enrolled and waiting for ConfirmTotp.
+    const pqxx::result totp = txn.exec_params(
+        "SELECT (extract(epoch FROM t.confirmed_at) * 1000000)::int8, "
+        "       (SELECT count(*) FROM recovery_codes r WHERE r.account_id = t.account_id AND r.used_at IS NULL) "
+        "FROM totp_secrets t WHERE t.account_id = $1::uuid",
+        account_id);
+    if (!totp.empty()) {
+      if (totp[0][0].is_null()) {
+        me.second_factor.set_enrollment_pending(true);
+      } else {
+        me.second_factor.set_active(true);
+        *me.second_factor.mutable_activate_time() = TimeUtil::MicrosecondsToTimestamp(totp[0][0].as<int64_t>());
+        me.second_factor.set_recovery_codes_remaining(totp[0][1].as<int32_t>());
+      }
+    }
     if (me.account.status() == v1::ACCOUNT_STATUS_VERIFIED) {
       const pqxx::result held =
           txn.exec_params("SELECT identifier FROM account_identifiers WHERE account_id = $1::uuid", account_id);

@@ -23,6 +23,7 @@ void FillMe(MeView me, v1::GetMeResponse& response) {
   *response.mutable_account() = std::move(me.account);
   if (me.verification.has_value()) *response.mutable_verification() = std::move(*me.verification);
   if (me.register_entry.has_value()) *response.mutable_register_entry() = std::move(*me.register_entry);
+  *response.mutable_second_factor() = std::move(me.second_factor);
 }
 
 }  // namespace

@@ -427,9 +427,12 @@ try {
   await pb2.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
   await pb2.context().close();
 
-  step('B deletes his account: what goes and what stays is explained; password asked again');
+  step('B deletes his account: what goes and what stays is explained; password asked again, no second factor');
+  // B has no second factor: the page offers to turn it on, and the deletion asks no code.
+  await pb.getByRole('button', { name: 'Activer la vérification en deux étapes' }).waitFor();
   await pb.getByRole('button', { name: 'Supprimer mon compte…' }).click();
   await pb.getByText('Ce qui est effacé').waitFor();
+  expect((await pb.locator('#delete-code').count()) === 0, 'no second-factor code asked of an account without one');
   await pb.getByText(/signés « un compte supprimé »/).waitFor();
   await snap(pb, 'account-delete');
   await pb.getByLabel('Votre mot de passe, pour confirmer').fill(NEW_PASSWORD);
@@ -476,9 +479,20 @@ try {
   await pa.getByRole('heading', { level: 1, name: 'Mon compte' }).waitFor();
   expect((await pa.locator('html').getAttribute('lang')) === 'fr', 'html lang="fr" again');
 
-  step('A\'s account page: sessions, then sign out everywhere');
+  step('A\'s account page: two-step verification shown active (no "Activer"), the deletion form asks its code; sessions, then sign out everywhere');
   await nav(pa, 'Mon compte').click();
   await pa.getByRole('heading', { name: 'Sessions ouvertes' }).waitFor();
+  const totpStatus = pa.locator('#totp-status');
+  await totpStatus.waitFor();
+  const totpText = await totpStatus.textContent();
+  expect(/^Active depuis le .+\. 8 codes de secours restants\.$/.test(totpText), `two-step status with 8 codes left (two used to sign in): ${totpText}`);
+  expect((await pa.getByRole('button', { name: 'Activer la vérification en deux étapes' }).count()) === 0, 'no "Activer" when already on');
+  await pa.getByRole('button', { name: 'Supprimer mon compte…' }).click();
+  const deleteCode = pa.getByLabel('Code de l’application d’authentification ou code de secours');
+  await deleteCode.waitFor();
+  expect((await deleteCode.getAttribute('required')) !== null, 'the code is required when two-step verification is on');
+  await pa.getByText('La vérification en deux étapes est active sur ce compte').waitFor();
+  await pa.locator('.danger-zone').getByRole('button', { name: 'Annuler' }).click();
   await pa.locator('.sessions li').first().waitFor();
   await snap(pa, 'account');
   await pa.getByRole('button', { name: 'Se déconnecter partout' }).click();

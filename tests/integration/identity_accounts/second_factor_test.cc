@@ -1,5 +1,5 @@
 // TOTP: enrollment, confirmation, the login challenge, replay refused and recorded,
-// single-use recovery codes, limited attempts per challenge.
+// single-use recovery codes, limited attempts per challenge; GetMe's second_factor at each step.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -42,6 +42,15 @@ TEST_F(SecondFactorTest, EnrollConfirmChallengeReplayAndRecoveryCodes) {
   idv1::LoginResponse login;
   ASSERT_TRUE(id().Login(email, kPassword, "198.51.100.40", &login).ok());
   const std::string token = login.tokens().access_token();
+  // What the account page shows: GetMe's second_factor.
+  auto second_factor = [&]() {
+    idv1::GetMeResponse me;
+    const grpc::Status status = id().stub->GetMe(Ctx(token).get(), idv1::GetMeRequest(), &me);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return me.second_factor();
+  };
+  EXPECT_FALSE(second_factor().active());
+  EXPECT_FALSE(second_factor().enrollment_pending());
 
   idv1::EnrollTotpResponse enroll;
   grpc::Status s = id().stub->EnrollTotp(Ctx(token).get(), idv1::EnrollTotpRequest(), &enroll);
@@ -52,6 +61,10 @@ TEST_F(SecondFactorTest, EnrollConfirmChallengeReplayAndRecoveryCodes) {
   const std::optional<std::string> secret = identity::Base32Decode(enroll.secret());
   ASSERT_TRUE(secret.has_value());
   ASSERT_EQ(secret->size(), 20u);
+
+  EXPECT_FALSE(second_factor().active());
+  EXPECT_TRUE(second_factor().enrollment_pending());
+  EXPECT_FALSE(second_factor().has_activate_time());
 
   // Not active before confirmation: login still opens a session directly.
   idv1::LoginResponse before;
@@ -72,6 +85,13 @@ TEST_F(SecondFactorTest, EnrollConfirmChallengeReplayAndRecoveryCodes) {
                                   confirmed.recovery_codes(0) + "', 'UTF8')")
                 .value_or(""),
             "0\n");
+  {
+    const idv1::SecondFactorStatus status = second_factor();
+    EXPECT_TRUE(status.active());
+    EXPECT_FALSE(status.enrollment_pending());
+    EXPECT_EQ(status.recovery_codes_remaining(), 10);
+    EXPECT_GE(status.activate_time().seconds(), absl::ToUnixSeconds(now) - 60);
+  }
 
   // Login now asks for the second factor. The next step's code (one step of drift) works.
   const std::string next_code = identity::TotpCode(*secret, absl::Now() + absl::Seconds(30));
@@ -99,6 +119,7 @@ TEST_F(SecondFactorTest, EnrollConfirmChallengeReplayAndRecoveryCodes) {
   second.erase(5, 1);
   s = Verify(Challenge(email), "", second, &verified);
   EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(second_factor().recovery_codes_remaining(), 8) << "two recovery codes used";
   // A completed challenge cannot open a second session.
   s = Verify(challenge, "", confirmed.recovery_codes(2), &verified);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);

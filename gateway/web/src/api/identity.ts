@@ -61,10 +61,19 @@ export interface Verification {
   decisionReason?: string;
 }
 
+/** Whether a TOTP second factor protects the caller's account (GetMe). */
+export interface SecondFactorStatus {
+  active?: boolean;
+  activateTime?: string;
+  recoveryCodesRemaining?: number;
+  enrollmentPending?: boolean;
+}
+
 export interface Me {
   account: Account;
   verification?: Verification;
   registerEntry?: RegisterEntry;
+  secondFactor?: SecondFactorStatus;
 }
 
 export const identity = {

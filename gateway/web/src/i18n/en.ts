@@ -105,6 +105,9 @@ export const en: Catalogue = {
     totpConfirm: 'Confirm',
     totpActive: 'Two-step verification is on.',
     totpAlready: 'Two-step verification is already on for this account.',
+    totpSince: (date: string, codes: number) =>
+      `On since ${date}. ${codes === 0 ? 'No recovery code left' : codes === 1 ? '1 recovery code left' : `${codes} recovery codes left`}.`,
+    totpPending: 'A setup was started but not confirmed: start again to get a new key.',
     recoveryTitle: 'Recovery codes',
     recoveryIntro:
       'Keep these codes somewhere safe: each one opens a session once if you lose your phone. They will not be shown again.',
@@ -147,6 +150,7 @@ export const en: Catalogue = {
     deletePassword: 'Your password, to confirm',
     deleteCode: 'Authenticator app code or recovery code',
     deleteCodeHint: 'Only when two-step verification is on.',
+    deleteCodeActive: 'Two-step verification is on for this account: its code is needed.',
     deleteConfirm: 'Delete my account for good',
     cancel: 'Cancel',
   },

@@ -107,6 +107,9 @@ export const fr = {
     totpConfirm: 'Confirmer',
     totpActive: 'La vérification en deux étapes est active.',
     totpAlready: 'La vérification en deux étapes est déjà active sur ce compte.',
+    totpSince: (date: string, codes: number) =>
+      `Active depuis le ${date}. ${codes === 0 ? 'Plus aucun code de secours' : codes === 1 ? '1 code de secours restant' : `${codes} codes de secours restants`}.`,
+    totpPending: 'Une activation a été commencée sans être confirmée : recommencez pour obtenir une nouvelle clé.',
     recoveryTitle: 'Codes de secours',
     recoveryIntro: 'Conservez ces codes en lieu sûr : chacun ouvre une session une seule fois si vous perdez votre téléphone. Ils ne seront plus affichés.',
     sessionsTitle: 'Sessions ouvertes',
@@ -148,6 +151,7 @@ export const fr = {
     deletePassword: 'Votre mot de passe, pour confirmer',
     deleteCode: 'Code de l’application d’authentification ou code de secours',
     deleteCodeHint: 'Seulement si la vérification en deux étapes est active.',
+    deleteCodeActive: 'La vérification en deux étapes est active sur ce compte : son code est demandé.',
     deleteConfirm: 'Supprimer définitivement mon compte',
     cancel: 'Annuler',
   },

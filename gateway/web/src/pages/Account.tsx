@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import QRCode from 'qrcode';
 import { ApiError, refreshSession, setSession } from '../api/client';
-import { identity, Session } from '../api/identity';
+import { identity, SecondFactorStatus, Session } from '../api/identity';
 import { Alert, errorText, formatDate, Loading, PageTitle, TextField } from '../components/ui';
 import { t } from '../i18n';
 import { useClaims } from '../session';
@@ -12,6 +12,17 @@ export function Account() {
   const { query } = useLocation();
   // A password change closes the other sessions: the list is read again (a new key remounts it).
   const [sessionsKey, setSessionsKey] = useState(0);
+  // The second factor's state from GetMe (null until read; undefined when it could not be read,
+  // then the forms offer everything as before).
+  const [secondFactor, setSecondFactor] = useState<SecondFactorStatus | null | undefined>(null);
+  const loadMe = () =>
+    identity
+      .getMe()
+      .then((me) => setSecondFactor(me.secondFactor ?? {}))
+      .catch(() => setSecondFactor(undefined));
+  useEffect(() => {
+    loadMe();
+  }, []);
   if (!claims) return null;
   return (
     <section>
@@ -28,15 +39,15 @@ export function Account() {
           {t.account.pendingExplain} <a href="/verification">{t.nav.verification}</a>
         </p>
       )}
-      <Totp />
+      <Totp status={secondFactor} onActivated={loadMe} />
       <Sessions key={sessionsKey} />
       <ChangePassword onChanged={() => setSessionsKey((k) => k + 1)} />
-      <DeleteAccount accountId={claims.sub} />
+      <DeleteAccount accountId={claims.sub} secondFactor={secondFactor} />
     </section>
   );
 }
 
-function Totp() {
+function Totp({ status, onActivated }: { status: SecondFactorStatus | null | undefined; onActivated: () => void }) {
   const [enrollment, setEnrollment] = useState<{ secret: string; qr: string } | null>(null);
   const [code, setCode] = useState('');
   const [recovery, setRecovery] = useState<string[] | null>(null);
@@ -62,6 +73,7 @@ function Totp() {
       setRecovery(r.recoveryCodes ?? []);
       setEnrollment(null);
       await refreshSession();
+      onActivated();
     } catch (err) {
       setError(err instanceof ApiError && err.errors[0] ? err.errors[0].description : errorText(err));
     }
@@ -96,9 +108,17 @@ function Totp() {
             {t.account.totpConfirm}
           </button>
         </form>
+      ) : status === null ? (
+        <Loading />
+      ) : status?.active ? (
+        <>
+          <Alert kind="success">{t.account.totpActive}</Alert>
+          <p id="totp-status">{t.account.totpSince(formatDate(status.activateTime), Number(status.recoveryCodesRemaining ?? 0))}</p>
+        </>
       ) : (
         <>
           <p>{t.account.totpIntro}</p>
+          {status?.enrollmentPending && <p id="totp-status">{t.account.totpPending}</p>}
           <button type="button" class="secondary" onClick={start}>
             {t.account.totpStart}
           </button>
@@ -227,7 +247,10 @@ function ChangePassword({ onChanged }: { onChanged: () => void }) {
 
 /** GDPR erasure: says what goes and what stays, then asks for the password (and the second
  *  factor when active) again. */
-function DeleteAccount({ accountId }: { accountId: string }) {
+function DeleteAccount({ accountId, secondFactor }: { accountId: string; secondFactor: SecondFactorStatus | null | undefined }) {
+  // The code field only when a second factor is active; offered (optional) when GetMe failed.
+  const known = secondFactor !== null && secondFactor !== undefined;
+  const askCode = !known || secondFactor?.active === true;
   const { route } = useLocation();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
@@ -276,7 +299,18 @@ function DeleteAccount({ accountId }: { accountId: string }) {
         <form onSubmit={submit} noValidate class="confirm-box">
           {failure && <Alert>{failure}</Alert>}
           <TextField id="delete-password" type="password" label={t.account.deletePassword} value={password} onValue={setPassword} autoComplete="current-password" error={errors.password} required />
-          <TextField id="delete-code" label={t.account.deleteCode} hint={t.account.deleteCodeHint} value={code} onValue={setCode} autoComplete="one-time-code" error={errors.code} />
+          {askCode && (
+            <TextField
+              id="delete-code"
+              label={t.account.deleteCode}
+              hint={known ? t.account.deleteCodeActive : t.account.deleteCodeHint}
+              value={code}
+              onValue={setCode}
+              autoComplete="one-time-code"
+              error={errors.code}
+              required={known}
+            />
+          )}
           <div class="actions">
             <button type="submit" class="danger" disabled={busy}>
               {t.account.deleteConfirm}
