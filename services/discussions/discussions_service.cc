@@ -180,6 +180,8 @@ MELTINGDOC_DISCUSSIONS_HANDLER(CreateGroup)
 MELTINGDOC_DISCUSSIONS_HANDLER(InviteToGroup)
 MELTINGDOC_DISCUSSIONS_HANDLER(ListInvitations)
 MELTINGDOC_DISCUSSIONS_HANDLER(RespondToInvitation)
+MELTINGDOC_DISCUSSIONS_HANDLER(ListGroupInvitations)
+MELTINGDOC_DISCUSSIONS_HANDLER(CancelInvitation)
 MELTINGDOC_DISCUSSIONS_HANDLER(LeaveGroup)
 MELTINGDOC_DISCUSSIONS_HANDLER(ListGroupMembers)
 MELTINGDOC_DISCUSSIONS_HANDLER(ListCaseAudit)
@@ -564,6 +566,46 @@ absl::Status DiscussionsServiceImpl::DoRespondToInvitation(const grpc::ServerCon
   RETURN_IF_ERROR(RequireUuid("invitation_id", request.invitation_id()));
   ASSIGN_OR_RETURN(v1::Invitation inv,
                    store_->RespondToInvitation(caller.account_id, request.invitation_id(), request.accept()));
+  *response.mutable_invitation() = std::move(inv);
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoListGroupInvitations(const grpc::ServerContextBase& context,
+                                                            const v1::ListGroupInvitationsRequest& request,
+                                                            v1::ListGroupInvitationsResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("space_id", request.space_id()));
+  ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size()));
+  const std::string space_id = absl::AsciiStrToLower(request.space_id());
+  const std::string kind = absl::StrCat("group-invitations/", space_id);
+  std::optional<InvitationCursor> after;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::vector<std::string>> keys = DecodePageToken(kind, request.page_token(), 2);
+    int64_t micros = 0;
+    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
+      return server::InvalidField("page_token", "not a token of this list");
+    }
+    after = InvitationCursor{micros, (*keys)[1]};
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::Invitation> invitations,
+                   store_->ListGroupInvitations(caller.account_id, space_id, after, page_size + 1));
+  const bool more = static_cast<int>(invitations.size()) > page_size;
+  if (more) invitations.resize(page_size);
+  for (v1::Invitation& i : invitations) *response.add_invitations() = std::move(i);
+  if (more) {
+    const v1::Invitation& last = response.invitations(response.invitations_size() - 1);
+    response.set_next_page_token(
+        EncodePageToken(kind, {absl::StrCat(Micros(last.create_time())), last.invitation_id()}));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DiscussionsServiceImpl::DoCancelInvitation(const grpc::ServerContextBase& context,
+                                                        const v1::CancelInvitationRequest& request,
+                                                        v1::CancelInvitationResponse& response) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, VerifiedCaller(context, *verifier_));
+  RETURN_IF_ERROR(RequireUuid("invitation_id", request.invitation_id()));
+  ASSIGN_OR_RETURN(v1::Invitation inv, store_->CancelInvitation(caller.account_id, request.invitation_id()));
   *response.mutable_invitation() = std::move(inv);
   return absl::OkStatus();
 }

@@ -54,6 +54,8 @@ class DiscussionsServiceImpl : public v1::DiscussionsService::CallbackService {
   MELTINGDOC_DISCUSSIONS_RPC(InviteToGroup)
   MELTINGDOC_DISCUSSIONS_RPC(ListInvitations)
   MELTINGDOC_DISCUSSIONS_RPC(RespondToInvitation)
+  MELTINGDOC_DISCUSSIONS_RPC(ListGroupInvitations)
+  MELTINGDOC_DISCUSSIONS_RPC(CancelInvitation)
   MELTINGDOC_DISCUSSIONS_RPC(LeaveGroup)
   MELTINGDOC_DISCUSSIONS_RPC(ListGroupMembers)
   MELTINGDOC_DISCUSSIONS_RPC(ListCaseAudit)

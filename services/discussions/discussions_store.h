@@ -78,6 +78,13 @@ struct MemberCursor {
   std::string account_id;
 };
 
+// Where a page of a group's invitations starts: strictly before this (creation time,
+// invitation_id), newest first.
+struct InvitationCursor {
+  int64_t time_micros = 0;
+  std::string invitation_id;
+};
+
 // The content a report or a moderation decision is about.
 struct ContentRef {
   bool is_case = true;  // else a reply
@@ -187,6 +194,16 @@ class DiscussionsStore {
   // NOT_FOUND unless `invitee` is the invitee of a pending invitation.
   virtual absl::StatusOr<v1::Invitation> RespondToInvitation(const std::string& invitee,
                                                              const std::string& invitation_id, bool accept) = 0;
+  // A group's pending invitations, newest first. NOT_FOUND unless `reader` is a member;
+  // PERMISSION_DENIED unless the owner.
+  virtual absl::StatusOr<std::vector<v1::Invitation>> ListGroupInvitations(
+      const std::string& reader, const std::string& space_id, const std::optional<InvitationCursor>& after,
+      int limit) = 0;
+  // The owner withdraws a pending invitation. NOT_FOUND unless `actor` is a member of the
+  // invitation's group; PERMISSION_DENIED unless its owner; FAILED_PRECONDITION when no longer
+  // pending.
+  virtual absl::StatusOr<v1::Invitation> CancelInvitation(const std::string& actor,
+                                                          const std::string& invitation_id) = 0;
   // NOT_FOUND unless a member; FAILED_PRECONDITION for an owner who is not the last member.
   virtual absl::Status LeaveGroup(const std::string& member, const std::string& space_id) = 0;
   // NOT_FOUND unless `reader` is a member.

@@ -54,6 +54,11 @@ class PgDiscussionsStore final : public DiscussionsStore {
   absl::StatusOr<std::vector<v1::Invitation>> ListInvitations(const std::string& invitee, int limit) override;
   absl::StatusOr<v1::Invitation> RespondToInvitation(const std::string& invitee, const std::string& invitation_id,
                                                      bool accept) override;
+  absl::StatusOr<std::vector<v1::Invitation>> ListGroupInvitations(const std::string& reader,
+                                                                   const std::string& space_id,
+                                                                   const std::optional<InvitationCursor>& after,
+                                                                   int limit) override;
+  absl::StatusOr<v1::Invitation> CancelInvitation(const std::string& actor, const std::string& invitation_id) override;
   absl::Status LeaveGroup(const std::string& member, const std::string& space_id) override;
   absl::StatusOr<std::vector<v1::GroupMember>> ListGroupMembers(const std::string& reader,
                                                                 const std::string& space_id,

@@ -27,9 +27,10 @@ v1::Invitation ReadInvitation(const pqxx::row& r) {
   inv.set_invitee_id(r[3].as<std::string>());
   inv.set_inviter_id(r[4].as<std::string>());
   const std::string status = r[5].as<std::string>();
-  inv.set_status(status == "pending"    ? v1::INVITATION_STATUS_PENDING
-                 : status == "accepted" ? v1::INVITATION_STATUS_ACCEPTED
-                                        : v1::INVITATION_STATUS_DECLINED);
+  inv.set_status(status == "pending"     ? v1::INVITATION_STATUS_PENDING
+                 : status == "accepted"  ? v1::INVITATION_STATUS_ACCEPTED
+                 : status == "cancelled" ? v1::INVITATION_STATUS_CANCELLED
+                                         : v1::INVITATION_STATUS_DECLINED);
   *inv.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(r[6].as<int64_t>());
   return inv;
 }
@@ -153,6 +154,55 @@ absl::StatusOr<v1::Invitation> PgDiscussionsStore::RespondToInvitation(const std
               space_id, invitee);
           RETURN_IF_ERROR(MembershipChanged(txn, space_id, invitee, true));
         }
+        return SelectInvitation(txn, invitation_id);
+      });
+}
+
+absl::StatusOr<std::vector<v1::Invitation>> PgDiscussionsStore::ListGroupInvitations(
+    const std::string& reader, const std::string& space_id, const std::optional<InvitationCursor>& after, int limit) {
+  return pg::InTransaction<std::vector<v1::Invitation>>(
+      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<v1::Invitation>> {
+        const pqxx::result role = txn.exec_params(
+            "SELECT m.role FROM spaces s JOIN space_members m ON m.space_id = s.space_id AND m.account_id = $1::uuid "
+            "WHERE s.space_id = $2::uuid AND s.kind = 'private_group'",
+            reader, space_id);
+        if (role.empty()) return GroupNotFound();
+        if (role[0][0].as<std::string>() != "owner") {
+          return absl::PermissionDeniedError("only the owner of the group sees its invitations");
+        }
+        const pqxx::result rows = txn.exec_params(
+            std::string("SELECT ") + kInvitationColumns +
+                " FROM group_invitations i JOIN spaces s ON s.space_id = i.space_id "
+                "WHERE i.space_id = $1::uuid AND i.status = 'pending' "
+                "  AND ($2::int8 IS NULL OR (i.created_at, i.invitation_id) < "
+                "       ('epoch'::timestamptz + $2::int8 * interval '1 microsecond', $3::uuid)) "
+                "ORDER BY i.created_at DESC, i.invitation_id DESC LIMIT $4",
+            space_id, after ? std::optional<int64_t>(after->time_micros) : std::nullopt,
+            after ? std::optional<std::string>(after->invitation_id) : std::nullopt, limit);
+        std::vector<v1::Invitation> out;
+        for (const pqxx::row& r : rows) out.push_back(ReadInvitation(r));
+        return out;
+      });
+}
+
+absl::StatusOr<v1::Invitation> PgDiscussionsStore::CancelInvitation(const std::string& actor,
+                                                                    const std::string& invitation_id) {
+  return pg::InTransaction<v1::Invitation>(
+      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Invitation> {
+        // The invitation row first, then the group's, as RespondToInvitation does (no deadlock
+        // between an owner cancelling and the invitee answering).
+        const pqxx::result found = txn.exec_params(
+            "SELECT space_id::text FROM group_invitations WHERE invitation_id = $1::uuid FOR UPDATE", invitation_id);
+        // Not a member of the invitation's group (the invitee included): as if it did not exist.
+        if (found.empty()) return absl::NotFoundError("invitation not found");
+        const std::string role = LockGroupRole(txn, actor, found[0][0].as<std::string>());
+        if (role.empty()) return absl::NotFoundError("invitation not found");
+        if (role != "owner") return absl::PermissionDeniedError("only the owner of the group may cancel an invitation");
+        const pqxx::result cancelled = txn.exec_params(
+            "UPDATE group_invitations SET status = 'cancelled', responded_at = clock_timestamp() "
+            "WHERE invitation_id = $1::uuid AND status = 'pending' RETURNING 1",
+            invitation_id);
+        if (cancelled.empty()) return absl::FailedPreconditionError("the invitation was already answered or cancelled");
         return SelectInvitation(txn, invitation_id);
       });
 }

@@ -359,7 +359,19 @@ try {
   await pa.getByLabel('Confrère à inviter').selectOption({ index: 1 });
   await pa.getByRole('button', { name: 'Envoyer l’invitation' }).click();
   await pa.getByText(/^Invitation envoyée à .*Bernard/).waitFor();
+  // The owner sees the pending invitation (ListGroupInvitations), cancels it, and invites again.
+  await pa.getByRole('heading', { name: '1 invitation en attente' }).waitFor();
+  await pa.locator('#group-invitations li', { hasText: 'Paul Bernard' }).getByText(/invité le /).waitFor();
   await snap(pa, 'group-owner');
+  await pa.getByRole('button', { name: /^Annuler l’invitation de .*Paul Bernard$/ }).click();
+  await pa.getByText(/^L’invitation de .*Paul Bernard est annulée\.$/).waitFor();
+  await pa.getByRole('heading', { name: 'Aucune invitation en attente' }).waitFor();
+  expect((await pa.locator('#group-invitations li').count()) === 0, 'the cancelled invitation left the list');
+  await pa.getByLabel('Confrère à inviter').selectOption({ index: 1 });
+  await pa.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+  await pa.getByRole('heading', { name: '1 invitation en attente' }).waitFor();
+  await pa.getByText('Toutes vos relations sont membres du groupe ou invitées.').waitFor();
+  expect((await pa.getByLabel('Confrère à inviter').count()) === 0, 'an invited colleague is not offered again');
 
   step('B sees the invitation from the spaces page, joins, sees the members, then leaves');
   await nav(pb, 'Espaces').click();
@@ -378,6 +390,7 @@ try {
   expect(members.length === 2 && /Claire Martin.*propriétaire/.test(members[0]) && /vous.*membre/.test(members[1]),
     `members by join time, with roles: ${JSON.stringify(members)}`);
   expect((await pb.getByRole('heading', { name: 'Inviter un confrère' }).count()) === 0, 'only the owner invites');
+  expect((await pb.locator('#pending-title').count()) === 0, 'only the owner sees the pending invitations');
   await pb.getByRole('button', { name: 'Quitter le groupe…' }).click();
   await snap(pb, 'group-member');
   await pb.getByRole('button', { name: 'Quitter le groupe', exact: true }).click();
@@ -386,6 +399,7 @@ try {
   await pb.getByText('Vous ne faites partie d’aucun groupe.').waitFor();
   await pa.reload();
   await pa.getByRole('heading', { name: '1 membre' }).waitFor();
+  await pa.getByRole('heading', { name: 'Aucune invitation en attente' }).waitFor();
 
   step('B searches cases');
   await nav(pb, 'Rechercher').click();

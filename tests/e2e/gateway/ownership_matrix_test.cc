@@ -73,6 +73,10 @@ const Row kRows[] = {
     // The invitation I is addressed to the outsider: only they may answer it.
     {"meltingdoc.discussions.v1.DiscussionsService.RespondToInvitation", R"({"accept":true})",
      {401, 403, 200, 404, 404, 404}},
+    // The group's pending invitations, and cancelling I: the owner only; a member is refused
+    // (403, as for inviting), anyone outside the group — the invitee included — gets 404.
+    {"meltingdoc.discussions.v1.DiscussionsService.ListGroupInvitations", "", {401, 403, 404, 403, 404, 200}},
+    {"meltingdoc.discussions.v1.DiscussionsService.CancelInvitation", "{}", {401, 403, 404, 403, 404, 200}},
     // ---- accounts (account_id -> O; test tokens, so identity has no row for O: the owner
     // gets past authorization to "not found") ----
     {"meltingdoc.identity.v1.IdentityService.GetAccount", "", {401, 403, 403, 403, 404, 404}},

@@ -91,6 +91,9 @@ const Expectation kExpectations[] = {
     {"meltingdoc.discussions.v1.DiscussionsService.InviteToGroup", {401, 403, 400, 400, 400}},
     {"meltingdoc.discussions.v1.DiscussionsService.ListInvitations", {401, 403, 200, 200, 200}},
     {"meltingdoc.discussions.v1.DiscussionsService.RespondToInvitation", {401, 403, 404, 404, 404}},
+    // A group's pending invitations and their cancellation: its owner only (unknown here: 404).
+    {"meltingdoc.discussions.v1.DiscussionsService.ListGroupInvitations", {401, 403, 404, 404, 404}},
+    {"meltingdoc.discussions.v1.DiscussionsService.CancelInvitation", {401, 403, 404, 404, 404}},
     {"meltingdoc.discussions.v1.DiscussionsService.LeaveGroup", {401, 403, 404, 404, 404}},
     {"meltingdoc.discussions.v1.DiscussionsService.ListGroupMembers", {401, 403, 404, 404, 404}},
     // Audit and moderation: reports need a target (400); the queue and decisions are for

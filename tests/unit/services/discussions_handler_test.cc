@@ -110,6 +110,16 @@ class FakeDiscussionsStore : public DiscussionsStore {
     ++case_calls;
     return v1::Invitation();
   }
+  absl::StatusOr<std::vector<v1::Invitation>> ListGroupInvitations(const std::string&, const std::string&,
+                                                                   const std::optional<InvitationCursor>&,
+                                                                   int) override {
+    ++case_calls;
+    return std::vector<v1::Invitation>{};
+  }
+  absl::StatusOr<v1::Invitation> CancelInvitation(const std::string&, const std::string&) override {
+    ++case_calls;
+    return v1::Invitation();
+  }
   absl::Status LeaveGroup(const std::string&, const std::string&) override {
     ++case_calls;
     return absl::OkStatus();

@@ -136,6 +136,12 @@ export const discussions = {
   listInvitations: () => api<{ invitations?: Invitation[] }>('/v1/invitations'),
   respondToInvitation: (invitationId: string, accept: boolean) =>
     api<{ invitation: Invitation }>(`/v1/invitations/${encodeURIComponent(invitationId)}:respond`, { body: { accept } }),
+  listGroupInvitations: (spaceId: string) =>
+    api<{ invitations?: Invitation[]; nextPageToken?: string }>(`/v1/groups/${encodeURIComponent(spaceId)}/invitations`, {
+      query: { pageSize: 100 },
+    }),
+  cancelInvitation: (invitationId: string) =>
+    api<{ invitation: Invitation }>(`/v1/invitations/${encodeURIComponent(invitationId)}:cancel`, { body: {} }),
   leaveGroup: (spaceId: string) => api<object>(`/v1/groups/${encodeURIComponent(spaceId)}:leave`, { body: {} }),
   listMembers: (spaceId: string) =>
     api<{ members?: GroupMember[]; nextPageToken?: string }>(`/v1/groups/${encodeURIComponent(spaceId)}/members`, {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError } from '../api/client';
-import { discussions, GroupMember, Space } from '../api/discussions';
+import { discussions, GroupMember, Invitation, Space } from '../api/discussions';
 import { Colleague, displayName, profiles } from '../api/profiles';
 import { Alert, errorText, formatDate, Loading, PageTitle } from '../components/ui';
 import { t } from '../i18n';
@@ -11,7 +11,8 @@ import { authorLabel } from './CaseList';
 import { setGroupsFlash } from './Groups';
 import { allSpaces, invalidateSpaces } from './Spaces';
 
-/** One private group: its members (by join time), the owner's invitations, leaving it. */
+/** One private group: its members (by join time), the owner's pending invitations (with
+ *  cancel) and new invitations, leaving it. */
 export function GroupPage() {
   const { params } = useRoute();
   const { route } = useLocation();
@@ -21,6 +22,13 @@ export function GroupPage() {
   const [members, setMembers] = useState<GroupMember[] | null>(null);
   const [error, setError] = useState('');
   const [confirmLeave, setConfirmLeave] = useState(false);
+  // The group's pending invitations: read only by the owner (ListGroupInvitations).
+  const [pending, setPending] = useState<Invitation[] | null>(null);
+  const loadPending = () =>
+    discussions.listGroupInvitations(spaceId).then(
+      (r) => setPending(r.invitations ?? []),
+      (e) => setError(errorText(e)),
+    );
 
   const load = async () => {
     try {
@@ -34,11 +42,14 @@ export function GroupPage() {
   useEffect(() => {
     load();
   }, [spaceId]);
-  const names = useNames((members ?? []).map((m) => m.accountId));
+  const owner = !!members?.some((m) => m.accountId === claims?.sub && m.role === 'MEMBER_ROLE_OWNER');
+  useEffect(() => {
+    if (owner) loadPending();
+  }, [spaceId, owner]);
+  const names = useNames([...(members ?? []).map((m) => m.accountId), ...(pending ?? []).map((i) => i.inviteeId)]);
   if (error && !members) return <Alert>{error}</Alert>;
   if (!members) return <Loading />;
   const title = group?.title ?? t.groups.title;
-  const owner = members.some((m) => m.accountId === claims?.sub && m.role === 'MEMBER_ROLE_OWNER');
   const ownerBlocked = owner && members.length > 1;
   const leave = async () => {
     setError('');
@@ -77,7 +88,8 @@ export function GroupPage() {
           ))}
         </ul>
       </section>
-      {owner && <Invite spaceId={spaceId} members={members} />}
+      {owner && <PendingInvitations invitations={pending} names={names} onChanged={loadPending} />}
+      {owner && <Invite spaceId={spaceId} members={members} pending={pending ?? []} onInvited={loadPending} />}
       <section aria-labelledby="leave-title" class="card">
         <h2 id="leave-title">{t.groups.leave}</h2>
         {ownerBlocked ? (
@@ -106,8 +118,73 @@ export function GroupPage() {
   );
 }
 
-/** The owner invites one of their connections who is not a member yet. */
-function Invite({ spaceId, members }: { spaceId: string; members: GroupMember[] }) {
+/** The owner's list of invitations not answered yet, newest first, each with "cancel". */
+function PendingInvitations({
+  invitations,
+  names,
+  onChanged,
+}: {
+  invitations: Invitation[] | null;
+  names: Map<string, string>;
+  onChanged: () => void;
+}) {
+  const [error, setError] = useState('');
+  const [info, setInfo] = useState('');
+  const cancel = async (i: Invitation, who: string) => {
+    setError('');
+    setInfo('');
+    try {
+      await discussions.cancelInvitation(i.invitationId);
+      setInfo(t.groups.invitationCancelled(who));
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 400 && e.code === 'FAILED_PRECONDITION' ? t.groups.invitationAnswered : errorText(e));
+    }
+    onChanged();
+  };
+  return (
+    <section aria-labelledby="pending-title" class="card">
+      <h2 id="pending-title">{t.groups.pendingTitle(invitations?.length ?? 0)}</h2>
+      {error && <Alert>{error}</Alert>}
+      {info && <Alert kind="success">{info}</Alert>}
+      {invitations === null ? (
+        <Loading />
+      ) : (
+        invitations.length > 0 && (
+          <>
+            <p>{t.groups.pendingIntro}</p>
+            <ul class="member-list" id="group-invitations">
+              {invitations.map((i) => {
+                const who = (i.inviteeId && names.get(i.inviteeId)) || t.cases.colleague;
+                return (
+                  <li key={i.invitationId}>
+                    {i.inviteeId && names.get(i.inviteeId) ? <a href={`/medecins/${i.inviteeId}`}>{who}</a> : who}
+                    <span class="meta"> · {t.groups.invitedOn(formatDate(i.createTime))}</span>{' '}
+                    <button type="button" class="link" aria-label={t.groups.cancelInvitationOf(who)} onClick={() => cancel(i, who)}>
+                      {t.groups.cancelInvitation}
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </>
+        )
+      )}
+    </section>
+  );
+}
+
+/** The owner invites one of their connections who is neither a member nor invited yet. */
+function Invite({
+  spaceId,
+  members,
+  pending,
+  onInvited,
+}: {
+  spaceId: string;
+  members: GroupMember[];
+  pending: Invitation[];
+  onInvited: () => void;
+}) {
   const [colleagues, setColleagues] = useState<Colleague[] | null>(null);
   const [chosen, setChosen] = useState('');
   const [error, setError] = useState('');
@@ -118,7 +195,9 @@ function Invite({ spaceId, members }: { spaceId: string; members: GroupMember[] 
       (e) => setError(errorText(e)),
     );
   }, []);
-  const candidates = (colleagues ?? []).filter((c) => !members.some((m) => m.accountId === c.profileId));
+  const candidates = (colleagues ?? []).filter(
+    (c) => !members.some((m) => m.accountId === c.profileId) && !pending.some((i) => i.inviteeId === c.profileId),
+  );
   const send = async (e: Event) => {
     e.preventDefault();
     setError('');
@@ -129,6 +208,7 @@ function Invite({ spaceId, members }: { spaceId: string; members: GroupMember[] 
       await discussions.invite(spaceId, who.profileId);
       setInfo(t.groups.invited(displayName(who)));
       setChosen('');
+      onInvited();
     } catch (err) {
       setError(
         err instanceof ApiError && err.status === 409
@@ -147,7 +227,7 @@ function Invite({ spaceId, members }: { spaceId: string; members: GroupMember[] 
       {colleagues === null ? (
         <Loading />
       ) : candidates.length === 0 ? (
-        <p>{t.groups.noConnections}</p>
+        <p>{colleagues.length === 0 ? t.groups.noConnections : t.groups.allInvited}</p>
       ) : (
         <form onSubmit={send} noValidate>
           <div class="field">
