@@ -9,6 +9,7 @@
 #include "libs/outbox/outbox_migrations.h"
 #include "libs/runtime/service_runtime.h"
 #include "libs/server/server_flags.h"
+#include "services/profiles/pg_communes_store.h"
 #include "services/profiles/pg_profiles_store.h"
 #include "services/profiles/profile_cache.h"
 #include "services/profiles/profiles_service.h"
@@ -41,6 +42,7 @@ std::string ConsumerName() {
 struct ProfilesParts {
   ProfilesParts(runtime::ServiceRuntime& rt, const redis::RedisOptions& redis_options)
       : store(&rt.pool()),
+        communes(&rt.pool()),
         cached(&store, &store, &rt.redis(), absl::GetFlag(FLAGS_profile_cache_ttl)),
         consumer_redis(redis_options),
         consumer(&rt.pool(), &consumer_redis,
@@ -51,6 +53,7 @@ struct ProfilesParts {
                    return store.ApplyIdentityEvent(txn, event);
                  }) {}
   PgProfilesStore store;
+  PgCommunesStore communes;
   CachedProfilesStore cached;  // GetProfile/BatchGetProfiles through Redis; the rest to `store`
   redis::RedisClient consumer_redis;  // XREADGROUP BLOCK holds it: not shared
   outbox::StreamConsumer consumer;
@@ -63,7 +66,7 @@ class ProfilesServer : private ProfilesParts, public ProfilesServiceImpl {
         ProfilesServiceImpl(absl::GetFlag(FLAGS_profile_cache_ttl) > absl::ZeroDuration()
                                 ? static_cast<ProfilesStore*>(&cached)
                                 : static_cast<ProfilesStore*>(&store),
-                            &rt.verifier(), &rt.server().executor()) {
+                            &rt.verifier(), &rt.server().executor(), &communes) {
     consumer.Start();
   }
   ~ProfilesServer() override { consumer.Stop(); }

@@ -28,6 +28,7 @@ MELTINGDOC_PROFILES_HANDLER(UpdateProfile)
 MELTINGDOC_PROFILES_HANDLER(ListSpecialties)
 MELTINGDOC_PROFILES_HANDLER(ListCompetences)
 MELTINGDOC_PROFILES_HANDLER(ExportProfiles)
+MELTINGDOC_PROFILES_HANDLER(SearchCommunes)
 MELTINGDOC_PROFILES_HANDLER(RequestConnection)
 MELTINGDOC_PROFILES_HANDLER(RespondToConnection)
 MELTINGDOC_PROFILES_HANDLER(WithdrawConnectionRequest)
@@ -242,6 +243,18 @@ absl::Status ProfilesServiceImpl::DoExportProfiles(const grpc::ServerContextBase
   ASSIGN_OR_RETURN(ExportPage page, store_->ExportProfiles(after, limit));
   for (auto& p : page.profiles) *response.add_profiles() = std::move(p);
   if (!page.last_profile_id.empty()) response.set_next_page_token(EncodePageToken("export", {page.last_profile_id}));
+  return absl::OkStatus();
+}
+
+// Reference data: any signed-in account (see the proto). Validated before the store is asked.
+absl::Status ProfilesServiceImpl::DoSearchCommunes(const grpc::ServerContextBase& context,
+                                                   const v1::SearchCommunesRequest& request,
+                                                   v1::SearchCommunesResponse& response) {
+  RETURN_IF_ERROR(Caller(context).status());
+  ASSIGN_OR_RETURN(const CommuneQuery query, ParseCommuneQuery(request.query(), request.limit()));
+  if (communes_ == nullptr) return absl::UnimplementedError("commune search is not configured");
+  ASSIGN_OR_RETURN(std::vector<v1::Commune> found, communes_->SearchCommunes(query));
+  for (v1::Commune& c : found) *response.add_communes() = std::move(c);
   return absl::OkStatus();
 }
 

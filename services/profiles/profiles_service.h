@@ -13,15 +13,17 @@
 #include "libs/common/clock.h"
 #include "libs/server/executor.h"
 #include "meltingdoc/profiles/v1/profiles_service.grpc.pb.h"
+#include "services/profiles/commune_search.h"
 #include "services/profiles/profiles_store.h"
 
 namespace meltingdoc::profiles {
 
 class ProfilesServiceImpl : public v1::ProfilesService::CallbackService {
  public:
+  // `communes` may be null (SearchCommunes is then UNIMPLEMENTED), for handler tests.
   ProfilesServiceImpl(ProfilesStore* store, const auth::TokenVerifier* verifier, server::BoundedExecutor* executor,
-                      const Clock* clock = &Clock::Real())
-      : store_(store), verifier_(verifier), executor_(executor), clock_(clock) {}
+                      CommunesStore* communes = nullptr, const Clock* clock = &Clock::Real())
+      : store_(store), verifier_(verifier), executor_(executor), communes_(communes), clock_(clock) {}
 
 #define MELTINGDOC_PROFILES_RPC(Name)                                                            \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, const v1::Name##Request* request, \
@@ -35,6 +37,7 @@ class ProfilesServiceImpl : public v1::ProfilesService::CallbackService {
   MELTINGDOC_PROFILES_RPC(ListSpecialties)
   MELTINGDOC_PROFILES_RPC(ListCompetences)
   MELTINGDOC_PROFILES_RPC(ExportProfiles)
+  MELTINGDOC_PROFILES_RPC(SearchCommunes)
   MELTINGDOC_PROFILES_RPC(RequestConnection)
   MELTINGDOC_PROFILES_RPC(RespondToConnection)
   MELTINGDOC_PROFILES_RPC(WithdrawConnectionRequest)
@@ -60,6 +63,7 @@ class ProfilesServiceImpl : public v1::ProfilesService::CallbackService {
   ProfilesStore* const store_;
   const auth::TokenVerifier* const verifier_;
   server::BoundedExecutor* const executor_;
+  CommunesStore* const communes_;
   const Clock* const clock_;
   absl::Mutex taxonomy_mu_;
   std::shared_ptr<const Taxonomy> taxonomy_ ABSL_GUARDED_BY(taxonomy_mu_);

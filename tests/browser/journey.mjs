@@ -137,10 +137,31 @@ try {
   await competence.fill('endometr');
   await pa.getByRole('option', { name: /Endométriose/ }).click();
   expect((await pa.locator('.chips li').count()) === 2, 'two competences chosen');
+  // Practice places (after those profiles made from the register's sites): the commune of a
+  // new place comes from SearchCommunes (the full commune table: Bron is nobody's commune yet, so
+  // search's Suggest knows it not), and picking fills the postcode.
+  const places = await pa.locator('input[id^="place-"][id$="-name"]').count();
+  const p1 = `#place-${places}`;
+  const p2 = `#place-${places + 1}`;
   await pa.getByRole('button', { name: 'Ajouter un lieu' }).click();
-  await pa.getByLabel('Nom du lieu').fill('Hôpital Femme Mère Enfant');
-  await pa.getByLabel('Code postal').fill('69500');
-  await pa.getByLabel('Commune').fill('Bron');
+  await pa.locator(`${p1}-name`).fill('Hôpital Femme Mère Enfant');
+  await pa.locator(`${p1}-commune`).fill('bro');
+  await pa.getByRole('option', { name: /^Bron — dép\. 69 · 69500$/ }).waitFor();
+  await snap(pa, 'profile-commune');
+  await pa.getByRole('option', { name: /^Bron — / }).click();
+  expect((await pa.locator(`${p1}-commune`).inputValue()) === 'Bron', `the commune picked: ${await pa.locator(`${p1}-commune`).inputValue()}`);
+  expect((await pa.locator(`${p1}-postcode`).inputValue()) === '69500', 'its only postcode filled in');
+  // A La Poste name gives its postcode; a commune with several postcodes lists them.
+  await pa.getByRole('button', { name: 'Ajouter un lieu' }).click();
+  await pa.locator(`${p2}-name`).fill('Cabinet de la Part-Dieu');
+  await pa.locator(`${p2}-commune`).fill('Lyon 3');
+  await pa.getByRole('option', { name: /^Lyon — Lyon 3e Arrondissement · dép\. 69 · 69003$/ }).click();
+  expect((await pa.locator(`${p2}-postcode`).inputValue()) === '69003', 'Lyon 3e: postcode 69003');
+  await pa.locator(`${p2}-commune`).fill('st-ét');
+  await pa.getByRole('option', { name: /^Saint-Étienne — dép\. 42/ }).click();
+  expect((await pa.locator(`${p2}-postcode`).inputValue()) === '', 'Saint-Étienne has three postcodes: none chosen');
+  await pa.getByText('Saint-Étienne a plusieurs codes postaux : 42000, 42100, 42230.').waitFor();
+  await pa.locator(`${p2}-postcode`).fill('42000');
   await pa.getByLabel('anglais').check();
   await pa.getByLabel('J’accepte de nouveaux patients adressés').check();
   await pa.getByRole('button', { name: 'Enregistrer le profil' }).click();
@@ -321,7 +342,16 @@ try {
   await pb.getByRole('option', { name: /^Bron/ }).waitFor();
   await near.press('ArrowDown');
   await near.press('Enter');
-  expect((await near.inputValue()) === 'Bron', `the commune picked from Suggest: ${await near.inputValue()}`);
+  expect((await near.inputValue()) === 'Bron', `the commune picked from SearchCommunes: ${await near.inputValue()}`);
+  step('B searches near Vénissieux, where no doctor practises (any commune of the table, by its coordinates)');
+  await near.fill('venis');
+  await pb.getByRole('option', { name: /^Vénissieux — dép\. 69/ }).click();
+  await pb.getByLabel('Dans un rayon de (km)').fill('10');
+  const around = pb.waitForResponse((r) => r.url().includes('/v1/search/doctors?') && r.url().includes('near.point.latitude='));
+  await pb.getByRole('button', { name: 'Rechercher' }).click();
+  expect((await around).ok(), 'the search around Vénissieux\'s coordinates answered');
+  await pb.locator('#doctor-results li', { hasText: 'Claire Martin' }).locator('.meta', { hasText: /à \d+([,.]\d)? km/ }).first().waitFor();
+  await snap(pb, 'search-near-commune');
   step('B chooses the commune facet: a search around Bron within 10 km, distances shown');
   await pb.getByRole('group', { name: 'Communes' }).getByRole('button', { name: /^Bron \(\d+\)$/ }).click();
   await pb.getByRole('button', { name: /^Bron \(\d+\)$/, pressed: true }).waitFor();

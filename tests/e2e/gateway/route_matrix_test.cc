@@ -56,6 +56,8 @@ const Expectation kExpectations[] = {
     // Reference data: anyone signed in.
     {"meltingdoc.profiles.v1.ProfilesService.ListSpecialties", {401, 200, 200, 200, 200}},
     {"meltingdoc.profiles.v1.ProfilesService.ListCompetences", {401, 200, 200, 200, 200}},
+    // The commune table: anyone signed in; without a query it is a 400.
+    {"meltingdoc.profiles.v1.ProfilesService.SearchCommunes", {401, 400, 400, 400, 400}},
     // Admins (search's Reindex).
     {"meltingdoc.profiles.v1.ProfilesService.ExportProfiles", {401, 403, 403, 403, 200}},
     // The network: verified doctors; "{}" names no colleague.

@@ -20,6 +20,22 @@ export interface PracticePlace {
   acceptsReferrals?: boolean;
 }
 
+/** A French commune from profiles' commune table (SearchCommunes). */
+export interface Commune {
+  inseeCode: string;
+  name: string;
+  departement?: string;
+  postcodes?: string[];
+  /** The postcode that matched, or the commune's only one. */
+  postcode?: string;
+  /** The La Poste name that matched ("Lyon 3e Arrondissement"). */
+  matchedAlias?: string;
+  population?: number;
+  latitude?: number;
+  longitude?: number;
+  coordinatesSource?: string;
+}
+
 export interface Education {
   kind?: string;
   title?: string;
@@ -75,6 +91,8 @@ export const displayName = (p: { civility?: string; givenName?: string; familyNa
 const id = encodeURIComponent;
 
 export const profiles = {
+  searchCommunes: (query: string, limit: number, signal?: AbortSignal) =>
+    api<{ communes?: Commune[] }>('/v1/communes:search', { query: { query, limit }, signal }),
   getMine: () => api<{ profile: Profile }>('/v1/profiles:me'),
   get: (profileId: string) => api<{ profile: Profile }>(`/v1/profiles/${id(profileId)}`),
   batchGet: (profileIds: string[]) => api<{ profiles?: Profile[] }>('/v1/profiles:batchGet', { body: { profileIds } }),

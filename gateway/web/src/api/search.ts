@@ -46,6 +46,8 @@ export interface DoctorQuery {
   languages?: string[];
   acceptingReferrals?: boolean;
   place?: string;
+  /** A commune picked from SearchCommunes: its coordinates (near.point) rather than its name. */
+  point?: { latitude: number; longitude: number };
   radiusKm?: number;
   pageToken?: string;
 }
@@ -58,10 +60,13 @@ export const search = {
     for (const c of q.competences ?? []) params.append('competences', c);
     for (const l of q.languages ?? []) params.append('languages', l);
     if (q.acceptingReferrals) params.set('acceptingReferrals', 'true');
-    if (q.place) {
+    if (q.point) {
+      params.set('near.point.latitude', String(q.point.latitude));
+      params.set('near.point.longitude', String(q.point.longitude));
+    } else if (q.place) {
       params.set('near.place', q.place);
-      if (q.radiusKm) params.set('near.radiusKm', String(q.radiusKm));
     }
+    if ((q.point || q.place) && q.radiusKm) params.set('near.radiusKm', String(q.radiusKm));
     if (q.pageToken) params.set('pageToken', q.pageToken);
     else params.set('includeFacets', 'true');
     params.set('pageSize', '20');

@@ -1,11 +1,20 @@
 import { useEffect, useState } from 'preact/hooks';
-import { search } from '../api/search';
+import { Commune, profiles } from '../api/profiles';
+import { t } from '../i18n';
 import { Combobox, Option } from './Combobox';
 
-/** A commune with suggestions from search's Suggest (kind COMMUNE: the communes of the practice
- *  places the index knows, each with its postcode), after 2 characters, debounced. Used for a
- *  practice place in the profile editor (picking fills the postcode too) and for "near" in the
- *  doctor search (which resolves exactly those communes). */
+/** What a suggestion says beside the commune's name: the La Poste name that matched, the
+ *  département and the postcode(s). */
+function detail(c: Commune): string {
+  const codes = c.postcode ? [c.postcode] : (c.postcodes ?? []);
+  const postcodes = codes.length > 3 ? `${codes[0]} … ${codes[codes.length - 1]}` : codes.join(', ');
+  return [c.matchedAlias, t.profile.departement(c.departement ?? ''), postcodes].filter(Boolean).join(' · ');
+}
+
+/** A commune field with suggestions from profiles' SearchCommunes — every French commune (name
+ *  prefix, accents and "St" ignored, or postcode prefix) — after 2 characters, debounced. Used for
+ *  a practice place in the profile editor (picking fills the postcode when it is known) and for
+ *  "near" in the doctor search (picking searches around the commune's coordinates). */
 export function CommuneField({
   id,
   label,
@@ -19,26 +28,41 @@ export function CommuneField({
   hint?: string;
   value: string;
   onValue: (v: string) => void;
-  onPick: (commune: string, postcode: string) => void;
+  onPick: (commune: Commune) => void;
 }) {
-  const [options, setOptions] = useState<Option[]>([]);
+  const [found, setFound] = useState<Commune[]>([]);
   useEffect(() => {
     const q = value.trim();
     if (q.length < 2) {
-      setOptions([]);
+      setFound([]);
       return;
     }
     const controller = new AbortController();
     const timer = window.setTimeout(() => {
-      search
-        .suggest(q.slice(0, 100), ['SUGGESTION_KIND_COMMUNE'], controller.signal)
-        .then((r) => setOptions((r.suggestions ?? []).map((s) => ({ id: `${s.text}|${s.value ?? ''}`, text: s.text, detail: s.value }))))
-        .catch(() => setOptions([]));
+      profiles
+        .searchCommunes(q.slice(0, 100), 8, controller.signal)
+        .then((r) => setFound(r.communes ?? []))
+        .catch(() => setFound([]));
     }, 250);
     return () => {
       window.clearTimeout(timer);
       controller.abort();
     };
   }, [value]);
-  return <Combobox id={id} label={label} hint={hint} value={value} onValue={onValue} options={options} onPick={(o) => onPick(o.text, o.detail ?? '')} />;
+  const options: Option[] = found.map((c) => ({ id: `${c.inseeCode}|${c.postcode ?? ''}`, text: c.name, detail: detail(c) }));
+  return (
+    <Combobox
+      id={id}
+      label={label}
+      hint={hint}
+      value={value}
+      onValue={onValue}
+      options={options}
+      listLabel={t.profile.communeSuggestions}
+      onPick={(o) => {
+        const c = found.find((x) => `${x.inseeCode}|${x.postcode ?? ''}` === o.id);
+        if (c) onPick(c);
+      }}
+    />
+  );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
-import { Competence, Education, PracticePlace, Profile, profiles, TaxonomyCompetence } from '../api/profiles';
+import { Commune, Competence, Education, PracticePlace, Profile, profiles, TaxonomyCompetence } from '../api/profiles';
 import { Combobox, normalize, Option } from '../components/Combobox';
 import { Alert, ErrorSummary, errorText, Loading, PageTitle, TextField } from '../components/ui';
 import { t } from '../i18n';
@@ -211,8 +211,20 @@ function CompetencePicker({ taxonomy, value, onChange }: { taxonomy: TaxonomyCom
 }
 
 function Places({ value, onChange }: { value: PracticePlace[]; onChange: (p: PracticePlace[]) => void }) {
+  // For a commune picked with several postcodes and none matching: its postcodes, said under
+  // the postcode field (by place index).
+  const [choices, setChoices] = useState<Record<number, string>>({});
   const update = (i: number, patch: Partial<PracticePlace>) =>
     onChange(value.map((p, j) => (j === i ? { ...p, ...patch, latitude: undefined, longitude: undefined } : p)));
+  // A commune from SearchCommunes: its name, and its postcode when it is known (the one typed or
+  // matched, its only one, or the one already in the field if it is one of the commune's).
+  const pickCommune = (i: number, c: Commune) => {
+    const p = value[i];
+    const codes = c.postcodes ?? [];
+    const postcode = c.postcode || (p.postcode && codes.includes(p.postcode) ? p.postcode : '');
+    update(i, { commune: c.name, postcode });
+    setChoices({ ...choices, [i]: postcode ? '' : t.profile.postcodeChoices(c.name, codes.join(', ')) });
+  };
   return (
     <fieldset>
       <legend>{t.profile.placesTitle}</legend>
@@ -231,10 +243,26 @@ function Places({ value, onChange }: { value: PracticePlace[]; onChange: (p: Pra
               </select>
             </div>
             <TextField id={`place-${i}-address`} label={t.profile.address} value={p.address ?? ''} onValue={(v) => update(i, { address: v })} autoComplete="street-address" maxLength={200} />
-            <TextField id={`place-${i}-postcode`} label={t.profile.postcode} value={p.postcode ?? ''} onValue={(v) => update(i, { postcode: v })} inputMode="numeric" autoComplete="postal-code" maxLength={5} />
-            <CommuneField id={`place-${i}-commune`} label={t.profile.commune} value={p.commune ?? ''} onValue={(v) => update(i, { commune: v })} onPick={(commune, postcode) => update(i, { commune, postcode: postcode || p.postcode })} />
+            <TextField
+              id={`place-${i}-postcode`}
+              label={t.profile.postcode}
+              hint={choices[i] || undefined}
+              value={p.postcode ?? ''}
+              onValue={(v) => update(i, { postcode: v })}
+              inputMode="numeric"
+              autoComplete="postal-code"
+              maxLength={5}
+            />
+            <CommuneField id={`place-${i}-commune`} label={t.profile.commune} hint={t.profile.communeHint} value={p.commune ?? ''} onValue={(v) => update(i, { commune: v })} onPick={(c) => pickCommune(i, c)} />
           </div>
-          <button type="button" class="link" onClick={() => onChange(value.filter((_, j) => j !== i))}>
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              onChange(value.filter((_, j) => j !== i));
+              setChoices({});
+            }}
+          >
             {t.profile.removePlace}
           </button>
         </div>

@@ -52,6 +52,10 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
   const [text, setText] = useState('');
   const [q, setQ] = useState<DoctorQuery | null>(null);
   const [place, setPlace] = useState('');
+  // The coordinates of the commune picked from SearchCommunes for "near" (any commune of France);
+  // forgotten when the field is typed in, then the text goes as near.place (search resolves the
+  // communes of the practice places it knows).
+  const [point, setPoint] = useState<{ latitude: number; longitude: number } | null>(null);
   const [radius, setRadius] = useState('');
   const [referrals, setReferrals] = useState(false);
   const [language, setLanguage] = useState('');
@@ -86,6 +90,7 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
     languages: language ? [language] : [],
     acceptingReferrals: referrals,
     place: place.trim() || undefined,
+    point: place.trim() && point ? point : undefined,
     radiusKm: place.trim() && radius ? Number(radius) : undefined,
     ...over,
   });
@@ -102,8 +107,9 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
     let next: DoctorQuery;
     if (s.kind === 'SUGGESTION_KIND_COMMUNE') {
       setPlace(s.text);
+      setPoint(null);
       setText('');
-      next = build({ query: '', place: s.text });
+      next = build({ query: '', place: s.text, point: undefined });
     } else if (s.kind === 'SUGGESTION_KIND_SPECIALTY' && s.value) {
       setSpecialties([s.value]);
       setText('');
@@ -126,8 +132,9 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
   const pickCommune = (commune: string) => {
     const r = radius || '10';
     setPlace(commune);
+    setPoint(null);
     setRadius(r);
-    rerun({ place: commune, radiusKm: Number(r) });
+    rerun({ place: commune, point: undefined, radiusKm: Number(r) });
   };
   const options: Option[] = suggestions.map((s) => ({
     id: `${s.kind}:${s.value}:${s.text}`,
@@ -138,7 +145,20 @@ function DoctorSearch({ go }: { go: (url: string) => void }) {
     <div class="search-layout">
       <form onSubmit={submit} class="search-filters" role="search" noValidate>
         <Combobox id="search-doctors" label={t.search.query} value={text} onValue={setText} options={options} onPick={pick} onEnter={() => submit()} listLabel={t.search.suggestions} />
-        <CommuneField id="search-near" label={t.search.near} hint={t.search.nearHint} value={place} onValue={setPlace} onPick={(commune) => setPlace(commune)} />
+        <CommuneField
+          id="search-near"
+          label={t.search.near}
+          hint={t.search.nearHint}
+          value={place}
+          onValue={(v) => {
+            setPlace(v);
+            setPoint(null);
+          }}
+          onPick={(c) => {
+            setPlace(c.name);
+            setPoint(c.coordinatesSource ? { latitude: Number(c.latitude ?? 0), longitude: Number(c.longitude ?? 0) } : null);
+          }}
+        />
         <TextField id="search-radius" label={t.search.radius} value={radius} onValue={setRadius} inputMode="numeric" maxLength={4} />
         <div class="field">
           <label for="search-language">{t.search.language}</label>
