@@ -235,7 +235,7 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
   local port i
   for ((i = 0; i < 100; i++)); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))  # below the ephemeral range (32768-): no client socket takes it meanwhile
     port_in_use "$port" || { echo "$port"; return 0; }
   done
   die "no free port found"

@@ -5,7 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <random>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -28,21 +31,48 @@ std::string PostgresBinDir() { return EnvOr("MELTINGDOC_TEST_PG_BINDIR", "/usr/l
 std::string BinaryDir() { return EnvOr("MELTINGDOC_BINARY_DIR", "."); }
 std::string SourceDir() { return EnvOr("MELTINGDOC_SOURCE_DIR", ".."); }
 
-int FreeTcpPort() {
+namespace {
+
+// Whether 127.0.0.1:`port` can be bound now (0: any free port); the port bound, or 0.
+int TryBind(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return 0;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
   socklen_t len = sizeof(addr);
-  int port = 0;
+  int bound = 0;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
       ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
+    bound = ntohs(addr.sin_port);
   }
   ::close(fd);
-  return port;
+  return bound;
+}
+
+// The first port of the kernel's ephemeral range (32768 unless configured otherwise).
+int EphemeralRangeStart() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  return (in >> low) && low > 0 ? low : 32768;
+}
+
+}  // namespace
+
+// A port below the kernel's ephemeral range, picked at random and checked free. Not a port
+// bind(0) hands out: those come from the ephemeral range, from which every outgoing connection
+// (to PostgreSQL, Redis, a service) also takes its local port — one did take a port chosen that
+// way before the gateway bound it ("metrics port ...: Address already in use").
+int FreeTcpPort() {
+  const int high = std::min(EphemeralRangeStart(), 65536);
+  const int low = std::max(1024, high - 12000);
+  thread_local std::mt19937 random(std::random_device{}());
+  for (int attempt = 0; high - low > 100 && attempt < 200; ++attempt) {
+    const int port = std::uniform_int_distribution<int>(low, high - 1)(random);
+    if (TryBind(port) == port) return port;
+  }
+  return TryBind(0);
 }
 
 std::string PgUrl(int port, const std::string& user, const std::string& db) {

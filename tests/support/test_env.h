@@ -18,7 +18,7 @@ std::string PostgresBinDir();
 std::string BinaryDir();
 std::string SourceDir();
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago, below the ephemeral range (see test_env.cc).
 int FreeTcpPort();
 
 // postgresql://<user>@127.0.0.1:<port>/<db>
