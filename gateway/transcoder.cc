@@ -233,21 +233,32 @@ bool MayHoldFieldMaskCached(const Descriptor* d) {
   return it->second;
 }
 
-// Whether protobuf's JSON printer can write a field-mask path (its rule, private in protobuf
-// 3.21's FieldMaskUtil): no upper-case letter, and every '_' followed by a lower-case letter.
+// Whether a field-mask path survives the JSON mapping both ways unchanged (protobuf writes
+// it lowerCamelCase and reads it back to snake_case, per '.'-separated name): names of
+// lower-case letters and digits, starting with a letter, words joined by single '_' before a
+// letter, and no one-letter word followed by another ("a_b_c" comes back "a_bc"). Every field
+// name of the suite's protos has this shape.
 bool IsWritableMaskPath(absl::string_view path) {
-  bool after_underscore = false;
-  for (char c : path) {
-    if (absl::ascii_isupper(static_cast<unsigned char>(c))) return false;
-    if (after_underscore && !absl::ascii_islower(static_cast<unsigned char>(c))) return false;
-    after_underscore = c == '_';
+  for (absl::string_view name : absl::StrSplit(path, '.')) {
+    if (name.empty() || !absl::ascii_islower(static_cast<unsigned char>(name[0]))) return false;
+    size_t word_start = 0;
+    for (size_t i = 0; i < name.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(name[i]);
+      if (c == '_') {
+        if (i + 1 >= name.size() || !absl::ascii_islower(static_cast<unsigned char>(name[i + 1]))) return false;
+        if (word_start > 0 && i - word_start == 1) return false;
+        word_start = i + 1;
+      } else if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c)) {
+        return false;
+      }
+    }
   }
-  return !after_underscore;
+  return true;
 }
 
-// protobuf's JSON parser takes field-mask paths it cannot write back ("a.b__c", "x_Y"): no
-// field of ours is named so, and such a mask would reach the service as paths no JSON
-// client can see. Refused here, naming the field. Returns the first offending field's path.
+// protobuf's JSON parser takes field-mask paths that do not come back the same ("a.b__c",
+// "x_Y", quotes, control characters): no field of ours is named so, and such a mask would
+// reach the service as paths no JSON client meant. Refused here, naming the field. Returns the first offending field's path.
 bool FindUnwritableFieldMask(const Message& m, std::string* where) {
   const Descriptor* d = m.GetDescriptor();
   if (d->full_name() == "google.protobuf.FieldMask") {

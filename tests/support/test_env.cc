@@ -11,6 +11,7 @@
 #include <random>
 
 #include "absl/strings/numbers.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
 
 namespace meltingdoc::testing {
@@ -60,16 +61,24 @@ int EphemeralRangeStart() {
 
 }  // namespace
 
-// A port below the kernel's ephemeral range, picked at random and checked free. Not a port
-// bind(0) hands out: those come from the ephemeral range, from which every outgoing connection
-// (to PostgreSQL, Redis, a service) also takes its local port — one did take a port chosen that
-// way before the gateway bound it ("metrics port ...: Address already in use").
+// A port below the kernel's ephemeral range, checked free by bind. Not one bind(0) hands out:
+// those come from the ephemeral range, from which every outgoing connection (to PostgreSQL,
+// Redis, a service) also takes its local port. And never the same port twice in a process:
+// a port is handed out some time before its process binds it (a service binds after its
+// migrations), so a check alone let two of a suite's processes get one port ("metrics port
+// ...: Address already in use"). Ports go up from a random start per process, so two test
+// processes running side by side walk apart.
 int FreeTcpPort() {
+  static absl::Mutex mu(absl::kConstInit);
+  static int next = 0;
   const int high = std::min(EphemeralRangeStart(), 65536);
   const int low = std::max(1024, high - 12000);
-  thread_local std::mt19937 random(std::random_device{}());
-  for (int attempt = 0; high - low > 100 && attempt < 200; ++attempt) {
-    const int port = std::uniform_int_distribution<int>(low, high - 1)(random);
+  if (high - low < 100) return TryBind(0);
+  absl::MutexLock lock(&mu);
+  if (next == 0) next = low + static_cast<int>(std::random_device{}() % static_cast<unsigned>(high - low));
+  for (int attempt = 0; attempt < high - low; ++attempt) {
+    const int port = next;
+    next = next + 1 < high ? next + 1 : low;
     if (TryBind(port) == port) return port;
   }
   return TryBind(0);
