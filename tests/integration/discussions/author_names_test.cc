@@ -15,6 +15,7 @@
 #include "tests/integration/discussions/discussions_fixture.h"
 #include "tests/support/identity_events.h"
 #include "tests/support/local_redis.h"
+#include "tests/support/private_profiles.h"
 
 namespace meltingdoc::testing {
 namespace {
@@ -23,22 +24,14 @@ class AuthorNamesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (SharedPostgresPort() == 0 || SharedRedisPort() == 0) return;
-    auto db = ScratchDatabase::Create(SharedPostgresPort());
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(db).value().release();
-    // Profiles reads identity's stream meltingdoc.identity: a private Redis keeps it ours.
-    auto redis = LocalRedis::Create();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    redis_server_ = std::move(redis).value().release();
     tokens_ = new TestTokens();
-    auto profiles = ServiceProcess::Start({.service = "profiles",
-                                           .pg_url = db_->Url("profiles"),
-                                           .redis_port = redis_server_->port(),
-                                           .public_keys_file = tokens_->public_keys_file(),
-                                           .extra_env = {}});
+    // Profiles reads identity's stream meltingdoc.identity: a private Redis keeps it ours.
+    auto profiles = PrivateProfiles::Start(SharedPostgresPort(), *tokens_);
     ASSERT_TRUE(profiles.ok()) << profiles.status();
-    profiles_ = std::move(profiles).value().release();
-    ASSERT_TRUE(profiles_->WaitForHealth(true).ok()) << profiles_->ReadLog();
+    private_profiles_ = std::move(profiles).value().release();
+    db_ = private_profiles_->db.get();
+    redis_server_ = private_profiles_->redis.get();
+    profiles_ = private_profiles_->service.get();
     auto discussions = ServiceProcess::Start(
         {.service = "discussions",
          .pg_url = db_->Url("discussions"),
@@ -54,10 +47,8 @@ class AuthorNamesTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete stub_;
     delete discussions_;
-    delete profiles_;
+    delete private_profiles_;
     delete tokens_;
-    delete redis_server_;
-    delete db_;
   }
   void SetUp() override { REQUIRE_SHARED_SERVERS(); }
 
@@ -89,6 +80,7 @@ class AuthorNamesTest : public ::testing::Test {
     return c;
   }
 
+  static inline PrivateProfiles* private_profiles_ = nullptr;
   static inline ScratchDatabase* db_ = nullptr;
   static inline LocalRedis* redis_server_ = nullptr;
   static inline TestTokens* tokens_ = nullptr;

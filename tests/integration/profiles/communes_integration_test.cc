@@ -20,7 +20,7 @@
 #include "libs/text/fold.h"
 #include "tests/integration/system/call_helpers.h"
 #include "tests/support/local_postgres.h"
-#include "tests/support/local_redis.h"
+#include "tests/support/private_profiles.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_env.h"
 #include "tests/support/test_tokens.h"
@@ -35,32 +35,20 @@ class CommunesIntegrationTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (SharedPostgresPort() == 0 || SharedRedisPort() == 0) return;
-    auto db = ScratchDatabase::Create(SharedPostgresPort());
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(db).value().release();
-    auto redis = LocalRedis::Create();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    redis_ = std::move(redis).value().release();
     tokens_ = new TestTokens();
-    auto sp = ServiceProcess::Start({.service = "profiles",
-                                     .pg_url = db_->Url("profiles"),
-                                     .redis_port = redis_->port(),
-                                     .public_keys_file = tokens_->public_keys_file(),
-                                     .extra_env = {}});
-    ASSERT_TRUE(sp.ok()) << sp.status();
-    service_ = std::move(sp).value().release();
-    absl::Status s = service_->WaitForHealth(true, absl::Seconds(60));
-    ASSERT_TRUE(s.ok()) << s << service_->ReadLog();
+    auto profiles = PrivateProfiles::Start(SharedPostgresPort(), *tokens_);
+    ASSERT_TRUE(profiles.ok()) << profiles.status();
+    profiles_ = std::move(profiles).value().release();
+    db_ = profiles_->db.get();
+    service_ = profiles_->service.get();
     stub_ = ProfilesService::NewStub(service_->channel()).release();
     doctor_ = new std::string(tokens_->VerifiedDoctor(NewUuid()));
   }
   static void TearDownTestSuite() {
     delete doctor_;
     delete stub_;
-    delete service_;
-    delete redis_;
+    delete profiles_;
     delete tokens_;
-    delete db_;
   }
   void SetUp() override { REQUIRE_SHARED_SERVERS(); }
 
@@ -87,7 +75,7 @@ class CommunesIntegrationTest : public ::testing::Test {
   }
 
   static ScratchDatabase* db_;
-  static LocalRedis* redis_;
+  static PrivateProfiles* profiles_;
   static TestTokens* tokens_;
   static ServiceProcess* service_;
   static ProfilesService::Stub* stub_;
@@ -95,7 +83,7 @@ class CommunesIntegrationTest : public ::testing::Test {
 };
 
 ScratchDatabase* CommunesIntegrationTest::db_ = nullptr;
-LocalRedis* CommunesIntegrationTest::redis_ = nullptr;
+PrivateProfiles* CommunesIntegrationTest::profiles_ = nullptr;
 TestTokens* CommunesIntegrationTest::tokens_ = nullptr;
 ServiceProcess* CommunesIntegrationTest::service_ = nullptr;
 ProfilesService::Stub* CommunesIntegrationTest::stub_ = nullptr;

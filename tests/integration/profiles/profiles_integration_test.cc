@@ -22,6 +22,7 @@
 #include "tests/integration/system/call_helpers.h"
 #include "tests/support/identity_events.h"
 #include "tests/support/local_postgres.h"
+#include "tests/support/private_profiles.h"
 #include "tests/support/local_redis.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_env.h"
@@ -40,36 +41,23 @@ class ProfilesIntegrationTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (SharedPostgresPort() == 0 || SharedRedisPort() == 0) return;
-    auto db = ScratchDatabase::Create(SharedPostgresPort());
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(db).value().release();
-    // A private Redis: the stream meltingdoc.identity and the consumer group "profiles" are
-    // then this test's alone, whatever else runs on the shared Redis.
-    auto redis = LocalRedis::Create();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    redis_server_ = std::move(redis).value().release();
+    tokens_ = new TestTokens();
+    auto profiles = PrivateProfiles::Start(SharedPostgresPort(), *tokens_);
+    ASSERT_TRUE(profiles.ok()) << profiles.status();
+    profiles_ = std::move(profiles).value().release();
+    db_ = profiles_->db.get();
+    redis_server_ = profiles_->redis.get();
+    service_ = profiles_->service.get();
     redis::RedisOptions options;
     options.port = redis_server_->port();
     redis_ = new redis::RedisClient(options);
-    tokens_ = new TestTokens();
-    auto sp = ServiceProcess::Start({.service = "profiles",
-                                     .pg_url = db_->Url("profiles"),
-                                     .redis_port = redis_server_->port(),
-                                     .public_keys_file = tokens_->public_keys_file(),
-                                     .extra_env = {}});
-    ASSERT_TRUE(sp.ok()) << sp.status();
-    service_ = std::move(sp).value().release();
-    absl::Status s = service_->WaitForHealth(true, absl::Seconds(60));
-    ASSERT_TRUE(s.ok()) << s << service_->ReadLog();
     stub_ = ProfilesService::NewStub(service_->channel()).release();
   }
   static void TearDownTestSuite() {
     delete stub_;
-    delete service_;
     delete redis_;
-    delete redis_server_;
+    delete profiles_;
     delete tokens_;
-    delete db_;
   }
   void SetUp() override { REQUIRE_SHARED_SERVERS(); }
 
@@ -186,6 +174,7 @@ class ProfilesIntegrationTest : public ::testing::Test {
     return s;
   }
 
+  static PrivateProfiles* profiles_;
   static ScratchDatabase* db_;
   static LocalRedis* redis_server_;
   static redis::RedisClient* redis_;
@@ -194,6 +183,7 @@ class ProfilesIntegrationTest : public ::testing::Test {
   static ProfilesService::Stub* stub_;
 };
 
+PrivateProfiles* ProfilesIntegrationTest::profiles_ = nullptr;
 ScratchDatabase* ProfilesIntegrationTest::db_ = nullptr;
 LocalRedis* ProfilesIntegrationTest::redis_server_ = nullptr;
 redis::RedisClient* ProfilesIntegrationTest::redis_ = nullptr;
