@@ -72,6 +72,7 @@ TEST(CommuneSearchTest, BadInputNamesTheFieldAndTheLimit) {
   EXPECT_TRUE(absl::StrContains(Error(std::string(101, 'a')), "at most 100 characters"));
   EXPECT_TRUE(ParseCommuneQuery(std::string(100, 'a'), 0).ok());
   EXPECT_TRUE(absl::StrContains(Error("Lyon\x01"), "query"));
+  EXPECT_TRUE(absl::StrContains(Error("Ly\xc3\x28on"), "query"));  // invalid UTF-8
   EXPECT_TRUE(absl::StrContains(Error("Lyon", 21), "between 1 and 20"));
   EXPECT_TRUE(absl::StrContains(Error("Lyon", -1), "limit"));
 }

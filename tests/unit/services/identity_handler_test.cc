@@ -234,6 +234,8 @@ TEST_F(OperatorHandlerTest, BadInputNamesTheFieldAndNeverReachesTheStore) {
   ExpectBadRequestNaming(SetRole(admin, other_, v1::ROLE_ADMIN, "  ok "), "reason");
   ExpectBadRequestNaming(SetRole(admin, other_, v1::ROLE_ADMIN, std::string(1001, 'x')), "reason");
   ExpectBadRequestNaming(SetRole(admin, other_, v1::ROLE_ADMIN, "line\nbreak"), "reason");
+  ExpectBadRequestNaming(SetRole(admin, other_, v1::ROLE_ADMIN, "Nomm\xe9" "e par le bureau"), "reason");  // Latin-1, not UTF-8
+  ExpectBadRequestNaming(Reopen(admin, NewUuid(), "x"), "reason");
   ExpectBadRequestNaming(Reopen(admin, "../x"), "verification_id");
   ExpectBadRequestNaming(Reopen(admin, NewUuid(), ""), "reason");
   EXPECT_EQ(store_.calls, 0);
