@@ -22,6 +22,18 @@ bool IsUsableLeaf(const FieldDescriptor* f) {
   return f != nullptr && !f->is_repeated() && f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE;
 }
 
+// Whether a message of type `d` can hold a google.protobuf.FieldMask anywhere inside.
+bool MayHoldFieldMask(const Descriptor* d, std::vector<const Descriptor*>* seen) {
+  if (d->full_name() == "google.protobuf.FieldMask") return true;
+  if (std::find(seen->begin(), seen->end(), d) != seen->end()) return false;
+  seen->push_back(d);
+  for (int i = 0; i < d->field_count(); ++i) {
+    const Descriptor* m = d->field(i)->message_type();
+    if (m != nullptr && MayHoldFieldMask(m, seen)) return true;
+  }
+  return false;
+}
+
 absl::Status AddRule(const MethodDescriptor* method, const google::api::HttpRule& rule,
                      bool nested, std::vector<Route>* routes) {
   const std::string rpc = method->full_name();
@@ -55,6 +67,8 @@ absl::Status AddRule(const MethodDescriptor* method, const google::api::HttpRule
   route.label = absl::StrCat(route.http_method, " ", pattern);
   route.body = rule.body();
   route.response_body = rule.response_body();
+  std::vector<const Descriptor*> seen;
+  route.request_may_hold_field_mask = MayHoldFieldMask(method->input_type(), &seen);
 
   const Descriptor* input = method->input_type();
   for (const auto& var : route.path.variables()) {

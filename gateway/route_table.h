@@ -37,6 +37,9 @@ struct Route {
   std::string service;    // full service name, e.g. "meltingdoc.identity.v1.IdentityService"
   // For logs and metrics labels: "GET /v1/accounts/{account_id}".
   std::string label;
+  // Whether the request message can hold a google.protobuf.FieldMask anywhere inside (the
+  // transcoder then checks the mask paths it was given).
+  bool request_may_hold_field_mask = false;
 };
 
 class RouteTable {

@@ -12,8 +12,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/container/flat_hash_map.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
@@ -209,30 +207,6 @@ absl::Status JsonError(const ParseStatus& parse_error, absl::string_view fallbac
   return server::InvalidField(field, absl::StrCat(prefix, description));
 }
 
-// Whether a message of type `d` can hold a google.protobuf.FieldMask anywhere inside.
-bool MayHoldFieldMask(const Descriptor* d, std::vector<const Descriptor*>* seen) {
-  if (d->full_name() == "google.protobuf.FieldMask") return true;
-  if (std::find(seen->begin(), seen->end(), d) != seen->end()) return false;
-  seen->push_back(d);
-  for (int i = 0; i < d->field_count(); ++i) {
-    const Descriptor* m = d->field(i)->message_type();
-    if (m != nullptr && MayHoldFieldMask(m, seen)) return true;
-  }
-  return false;
-}
-
-bool MayHoldFieldMaskCached(const Descriptor* d) {
-  static absl::Mutex mu(absl::kConstInit);
-  static auto* known = new absl::flat_hash_map<const Descriptor*, bool>();
-  absl::MutexLock lock(&mu);
-  auto it = known->find(d);
-  if (it == known->end()) {
-    std::vector<const Descriptor*> seen;
-    it = known->emplace(d, MayHoldFieldMask(d, &seen)).first;
-  }
-  return it->second;
-}
-
 // Whether a field-mask path survives the JSON mapping both ways unchanged (protobuf writes
 // it lowerCamelCase and reads it back to snake_case, per '.'-separated name): names of
 // lower-case letters and digits, starting with a letter, words joined by single '_' before a
@@ -274,8 +248,6 @@ bool FindUnwritableFieldMask(const Message& m, std::string* where) {
   m.GetReflection()->ListFields(m, &set);
   for (const FieldDescriptor* f : set) {
     if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
-    std::vector<const Descriptor*> seen;
-    if (!MayHoldFieldMask(f->message_type(), &seen)) continue;
     const auto* r = m.GetReflection();
     const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
     for (int i = 0; i < n; ++i) {
@@ -363,7 +335,7 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
     }
     request->MergeFrom(*part);
   }
-  if (MayHoldFieldMaskCached(input)) {
+  if (route.request_may_hold_field_mask) {
     if (std::string where; FindUnwritableFieldMask(*request, &where)) {
       return server::InvalidField(where, "field-mask paths are lower_snake_case field names joined by '.'");
     }
