@@ -3,6 +3,9 @@
 //   GetProfile   GET /v1/profiles/<id> through the gateway (wrk)  vs  ProfilesService/GetProfile
 //                by gRPC directly (a closed-loop C++ client with the same number of calls in flight)
 //   /healthz     the gateway's /healthz (wrk)  vs  nginx serving a static "ok" file (wrk)
+//   hop floor    nginx proxying /healthz to that nginx (kept-alive upstream)  vs  nginx serving it:
+//                what one more HTTP hop costs on this machine in this run, the floor under the
+//                latency any HTTP proxy adds in front of a backend
 //
 // One command starts everything (private PostgreSQL, Redis, meltingdoc-profiles, the gateway
 // with rate limits off, a second gateway with rate limits on at limits never reached — the
@@ -20,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,6 +33,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -58,6 +63,9 @@ ABSL_FLAG(int, wrk_threads, 1, "wrk threads.");
 ABSL_FLAG(std::string, baseline_binary_dir, "",
           "Build directory of another version of the gateway (e.g. main's) to measure in the same run: "
           "adds `baseline GetProfile` rows (its gateway/meltingdoc-gateway, rate limits off).");
+ABSL_FLAG(std::vector<std::string>, rows, {},
+          "Only the rows whose name contains one of these (e.g. `gateway GetProfile,grpc`); empty: all. For "
+          "profiling one path; the summary tables need every row.");
 
 namespace meltingdoc::bench {
 namespace {
@@ -255,6 +263,7 @@ int Run() {
   char tmpl[] = "/tmp/meltingdoc-nginx-XXXXXX";
   const std::string dir = ::mkdtemp(tmpl);
   const int nginx_port = testing::FreeTcpPort();
+  const int proxy_port = testing::FreeTcpPort();
   // nginx's workers run as an unprivileged user: the directory must be readable by them.
   testing::RunCommand(absl::StrCat("chmod 755 ", dir, " && mkdir -p ", dir, "/www ", dir, "/tmp && printf 'ok\\n' > ", dir,
                                    "/www/healthz && chmod -R a+rX ", dir, "/www"));
@@ -263,14 +272,23 @@ int Run() {
     conf << "worker_processes " << io_threads << ";\ndaemon off;\npid " << dir << "/nginx.pid;\nerror_log " << dir
          << "/error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n  client_body_temp_path "
          << dir << "/tmp;\n  proxy_temp_path " << dir << "/tmp;\n  default_type text/plain;\n  server {\n    listen 127.0.0.1:"
-         << nginx_port << ";\n    root " << dir << "/www;\n    location = /healthz { add_header Cache-Control no-store; }\n  }\n}\n";
+         << nginx_port << ";\n    root " << dir << "/www;\n    location = /healthz { add_header Cache-Control no-store; }\n  }\n"
+         // The floor of one more HTTP hop: nginx proxying to the server above over kept-alive
+         // upstream connections (what any reverse proxy in front of a backend pays, here on the
+         // same machine in the same run).
+         << "  upstream static_ok { server 127.0.0.1:" << nginx_port << "; keepalive 64; }\n"
+         << "  server {\n    listen 127.0.0.1:" << proxy_port << ";\n    location = /healthz {\n"
+         << "      proxy_pass http://static_ok;\n      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n"
+         << "      proxy_buffering off;\n    }\n  }\n}\n";
   }
-  auto nginx = testing::Subprocess::Start({"/usr/sbin/nginx", "-c", dir + "/nginx.conf", "-p", dir}, {}, dir + "/out.log");
-  if (!nginx.ok()) return std::fprintf(stderr, "nginx: %s\n", nginx.status().ToString().c_str()), 1;
-  for (int i = 0; i < 50; ++i) {
-    auto r = testing::HttpGetAs(nginx_port, "/healthz");
-    if (r.ok() && r->status == 200) break;
-    absl::SleepFor(absl::Milliseconds(100));
+  auto nginx_process = testing::Subprocess::Start({"/usr/sbin/nginx", "-c", dir + "/nginx.conf", "-p", dir}, {}, dir + "/out.log");
+  if (!nginx_process.ok()) return std::fprintf(stderr, "nginx: %s\n", nginx_process.status().ToString().c_str()), 1;
+  for (int port : {nginx_port, proxy_port}) {
+    for (int i = 0; i < 50; ++i) {
+      auto r = testing::HttpGetAs(port, "/healthz");
+      if (r.ok() && r->status == 200) break;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
   }
   // Optionally the gateway of another build, for before/after figures from one run.
   std::unique_ptr<testing::GatewayProcess> baseline;
@@ -299,50 +317,80 @@ int Run() {
               "gw CPU us/r");
   std::printf("|------------------------|-----:|----------:|----------:|----------:|-------:|------------:|\n");
   std::map<int, std::map<std::string, Row>> rows;
-  for (int c : levels) {
-    if (baseline != nullptr) {
-      const Row r = RunWrk("baseline GetProfile", absl::StrCat("http://127.0.0.1:", baseline->port(), "/v1/profiles/", profile_id),
-                           c, "Authorization: Bearer " + token, baseline->process().pid());
-      Print(r);
-      rows[c][r.name] = r;
+  const std::vector<std::string> only = absl::GetFlag(FLAGS_rows);
+  auto wanted = [&only](const std::string& name) {
+    if (only.empty()) return true;
+    for (const std::string& o : only) {
+      if (!o.empty() && absl::StrContains(name, o)) return true;
     }
-    for (const Row& r : {RunWrk("gateway GetProfile", gw + "/v1/profiles/" + profile_id, c, "Authorization: Bearer " + token,
-                                (*gateway)->process().pid()),
-                         RunWrk("gateway+RL GetProfile", gw_rl + "/v1/profiles/" + profile_id, c,
-                                "Authorization: Bearer " + token, (*limited)->process().pid()),
-                         RunGrpc((*profiles)->address(), token, profile_id, c),
-                         RunWrk("gateway /healthz", gw + "/healthz", c, "", (*gateway)->process().pid()),
-                         RunWrk("nginx /healthz", absl::StrCat("http://127.0.0.1:", nginx_port, "/healthz"), c, "")}) {
+    return false;
+  };
+  const std::string nginx = absl::StrCat("http://127.0.0.1:", nginx_port);
+  const std::string proxy = absl::StrCat("http://127.0.0.1:", proxy_port);
+  const std::string bearer = "Authorization: Bearer " + token;
+  for (int c : levels) {
+    std::vector<std::pair<std::string, std::function<Row(const std::string&)>>> plan;
+    if (baseline != nullptr) {
+      plan.emplace_back("baseline GetProfile", [&](const std::string& n) {
+        return RunWrk(n, absl::StrCat("http://127.0.0.1:", baseline->port(), "/v1/profiles/", profile_id), c, bearer,
+                      baseline->process().pid());
+      });
+    }
+    plan.emplace_back("gateway GetProfile", [&](const std::string& n) {
+      return RunWrk(n, gw + "/v1/profiles/" + profile_id, c, bearer, (*gateway)->process().pid());
+    });
+    plan.emplace_back("gateway+RL GetProfile", [&](const std::string& n) {
+      return RunWrk(n, gw_rl + "/v1/profiles/" + profile_id, c, bearer, (*limited)->process().pid());
+    });
+    plan.emplace_back("grpc GetProfile", [&](const std::string&) { return RunGrpc((*profiles)->address(), token, profile_id, c); });
+    plan.emplace_back("gateway /healthz", [&](const std::string& n) {
+      return RunWrk(n, gw + "/healthz", c, "", (*gateway)->process().pid());
+    });
+    plan.emplace_back("nginx /healthz", [&](const std::string& n) { return RunWrk(n, nginx + "/healthz", c, ""); });
+    plan.emplace_back("nginx proxy /healthz", [&](const std::string& n) { return RunWrk(n, proxy + "/healthz", c, ""); });
+    for (const auto& [name, run] : plan) {
+      if (!wanted(name)) continue;
+      const Row r = run(name);
       Print(r);
       rows[c][r.name] = r;
     }
   }
-  std::printf("\n| conc | GetProfile gateway/gRPC req/s | added p50 us | added p99 us | /healthz gateway/nginx req/s | with RL: gateway/gRPC req/s | added p50 us | added p99 us |\n");
-  std::printf("|-----:|------------------------------:|-------------:|-------------:|----------------------------:|---------------------------:|-------------:|-------------:|\n");
+  if (!only.empty()) {
+    std::printf("\ngateway_bench done (--rows: no summary): %s", Uptime().c_str());
+    (*nginx_process)->Signal(SIGQUIT);
+    (void)(*nginx_process)->Wait(absl::Seconds(5));
+    testing::RunCommand("rm -rf " + dir);
+    return 0;
+  }
+  // "added": a gateway row's latency minus the direct gRPC call's; "floor": what one more
+  // HTTP hop costs on this machine in this run (nginx proxying /healthz to nginx minus nginx
+  // serving it), which any HTTP proxy in front of a backend pays; "over floor": added - floor.
+  std::printf("\n| conc | what                   | gw/gRPC req/s | added p50 us | added p99 us | floor p50 us | floor p99 us | over floor p50 us | over floor p99 us |\n");
+  std::printf("|-----:|------------------------|--------------:|-------------:|-------------:|-------------:|-------------:|------------------:|------------------:|\n");
   for (int c : levels) {
     auto& r = rows[c];
-    const Row& g = r["gateway GetProfile"];
-    const Row& l = r["gateway+RL GetProfile"];
     const Row& d = r["grpc GetProfile"];
-    std::printf("| %4d | %29.2f | %12.0f | %12.0f | %27.2f | %26.2f | %12.0f | %12.0f |\n", c, d.rps > 0 ? g.rps / d.rps : 0,
-                g.p50_us - d.p50_us, g.p99_us - d.p99_us,
-                r["nginx /healthz"].rps > 0 ? r["gateway /healthz"].rps / r["nginx /healthz"].rps : 0,
-                d.rps > 0 ? l.rps / d.rps : 0, l.p50_us - d.p50_us, l.p99_us - d.p99_us);
-  }
-  if (baseline != nullptr) {
-    std::printf("\n| conc | baseline: gateway/gRPC req/s | added p50 us | added p99 us |\n");
-    std::printf("|-----:|-----------------------------:|-------------:|-------------:|\n");
-    for (int c : levels) {
-      auto& r = rows[c];
-      const Row& b = r["baseline GetProfile"];
-      const Row& d = r["grpc GetProfile"];
-      std::printf("| %4d | %28.2f | %12.0f | %12.0f |\n", c, d.rps > 0 ? b.rps / d.rps : 0, b.p50_us - d.p50_us,
-                  b.p99_us - d.p99_us);
+    const double floor_p50 = r["nginx proxy /healthz"].p50_us - r["nginx /healthz"].p50_us;
+    const double floor_p99 = r["nginx proxy /healthz"].p99_us - r["nginx /healthz"].p99_us;
+    for (const char* name : {"gateway GetProfile", "gateway+RL GetProfile", "baseline GetProfile"}) {
+      if (r.count(name) == 0) continue;
+      const Row& g = r[name];
+      std::printf("| %4d | %-22s | %13.2f | %12.0f | %12.0f | %12.0f | %12.0f | %17.0f | %17.0f |\n", c, name,
+                  d.rps > 0 ? g.rps / d.rps : 0, g.p50_us - d.p50_us, g.p99_us - d.p99_us, floor_p50, floor_p99,
+                  g.p50_us - d.p50_us - floor_p50, g.p99_us - d.p99_us - floor_p99);
     }
   }
+  std::printf("\n| conc | /healthz gateway/nginx req/s | nginx proxy/nginx req/s |\n");
+  std::printf("|-----:|-----------------------------:|------------------------:|\n");
+  for (int c : levels) {
+    auto& r = rows[c];
+    const double n = r["nginx /healthz"].rps;
+    std::printf("| %4d | %28.2f | %23.2f |\n", c, n > 0 ? r["gateway /healthz"].rps / n : 0,
+                n > 0 ? r["nginx proxy /healthz"].rps / n : 0);
+  }
   std::printf("\ngateway_bench done: %s", Uptime().c_str());
-  (*nginx)->Signal(SIGQUIT);
-  (void)(*nginx)->Wait(absl::Seconds(5));
+  (*nginx_process)->Signal(SIGQUIT);
+  (void)(*nginx_process)->Wait(absl::Seconds(5));
   testing::RunCommand("rm -rf " + dir);
   return 0;
 }
