@@ -476,9 +476,10 @@ void Gateway::RateLimitThenForward(std::shared_ptr<Exchange> ex, const Route* ro
             return Finish(ex, std::move(r));
           }
           case RateDecision::Outcome::kUnavailable:
-            // Only when the rate limiter's executor is full (strict routes fall back to the
-            // gateway's own counters while Redis is down): fail closed where unthrottled
-            // guessing is the risk; open for everything else.
+            // Strict routes: only when the rate limiter's executor is full (they fall back to
+            // the gateway's own counters while Redis is down); default routes: while Redis
+            // cannot take their counts. Fail closed where unthrottled guessing is the risk;
+            // open for everything else.
             if (rate_class == RateClass::kStrict) {
               HttpResponse r;
               r.status = 503;

@@ -1,19 +1,34 @@
-// Rate limits in Redis: GCRA (the generic cell rate algorithm) in one Lua script, so that
-// every gateway instance shares the same counters and a check is one round trip.
+// Rate limits shared by every gateway instance through Redis, GCRA (the generic cell rate
+// algorithm), per client IP and per account.
 //
 // Two classes: kDefault for every route, kStrict for routes whose RPC name matches one of
 // --strict_methods (login, registration, verification, code entry). Each class has a limit
 // per client IP and one per account (when the caller is authenticated); a request passes only
 // if every applicable limit passes, and only then is it counted.
 //
-// Redis is called from a small bounded executor (hiredis blocks), never from an I/O thread.
-// When Redis cannot answer (down, slow past the command timeout, executor full), default routes
-// get kUnavailable and pass (fail open: reads keep working), and strict routes are limited by
-// the same GCRA in this process's memory (LocalRateCounters): logins keep working while Redis
-// is away, and password or code guessing stays throttled — per gateway instance, so N
-// instances allow up to N times the limit until Redis is back (identity's own per-address
-// throttle, kept in PostgreSQL while Redis is down, still applies). Failing closed, as this
-// gateway first did, stopped every login whenever Redis restarted (found by tests/chaos).
+// Strict routes are decided exactly, per request, by one Lua script in Redis (one round trip,
+// from a small bounded executor: hiredis blocks, never an I/O thread). When Redis cannot
+// answer (down, slow past the command timeout), they are limited by the same GCRA in this
+// process's memory (LocalRateCounters): logins keep working while Redis is away, and password
+// or code guessing stays throttled — per gateway instance, so N instances allow up to N times
+// the limit until Redis is back (identity's own per-address throttle, kept in PostgreSQL while
+// Redis is down, still applies). Failing closed, as this gateway first did, stopped every
+// login whenever Redis restarted (found by tests/chaos). If the executor is full, 503.
+//
+// Default routes (everything else: reads, posts) are decided in this process, on the calling
+// thread, against a mirror of Redis's counters (RateMirror), and their counts are written to
+// Redis behind, by one background thread, in one script call per `sync_interval` for every
+// key counted meanwhile; each reply brings back Redis's counter of every key sent, which
+// includes what the other instances counted. No request waits for Redis (at one request in
+// flight the per-request round trip plus its executor hop cost ~160 us p50). Exactness: one
+// instance alone decides exactly as the per-request script would (its mirror holds every
+// count it made); with N instances, an instance learns the others' counts of a key only when
+// it next writes that key, so a key can get past its limit by at most what the instances
+// other than the one that counted last admit for it in one sync window (`sync_interval` + a
+// Redis round trip, ~10 ms), each time they had not written it for a while — a few requests,
+// never a sustained excess (every admitted request is written, and debts refuse further
+// requests everywhere once known). When Redis cannot answer, default routes pass (fail open:
+// reads keep working) until a write succeeds again; those counts are not kept.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +64,8 @@ struct RateLimitConfig {
   RateLimit default_per_account{600, absl::Minutes(1)};
   RateLimit strict_per_ip{10, absl::Minutes(1)};
   RateLimit strict_per_account{10, absl::Minutes(1)};
+  // How often the default class's counts are written to Redis (and the mirror refreshed).
+  absl::Duration sync_interval = absl::Milliseconds(10);
 };
 
 struct RateDecision {
@@ -79,19 +96,63 @@ class LocalRateCounters {
   size_t max_keys_;
 };
 
+// The default class's counters in this process: a mirror of Redis's GCRA counters (each key's
+// theoretical arrival time, in this process's clock) plus the counts not yet written to Redis.
+// Thread-safe. Bounded like LocalRateCounters.
+class RateMirror {
+ public:
+  explicit RateMirror(size_t max_keys = 100000) : max_keys_(max_keys) {}
+  using Key = LocalRateCounters::Key;
+  // 0 when allowed (every key counted, also as pending), else the milliseconds to wait
+  // (nothing counted). `enforce` false: counted and allowed whatever the counters say (Redis
+  // is away: fail open).
+  int64_t Admit(const std::vector<Key>& keys, int64_t now_ms, bool enforce = true);
+
+  struct Pending {
+    std::string name;
+    int64_t count;        // admitted since the last TakePending
+    int64_t interval_ms;  // per request
+  };
+  // The counts to write, now no longer pending.
+  std::vector<Pending> TakePending();
+  bool HasPending();
+  // Redis took `sent` and answered each key's counter as `debt_ms` (its theoretical arrival
+  // time minus its now, >= 0 when behind) at `now_ms`: the mirror becomes Redis's counter
+  // plus what was admitted here since `sent` was taken.
+  void Synced(const std::vector<Pending>& sent, const std::vector<int64_t>& debt_ms, int64_t now_ms);
+
+ private:
+  struct State {
+    int64_t tat_ms = 0;
+    int64_t pending = 0;
+    int64_t interval_ms = 1;
+  };
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, State> keys_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> dirty_ ABSL_GUARDED_BY(mu_);  // the keys with pending counts
+  size_t max_keys_;
+};
+
 class RateLimiter {
  public:
   // `threads` executor threads, each with its own Redis connection.
   RateLimiter(RateLimitConfig config, redis::RedisOptions redis, int threads = 4);
   ~RateLimiter();
 
-  // Decides for one request; `done` runs once, on an executor thread (or inline when the
-  // executor is full, with kUnavailable). `account` is "" for anonymous callers.
+  // Decides for one request; `done` runs once: for kDefault inline, on the calling thread; for
+  // kStrict on an executor thread (or inline when the executor is full, with kUnavailable).
+  // `account` is "" for anonymous callers.
   void Check(RateClass rate_class, const std::string& ip, const std::string& account,
              std::function<void(RateDecision)> done);
 
   // The same, blocking (tests).
   RateDecision CheckNow(RateClass rate_class, const std::string& ip, const std::string& account);
+
+  // Whether the last exchange with Redis (a strict check or a default-class write) succeeded.
+  bool RedisAnswering() const;
+  // Writes the default class's pending counts now and refreshes the mirror (tests; the
+  // background thread does it every sync_interval).
+  void SyncNow();
 
  private:
   struct Impl;
