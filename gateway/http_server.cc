@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <mutex>
 #include <thread>
 
 #include <boost/asio.hpp>
@@ -80,11 +81,17 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  void ReadHeader() {
+  // `ahead`: armed while the current request's answer is still pending (see OnRequest).
+  void ReadHeader(bool ahead = false) {
     parser_.emplace();
     parser_->body_limit(server_->options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
     stream_.expires_after(ToSteady(server_->options.idle_timeout));
+    if (ahead) {
+      http::async_read_header(stream_, buffer_, *parser_,
+                              [self = shared_from_this()](beast::error_code ec, size_t) { self->OnNextHeader(ec); });
+      return;
+    }
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
@@ -131,7 +138,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnRequest(beast::error_code ec) {
     if (ec) return OnReadError(ec);
-    stream_.expires_never();  // the handler's backend deadline bounds the wait
     auto& req = parser_->get();
     keep_alive_ = req.keep_alive();
     version_ = req.version();
@@ -147,16 +153,75 @@ class Session : public std::enable_shared_from_this<Session> {
                                    std::string(field.value()));
     }
     request.body = std::move(req.body());
-    beast::error_code ignored;
-    const auto remote = stream_.socket().remote_endpoint(ignored);
-    if (!ignored) request.remote_address = remote.address().to_string();
+    if (remote_address_.empty()) {  // one getpeername(2) per connection, not per request
+      beast::error_code ignored;
+      const auto remote = stream_.socket().remote_endpoint(ignored);
+      if (!ignored) remote_address_ = remote.address().to_string();
+    }
+    request.remote_address = remote_address_;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      answer_pending_ = true;
+      read_armed_ = false;
+      parked_ = false;
+    }
+    answered_here_ = false;
     tl_handling = this;
     server_->handler->Handle(std::move(request), [self = shared_from_this()](HttpResponse response) {
       // Answered at once (health, static, errors): write from here, no hop through the queue.
-      if (tl_handling == self.get()) return self->Write(std::move(response));
+      if (tl_handling == self.get()) {
+        self->answered_here_ = true;
+        return self->Write(std::move(response));
+      }
       self->SendFromAnotherThread(std::move(response));
     });
     tl_handling = nullptr;
+    if (answered_here_) return;
+    // The answer will come from another thread. Read the next request meanwhile, so that the
+    // socket itself wakes this thread when it arrives: the answering thread then only sends
+    // (one send(2)) and wakes no one — no post to this thread, no timer re-armed, on the path
+    // between an answer and the next request. A request read before its predecessor's answer
+    // is sent (pipelining) waits in OnNextHeader.
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!answer_pending_) return;  // already sent; the sender posted the follow-up
+      read_armed_ = true;
+    }
+    ReadHeader(/*ahead=*/true);
+  }
+
+  // The read armed while an answer was pending completed (or failed: a closed connection).
+  // While the answer is still on its way, the socket must stay as it is (another thread is
+  // sending on it): the outcome waits for the sender, who resumes it.
+  void OnNextHeader(beast::error_code ec) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      read_armed_ = false;
+      if (answer_pending_) {
+        parked_ = true;
+        parked_ec_ = ec;
+        return;
+      }
+    }
+    OnHeader(ec);
+  }
+
+  // The answer of the current request is fully sent (or failed): on the I/O thread, what
+  // follows — close, read the next request, or resume the one already read.
+  void AfterAnswer(bool keep_alive) {
+    bool armed = false, parked = false;
+    beast::error_code parked_ec;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      answer_pending_ = false;
+      armed = read_armed_;
+      parked = parked_;
+      parked_ = false;
+      parked_ec = parked_ec_;
+    }
+    if (!keep_alive) return Close();
+    if (parked) return OnHeader(parked_ec);
+    if (!armed) ReadHeader();
   }
 
   std::shared_ptr<http::response<http::string_body>> ToBeast(HttpResponse response, bool keep_alive) {
@@ -181,12 +246,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // An answer given on another thread (a gRPC completion, a Redis executor): sent from that
   // thread at once with one non-blocking send(2), instead of waking this connection's I/O
-  // thread to send it (a cross-thread wake-up on the path of every backend answer). Only
-  // the follow-up — reading the next request, or sending what the socket did not take — goes
-  // to the I/O thread, in parallel with the client reading its answer. Safe because nothing
-  // else touches the socket meanwhile: the connection reads no further request and has no
-  // timer pending (expires_never) until its answer is written, and only the I/O thread
-  // closes it.
+  // thread to send it (a cross-thread wake-up on the path of every backend answer). The I/O
+  // thread has usually armed the next request's read already (OnRequest), so nothing else
+  // is needed; only what the socket did not take, a close, or a next request read before
+  // this answer goes back to the I/O thread. Safe because the I/O thread leaves the socket
+  // as it is while an answer is pending (OnNextHeader parks what its read brings, a closed
+  // connection included) and only it closes the socket. The one exception is the read's
+  // idle timer (HttpServerOptions::idle_timeout, 60 s), which closes the socket by itself:
+  // the handler answers long before (its backend deadline, 5 s).
   void SendFromAnotherThread(HttpResponse response) {
     const bool keep_alive = keep_alive_ && !response.close && !server_->stopped;
     auto bytes = std::make_shared<std::string>(Serialize(ToBeast(std::move(response), keep_alive)));
@@ -204,19 +271,37 @@ class Session : public std::enable_shared_from_this<Session> {
         break;
       }
     }
+    if (!failed && sent == bytes->size() && keep_alive) {
+      // The usual case: all sent. Nothing to do on the I/O thread unless it has no read armed
+      // yet or already read the next request.
+      bool armed = false, parked = false;
+      beast::error_code parked_ec;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        answer_pending_ = false;
+        armed = read_armed_;
+        parked = parked_;
+        parked_ = false;
+        parked_ec = parked_ec_;
+      }
+      if (parked) {
+        asio::post(stream_.get_executor(), [self = shared_from_this(), parked_ec] { self->OnHeader(parked_ec); });
+      } else if (!armed) {
+        asio::post(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+      }
+      return;
+    }
     asio::post(stream_.get_executor(), [self = shared_from_this(), bytes, sent, failed, keep_alive] {
-      if (failed) return self->Close();
+      if (failed) return self->AfterAnswer(/*keep_alive=*/false);
       if (sent < bytes->size()) {
         self->stream_.expires_after(ToSteady(self->server_->options.request_timeout));
         asio::async_write(self->stream_, asio::buffer(bytes->data() + sent, bytes->size() - sent),
                           [self, bytes, keep_alive](beast::error_code ec, size_t) {
-                            if (ec || !keep_alive) return self->Close();
-                            self->ReadHeader();
+                            self->AfterAnswer(keep_alive && !ec);
                           });
         return;
       }
-      if (!keep_alive) return self->Close();
-      self->ReadHeader();
+      self->AfterAnswer(keep_alive);
     });
   }
 
@@ -272,6 +357,14 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
   unsigned version_ = 11;
+  std::string remote_address_;
+  bool answered_here_ = false;  // the handler answered inside Handle()
+  // Between the I/O thread and the thread sending an answer (see OnRequest).
+  std::mutex mu_;
+  bool answer_pending_ = false;  // the current request's answer is not fully sent
+  bool read_armed_ = false;      // the next request's read is armed (OnNextHeader pending)
+  bool parked_ = false;          // ... and completed while the answer was pending
+  beast::error_code parked_ec_;
 };
 
 }  // namespace

@@ -52,7 +52,8 @@ using Respond = std::function<void(HttpResponse)>;
 class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
-  // Must call `respond` exactly once, from any thread.
+  // Must call `respond` exactly once, from any thread, within HttpServerOptions::idle_timeout
+  // (the connection's read of the next request is armed, with that timeout, meanwhile).
   virtual void Handle(HttpRequest request, Respond respond) = 0;
   // The answer to a request the server refused before it was complete (413, 431, 400).
   virtual HttpResponse EarlyError(int status, absl::string_view detail) = 0;
