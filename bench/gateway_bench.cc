@@ -62,7 +62,8 @@ ABSL_FLAG(int, io_threads, 2, "Gateway I/O threads; nginx gets as many worker pr
 ABSL_FLAG(int, wrk_threads, 1, "wrk threads.");
 ABSL_FLAG(std::string, baseline_binary_dir, "",
           "Build directory of another version of the gateway (e.g. main's) to measure in the same run: "
-          "adds `baseline GetProfile` rows (its gateway/meltingdoc-gateway, rate limits off).");
+          "adds `baseline GetProfile` and `baseline+RL GetProfile` rows (its gateway/meltingdoc-gateway, rate limits "
+          "off and on).");
 ABSL_FLAG(std::vector<std::string>, rows, {},
           "Only the rows whose name contains one of these (e.g. `gateway GetProfile,grpc`); empty: all. For "
           "profiling one path; the summary tables need every row.");
@@ -77,7 +78,25 @@ struct Row {
   double p50_us = 0, p99_us = 0;
   int64_t errors = 0;
   double cpu_us = 0;  // CPU of the measured process per request (0: not measured)
+  double switches = 0;  // its threads' voluntary context switches per request (each a wake-up)
 };
+
+// The voluntary context switches of every thread of `pid` so far: each is a thread going to
+// sleep (epoll_wait, futex, a blocking read) to be woken again — the thread hand-offs of a
+// request, steadier than latency on a shared machine.
+int64_t VoluntarySwitches(pid_t pid) {
+  int64_t total = 0;
+  const std::string dir = absl::StrCat("/proc/", pid, "/task");
+  testing::CommandResult r = testing::RunCommand(absl::StrCat("cat ", dir, "/*/status 2>/dev/null"));
+  for (absl::string_view line : absl::StrSplit(r.output, '\n')) {
+    int64_t n = 0;
+    if (absl::ConsumePrefix(&line, "voluntary_ctxt_switches:") &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &n)) {
+      total += n;
+    }
+  }
+  return total;
+}
 
 // "245.00us" / "1.23ms" / "2.00s" -> microseconds.
 double ParseWrkDuration(absl::string_view s) {
@@ -93,6 +112,7 @@ double ParseWrkDuration(absl::string_view s) {
 Row RunWrk(const std::string& name, const std::string& url, int connections, const std::string& header,
            pid_t pid = 0) {
   const int64_t ticks_before = pid != 0 ? ProcessTicks(std::to_string(pid)) : 0;
+  const int64_t switches_before = pid != 0 ? VoluntarySwitches(pid) : 0;
   Row row;
   row.name = name;
   row.concurrency = connections;
@@ -115,6 +135,7 @@ Row RunWrk(const std::string& name, const std::string& url, int connections, con
     const double seconds =
         static_cast<double>(ProcessTicks(std::to_string(pid)) - ticks_before) / ::sysconf(_SC_CLK_TCK);
     row.cpu_us = seconds * 1e6 / (row.rps * absl::GetFlag(FLAGS_seconds));
+    row.switches = static_cast<double>(VoluntarySwitches(pid) - switches_before) / (row.rps * absl::GetFlag(FLAGS_seconds));
   }
   return row;
 }
@@ -196,8 +217,10 @@ Row RunGrpc(const std::string& address, const std::string& token, const std::str
 }
 
 void Print(const Row& r) {
-  std::printf("| %-22s | %4d | %9.0f | %9.0f | %9.0f | %6lld | %11s |\n", r.name.c_str(), r.concurrency, r.rps, r.p50_us,
-              r.p99_us, static_cast<long long>(r.errors), r.cpu_us > 0 ? absl::StrFormat("%.0f", r.cpu_us).c_str() : "");
+  std::printf("| %-22s | %4d | %9.0f | %9.0f | %9.0f | %6lld | %11s | %10s |\n", r.name.c_str(), r.concurrency, r.rps,
+              r.p50_us, r.p99_us, static_cast<long long>(r.errors),
+              r.cpu_us > 0 ? absl::StrFormat("%.0f", r.cpu_us).c_str() : "",
+              r.cpu_us > 0 ? absl::StrFormat("%.2f", r.switches).c_str() : "");
   std::fflush(stdout);
 }
 
@@ -291,17 +314,22 @@ int Run() {
     }
   }
   // Optionally the gateway of another build, for before/after figures from one run.
-  std::unique_ptr<testing::GatewayProcess> baseline;
+  std::unique_ptr<testing::GatewayProcess> baseline, baseline_limited;
   if (const std::string dir = absl::GetFlag(FLAGS_baseline_binary_dir); !dir.empty()) {
     const std::string ours = testing::BinaryDir();
     ::setenv("MELTINGDOC_BINARY_DIR", dir.c_str(), 1);
     auto started = start_gateway(false);
+    auto started_limited = start_gateway(true);
     ::setenv("MELTINGDOC_BINARY_DIR", ours.c_str(), 1);
     if (!started.ok()) return std::fprintf(stderr, "baseline gateway: %s\n", started.status().ToString().c_str()), 1;
+    if (!started_limited.ok()) {
+      return std::fprintf(stderr, "baseline gateway: %s\n", started_limited.status().ToString().c_str()), 1;
+    }
     baseline = *std::move(started);
+    baseline_limited = *std::move(started_limited);
   }
   std::vector<int> gateway_ports = {(*gateway)->port(), (*limited)->port()};
-  if (baseline != nullptr) gateway_ports.push_back(baseline->port());
+  if (baseline != nullptr) gateway_ports.insert(gateway_ports.end(), {baseline->port(), baseline_limited->port()});
   // Check each party answers as expected before measuring.
   for (int port : gateway_ports) {
     auto check = testing::HttpGetAs(port, "/v1/profiles/" + profile_id, token);
@@ -313,9 +341,9 @@ int Run() {
   std::printf("gateway %d I/O threads, nginx %d workers, wrk %d thread(s), %d s per row, machine: %d cores\n\n",
               io_threads, io_threads, absl::GetFlag(FLAGS_wrk_threads), absl::GetFlag(FLAGS_seconds),
               static_cast<int>(std::thread::hardware_concurrency()));
-  std::printf("| %-22s | %4s | %9s | %9s | %9s | %6s | %11s |\n", "what", "conc", "req/s", "p50 us", "p99 us", "errors",
-              "gw CPU us/r");
-  std::printf("|------------------------|-----:|----------:|----------:|----------:|-------:|------------:|\n");
+  std::printf("| %-22s | %4s | %9s | %9s | %9s | %6s | %11s | %10s |\n", "what", "conc", "req/s", "p50 us", "p99 us",
+              "errors", "gw CPU us/r", "gw sw/r");
+  std::printf("|------------------------|-----:|----------:|----------:|----------:|-------:|------------:|-----------:|\n");
   std::map<int, std::map<std::string, Row>> rows;
   const std::vector<std::string> only = absl::GetFlag(FLAGS_rows);
   auto wanted = [&only](const std::string& name) {
@@ -334,6 +362,10 @@ int Run() {
       plan.emplace_back("baseline GetProfile", [&](const std::string& n) {
         return RunWrk(n, absl::StrCat("http://127.0.0.1:", baseline->port(), "/v1/profiles/", profile_id), c, bearer,
                       baseline->process().pid());
+      });
+      plan.emplace_back("baseline+RL GetProfile", [&](const std::string& n) {
+        return RunWrk(n, absl::StrCat("http://127.0.0.1:", baseline_limited->port(), "/v1/profiles/", profile_id), c,
+                      bearer, baseline_limited->process().pid());
       });
     }
     plan.emplace_back("gateway GetProfile", [&](const std::string& n) {
@@ -372,7 +404,8 @@ int Run() {
     const Row& d = r["grpc GetProfile"];
     const double floor_p50 = r["nginx proxy /healthz"].p50_us - r["nginx /healthz"].p50_us;
     const double floor_p99 = r["nginx proxy /healthz"].p99_us - r["nginx /healthz"].p99_us;
-    for (const char* name : {"gateway GetProfile", "gateway+RL GetProfile", "baseline GetProfile"}) {
+    for (const char* name :
+         {"gateway GetProfile", "gateway+RL GetProfile", "baseline GetProfile", "baseline+RL GetProfile"}) {
       if (r.count(name) == 0) continue;
       const Row& g = r[name];
       std::printf("| %4d | %-22s | %13.2f | %12.0f | %12.0f | %12.0f | %12.0f | %17.0f | %17.0f |\n", c, name,
