@@ -13,11 +13,15 @@ void RunStep(const std::shared_ptr<StepsCall>& call, size_t i);
 
 // Runs step i here, then hands the call to step i + 1 (or finishes it).
 void RunStepHere(const std::shared_ptr<StepsCall>& call, size_t i) {
-  if (call->context->IsCancelled()) {
+  // A step that records what the one before did runs even for a caller who left (see
+  // UnaryStep): skipping it would let a client that gives up after the password hash have
+  // checks that are never counted.
+  const bool must_run = i > 0 && call->steps[i].run_here_when_full;
+  if (!must_run && call->context->IsCancelled()) {
     call->reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled while queued"));
     return;
   }
-  if (call->context->deadline() <= std::chrono::system_clock::now()) {
+  if (!must_run && call->context->deadline() <= std::chrono::system_clock::now()) {
     call->reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed while queued"));
     return;
   }

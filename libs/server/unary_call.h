@@ -63,6 +63,9 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, Bounded
 // with RESOURCE_EXHAUSTED, except for a step marked `run_here_when_full`, which then runs on
 // the thread of the step before: for a step that must record what an earlier one did (a
 // password check that was made must be counted), never for one the queue bounds (hashing).
+// Such a step also runs when the caller left (cancelled, deadline passed) after the step
+// before began: what was done must be recorded all the same. It may look at the context to
+// skip what only the caller would see (a new session nobody will receive).
 struct UnaryStep {
   BoundedExecutor* executor = nullptr;
   std::function<absl::Status()> body;

@@ -1,6 +1,7 @@
 // Sessions: Login (+ second factor), Refresh with rotation and reuse detection, Logout,
 // ListSessions, RevokeSession, GetSigningKeys, and the revocation check of every
 // authenticated identity call.
+#include <chrono>
 #include <limits>
 #include <memory>
 
@@ -151,7 +152,8 @@ absl::Status IdentityServiceImpl::IssueSession(const std::string& account_id,
 // (bench/README.md, login_bench). 1. main executor: input, throttle, the account; 2. hashing
 // executor: the one argon2id verification (a dummy one for an unknown address); 3. main
 // executor: the throttle's record, the session. Step 3 runs on the hashing thread if the main
-// queue is full: a password check that was made is always recorded.
+// queue is full, and also when the caller left during the hash: a password check that was made
+// is always recorded.
 grpc::ServerUnaryReactor* IdentityServiceImpl::Login(grpc::CallbackServerContext* context,
                                                      const v1::LoginRequest* request,
                                                      v1::LoginResponse* response) {
@@ -218,6 +220,12 @@ absl::Status IdentityServiceImpl::LoginAfterHash(const grpc::ServerContextBase& 
   const LoginAccount& account = *state.account;
   RETURN_IF_ERROR(deps_.throttle->AfterSuccess(state.account_key, state.account_failures));
   if (account.status == "suspended") return absl::PermissionDeniedError("this account is suspended");
+  // This step runs even for a caller who left during the hash, so that the check is counted
+  // (RunUnarySteps); a challenge or a session nobody will receive is not made.
+  if (context.IsCancelled()) return absl::CancelledError("call cancelled during the password check");
+  if (context.deadline() <= std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("deadline passed during the password check");
+  }
 
   if (account.second_factor) {
     const std::string challenge = NewOpaqueToken();

@@ -508,6 +508,11 @@ class RunUnaryStepsTest : public RunUnaryTest {
     done.WaitForNotification();
     return id;
   }
+  void TearDown() override {
+    // A test that stopped at a failed assertion must not leave the side thread blocked.
+    if (!side_release_.HasBeenNotified()) side_release_.Notify();
+    RunUnaryTest::TearDown();
+  }
   BoundedExecutor side_{1, 1};
   absl::Notification side_release_;
 };
@@ -565,7 +570,8 @@ TEST_F(RunUnaryStepsTest, AFullQueueRefusesTheStepUnlessItMayRunHere) {
   const std::thread::id side_thread = SideThread();
   // The side executor's thread busy and its one queue slot taken.
   ASSERT_TRUE(side_.TrySubmit([&] { side_release_.WaitForNotification(); }));
-  ASSERT_TRUE(Eventually([&] { return side_.busy() == 1; }));
+  // busy() == 1 alone may still be SideThread()'s task, finished but not yet counted out.
+  ASSERT_TRUE(Eventually([&] { return side_.busy() == 1 && side_.queued() == 0; }));
   ASSERT_TRUE(side_.TrySubmit([] {}));
   std::atomic<int> after_ran{0};
   std::thread::id ran_on;
@@ -593,6 +599,43 @@ TEST_F(RunUnaryStepsTest, AFullQueueRefusesTheStepUnlessItMayRunHere) {
   EXPECT_EQ(after_ran.load(), 1);
   EXPECT_NE(ran_on, side_thread) << "ran on the thread of the step before";
   side_release_.Notify();
+  side_.Stop();
+}
+
+// A step that records what the one before did (Login: the password check counted against the
+// throttle) runs even when the caller left meanwhile: otherwise a client that gives up after
+// the hash (a short deadline, a cancel) gets password checks that are never counted.
+TEST_F(RunUnaryStepsTest, AStepThatMustRecordRunsAfterTheCallerLeft) {
+  StartServer(2, 16);
+  std::atomic<int> recorded{0}, skippable_ran{0};
+  service_->steps = [&](idv1::LoginResponse*) {
+    return std::vector<UnaryStep>{{&server_->executor(), [] { return absl::OkStatus(); }},
+                                  {&side_,
+                                   [] {
+                                     // The client's 200 ms deadline passes during this step
+                                     // (the server's is the client's plus transit time).
+                                     absl::SleepFor(absl::Milliseconds(600));
+                                     return absl::OkStatus();
+                                   }},
+                                  {&server_->executor(),
+                                   [&] {
+                                     ++recorded;
+                                     return absl::OkStatus();
+                                   },
+                                   /*run_here_when_full=*/true},
+                                  {&server_->executor(), [&] {
+                                     ++skippable_ran;
+                                     return absl::OkStatus();
+                                   }}};
+  };
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, absl::Milliseconds(200));
+  idv1::LoginResponse resp;
+  EXPECT_EQ(stub_->Login(&ctx, idv1::LoginRequest(), &resp).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  ASSERT_TRUE(Eventually([&] { return recorded.load() == 1; }))
+      << "the recording step was skipped because the caller had left";
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(skippable_ran.load(), 0) << "an ordinary step after it is still skipped";
   side_.Stop();
 }
 
