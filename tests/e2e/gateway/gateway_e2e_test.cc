@@ -1,7 +1,10 @@
 // The gateway as an HTTP client sees it, in front of the real services: JSON in and out,
 // Bearer tokens, problem+json errors with `errors`, 404/405/413/415, 503 and 504 from dead or
 // frozen backends, readiness, security headers, static files, OpenAPI, logs and metrics.
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -429,6 +432,73 @@ TEST_F(GatewayE2eTest, RateLimitsInRedisWithLocalCountersForStrictRoutesWhenRedi
   EXPECT_EQ(status, 200);
   // No counter or script problem showed up in the log as a crash or leak of tokens.
   EXPECT_THAT((*gw)->ReadLog(), Not(HasSubstr(doctor.substr(0, 40))));
+}
+
+// A raw connection: everything `bytes` says sent at once, then (with `half_close`) the
+// sending side shut, then all the gateway sends until it closes or 5 s pass.
+std::string RawExchange(int port, const std::string& bytes, bool half_close) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  EXPECT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
+  if (half_close) ::shutdown(fd, SHUT_WR);
+  std::string out;
+  char buf[16384];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    // Without a half close the gateway keeps the connection: stop once the last answer is in.
+    if (!half_close && absl::StrContains(out, "pipe-3") && absl::EndsWith(out, "ok\n")) break;
+  }
+  ::close(fd);
+  return out;
+}
+
+// The connection reads the next request while a backend answers the current one (its answer
+// is sent from a gRPC thread): pipelined requests are still answered one by one, in order.
+TEST_F(GatewayE2eTest, PipelinedRequestsAreAnsweredInOrder) {
+  const std::string doctor = tokens_->VerifiedDoctor(NewUuid());
+  auto get = [&](const std::string& target, const std::string& id) {
+    return absl::StrCat("GET ", target, " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ", doctor,
+                        "\r\nX-Request-Id: ", id, "\r\n\r\n");
+  };
+  const std::string out = RawExchange(port(),
+                                      absl::StrCat(get("/v1/profiles/" + NewUuid(), "pipe-1"),
+                                                   get("/v1/profiles/" + NewUuid(), "pipe-2"), get("/healthz", "pipe-3")),
+                                      /*half_close=*/false);
+  const size_t first = out.find("X-Request-Id: pipe-1"), second = out.find("X-Request-Id: pipe-2"),
+               third = out.find("X-Request-Id: pipe-3");
+  ASSERT_NE(first, std::string::npos) << out;
+  ASSERT_NE(second, std::string::npos) << out;
+  ASSERT_NE(third, std::string::npos) << out;
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+  EXPECT_EQ(out.find("HTTP/1.1 404"), 0u) << out;  // no such profile
+  EXPECT_NE(out.find("HTTP/1.1 404", first), std::string::npos);
+  EXPECT_THAT(out, HasSubstr("HTTP/1.1 200 OK"));
+}
+
+// A client that sends its request and shuts its sending side (end of stream reaches the
+// gateway while the backend still works) still gets the whole answer.
+TEST_F(GatewayE2eTest, AnswerArrivesAfterTheClientHalfCloses) {
+  const std::string doctor = tokens_->VerifiedDoctor(NewUuid());
+  const std::string out = RawExchange(
+      port(),
+      absl::StrCat("GET /v1/profiles/", NewUuid(), " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ", doctor,
+                   "\r\nX-Request-Id: half-1\r\n\r\n"),
+      /*half_close=*/true);
+  EXPECT_EQ(out.find("HTTP/1.1 404"), 0u) << out;
+  EXPECT_THAT(out, HasSubstr("X-Request-Id: half-1"));
+  EXPECT_THAT(out, HasSubstr("\"status\":404"));
 }
 
 TEST_F(GatewayE2eTest, KeepAliveServesSeveralRequestsOnOneConnection) {
