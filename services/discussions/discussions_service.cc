@@ -103,6 +103,14 @@ absl::Status CheckReplyText(const std::string& text) {
 
 int64_t Micros(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
 
+// The time key of a page or export token, as the lists write it: microseconds since 1970, up to
+// 9999-12-31. Tokens are not signed, and a forged key outside that range made the store's
+// 'epoch' + micros overflow in PostgreSQL (a 400 naming no field) instead of a page_token error.
+bool ParseTokenMicros(const std::string& text, int64_t* micros) {
+  constexpr int64_t kMaxTokenMicros = 253402300799999999;
+  return absl::SimpleAtoi(text, micros) && *micros >= 0 && *micros <= kMaxTokenMicros;
+}
+
 // Exactly one of case_id, reply_id, as a UUID.
 absl::StatusOr<ContentRef> TargetOf(const std::string& case_id, const std::string& reply_id) {
   if (case_id.empty() == reply_id.empty()) {
@@ -134,7 +142,7 @@ absl::StatusOr<ExportPosition> DecodeExportPosition(const std::string& token) {
   p.id = k[1];
   p.sub_id = k[2];
   if ((!p.id.empty() && !IsValidUuid(p.id)) || (!p.sub_id.empty() && !IsValidUuid(p.sub_id)) ||
-      (p.id.empty() && !p.sub_id.empty()) || !absl::SimpleAtoi(k[3], &p.sub_micros)) {
+      (p.id.empty() && !p.sub_id.empty()) || !ParseTokenMicros(k[3], &p.sub_micros)) {
     return bad();
   }
   return p;
@@ -347,7 +355,7 @@ absl::Status DiscussionsServiceImpl::DoListCases(const grpc::ServerContextBase& 
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<std::string>> keys = DecodePageToken(kind, request.page_token(), 2);
     int64_t micros = 0;
-    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
+    if (!keys.ok() || !ParseTokenMicros((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
       return server::InvalidField("page_token", "not a token of this list (same filters and order)");
     }
     after = CaseCursor{micros, (*keys)[1]};
@@ -464,7 +472,7 @@ absl::Status DiscussionsServiceImpl::DoListReplies(const grpc::ServerContextBase
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<std::string>> keys = DecodePageToken(kind, request.page_token(), 2);
     int64_t micros = 0;
-    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
+    if (!keys.ok() || !ParseTokenMicros((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
       return server::InvalidField("page_token", "not a token of this list");
     }
     after = ReplyCursor{micros, (*keys)[1]};
@@ -582,7 +590,7 @@ absl::Status DiscussionsServiceImpl::DoListGroupInvitations(const grpc::ServerCo
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<std::string>> keys = DecodePageToken(kind, request.page_token(), 2);
     int64_t micros = 0;
-    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
+    if (!keys.ok() || !ParseTokenMicros((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
       return server::InvalidField("page_token", "not a token of this list");
     }
     after = InvitationCursor{micros, (*keys)[1]};
@@ -628,7 +636,7 @@ absl::Status DiscussionsServiceImpl::DoListGroupMembers(const grpc::ServerContex
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<std::string>> keys = DecodePageToken(kind, request.page_token(), 2);
     int64_t micros = 0;
-    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
+    if (!keys.ok() || !ParseTokenMicros((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
       return server::InvalidField("page_token", "not a token of this list");
     }
     after = MemberCursor{micros, (*keys)[1]};
@@ -696,7 +704,7 @@ absl::Status DiscussionsServiceImpl::DoListReports(const grpc::ServerContextBase
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<std::string>> keys = DecodePageToken("reports", request.page_token(), 2);
     int64_t micros = 0;
-    if (!keys.ok() || !absl::SimpleAtoi((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
+    if (!keys.ok() || !ParseTokenMicros((*keys)[0], &micros) || !IsValidUuid((*keys)[1])) {
       return server::InvalidField("page_token", "not a token of this list");
     }
     after = std::make_pair(micros, (*keys)[1]);

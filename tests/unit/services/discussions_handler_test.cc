@@ -282,6 +282,41 @@ TEST_F(DiscussionsHandlerTest, BadPageTokenIsInvalidArgumentNamingPageToken) {
   EXPECT_EQ(store_.calls, calls);
 }
 
+// Page tokens are not signed: a forged time key outside what a timestamp holds
+// ('epoch' + micros does not fit) is refused naming page_token before the database sees it.
+TEST_F(DiscussionsHandlerTest, PageTokenTimesOutsideTheTimestampRangeAreInvalidArgument) {
+  const std::string id = NewUuid();
+  const auto ctx = [&] { return CallContext::Bearer(doctor_); };
+  const int before = store_.case_calls;
+  for (const std::string micros : {std::string("-9223372036854775808"), std::string("-1"),
+                                   std::string("253402300800000000"), std::string("9223372036854775807")}) {
+    v1::ListGroupInvitationsRequest invitations;
+    invitations.set_space_id(id);
+    invitations.set_page_token(EncodePageToken(absl::StrCat("group-invitations/", id), {micros, id}));
+    v1::ListGroupInvitationsResponse invitations_out;
+    ExpectBadRequestNaming(service_.DoListGroupInvitations(ctx()->get(), invitations, invitations_out), "page_token");
+
+    v1::ListGroupMembersRequest members;
+    members.set_space_id(id);
+    members.set_page_token(EncodePageToken(absl::StrCat("members/", id), {micros, id}));
+    v1::ListGroupMembersResponse members_out;
+    ExpectBadRequestNaming(service_.DoListGroupMembers(ctx()->get(), members, members_out), "page_token");
+
+    v1::ListRepliesRequest replies;
+    replies.set_case_id(id);
+    replies.set_page_token(EncodePageToken(absl::StrCat("replies/", id), {micros, id}));
+    v1::ListRepliesResponse replies_out;
+    ExpectBadRequestNaming(service_.DoListReplies(ctx()->get(), replies, replies_out), "page_token");
+  }
+  EXPECT_EQ(store_.case_calls, before) << "a forged token reached the store";
+  // A time the lists do write is taken.
+  v1::ListGroupInvitationsRequest ok;
+  ok.set_space_id(id);
+  ok.set_page_token(EncodePageToken(absl::StrCat("group-invitations/", id), {"1764500000000000", id}));
+  v1::ListGroupInvitationsResponse ok_out;
+  EXPECT_TRUE(service_.DoListGroupInvitations(ctx()->get(), ok, ok_out).ok());
+}
+
 TEST_F(DiscussionsHandlerTest, OnlyVerifiedDoctorsList) {
   for (VerificationStatus status :
        {VerificationStatus::kPendingEmail, VerificationStatus::kPendingVerification,
