@@ -288,7 +288,7 @@ TEST_F(DiscussionsHandlerTest, PageTokenTimesOutsideTheTimestampRangeAreInvalidA
   const std::string id = NewUuid();
   const auto ctx = [&] { return CallContext::Bearer(doctor_); };
   const int before = store_.case_calls;
-  for (const std::string micros : {std::string("-9223372036854775808"), std::string("-1"),
+  for (const std::string& micros : {std::string("-9223372036854775808"), std::string("-1"),
                                    std::string("253402300800000000"), std::string("9223372036854775807")}) {
     v1::ListGroupInvitationsRequest invitations;
     invitations.set_space_id(id);
