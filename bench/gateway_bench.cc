@@ -64,6 +64,9 @@ ABSL_FLAG(std::string, baseline_binary_dir, "",
           "Build directory of another version of the gateway (e.g. main's) to measure in the same run: "
           "adds `baseline GetProfile` and `baseline+RL GetProfile` rows (its gateway/meltingdoc-gateway, rate limits "
           "off and on).");
+ABSL_FLAG(int, rounds, 1,
+          "Run every row this many times, interleaved, and report each figure's median over the rounds "
+          "(drift on a shared machine then hits all rows alike).");
 ABSL_FLAG(std::vector<std::string>, rows, {},
           "Only the rows whose name contains one of these (e.g. `gateway GetProfile,grpc`); empty: all. For "
           "profiling one path; the summary tables need every row.");
@@ -216,6 +219,25 @@ Row RunGrpc(const std::string& address, const std::string& token, const std::str
   return row;
 }
 
+// Each figure's median over the runs of one row (the lower middle for an even count).
+Row Median(std::vector<Row> runs) {
+  Row out = runs.front();
+  auto median = [&runs](double Row::*field) {
+    std::vector<double> v;
+    for (const Row& r : runs) v.push_back(r.*field);
+    std::sort(v.begin(), v.end());
+    return v[(v.size() - 1) / 2];
+  };
+  out.rps = median(&Row::rps);
+  out.p50_us = median(&Row::p50_us);
+  out.p99_us = median(&Row::p99_us);
+  out.cpu_us = median(&Row::cpu_us);
+  out.switches = median(&Row::switches);
+  out.errors = 0;
+  for (const Row& r : runs) out.errors += r.errors;
+  return out;
+}
+
 void Print(const Row& r) {
   std::printf("| %-22s | %4d | %9.0f | %9.0f | %9.0f | %6lld | %11s | %10s |\n", r.name.c_str(), r.concurrency, r.rps,
               r.p50_us, r.p99_us, static_cast<long long>(r.errors),
@@ -338,8 +360,10 @@ int Run() {
   const std::string gw_rl = absl::StrCat("http://127.0.0.1:", (*limited)->port());
 
   const std::string gw = absl::StrCat("http://127.0.0.1:", (*gateway)->port());
-  std::printf("gateway %d I/O threads, nginx %d workers, wrk %d thread(s), %d s per row, machine: %d cores\n\n",
+  std::printf("gateway %d I/O threads, nginx %d workers, wrk %d thread(s), %d s per row, %d round(s)%s, machine: %d "
+              "cores\n\n",
               io_threads, io_threads, absl::GetFlag(FLAGS_wrk_threads), absl::GetFlag(FLAGS_seconds),
+              std::max(1, absl::GetFlag(FLAGS_rounds)), absl::GetFlag(FLAGS_rounds) > 1 ? " (medians)" : "",
               static_cast<int>(std::thread::hardware_concurrency()));
   std::printf("| %-22s | %4s | %9s | %9s | %9s | %6s | %11s | %10s |\n", "what", "conc", "req/s", "p50 us", "p99 us",
               "errors", "gw CPU us/r", "gw sw/r");
@@ -380,11 +404,23 @@ int Run() {
     });
     plan.emplace_back("nginx /healthz", [&](const std::string& n) { return RunWrk(n, nginx + "/healthz", c, ""); });
     plan.emplace_back("nginx proxy /healthz", [&](const std::string& n) { return RunWrk(n, proxy + "/healthz", c, ""); });
+    // With --rounds, the whole plan again and again, so that the machine's drift hits every
+    // row alike; each figure kept is the median of its rounds.
+    std::map<std::string, std::vector<Row>> runs;
+    const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
+    for (int round = 0; round < rounds; ++round) {
+      for (const auto& [name, run] : plan) {
+        if (!wanted(name)) continue;
+        const Row r = run(name);
+        if (rounds == 1) Print(r);
+        runs[name].push_back(r);
+      }
+    }
     for (const auto& [name, run] : plan) {
-      if (!wanted(name)) continue;
-      const Row r = run(name);
-      Print(r);
-      rows[c][r.name] = r;
+      if (runs.count(name) == 0) continue;
+      const Row m = rounds == 1 ? runs[name][0] : Median(runs[name]);
+      if (rounds > 1) Print(m);
+      rows[c][name] = m;
     }
   }
   if (!only.empty()) {

@@ -55,6 +55,9 @@ ABSL_FLAG(std::string, rate_default_per_ip, "1200/1m", "Requests per client IP, 
 ABSL_FLAG(std::string, rate_default_per_account, "600/1m", "Requests per authenticated account, any route.");
 ABSL_FLAG(std::string, rate_strict_per_ip, "10/1m", "Requests per client IP to strict routes (login, codes, ...).");
 ABSL_FLAG(std::string, rate_strict_per_account, "10/1m", "Requests per account to strict routes.");
+ABSL_FLAG(absl::Duration, rate_sync_interval, absl::Milliseconds(10),
+          "How often the default routes' counts are written to Redis (and the other instances' read back): "
+          "the window within which instances do not see each other's counts (docs/architecture.md).");
 ABSL_FLAG(std::vector<std::string>, strict_methods,
           std::vector<std::string>({"login", "register", "verif", "code", "password", "totp"}),
           "RPC name fragments (case-insensitive) whose routes get the strict rate limits and fail "
@@ -169,6 +172,11 @@ int Run() {
         return 1;
       }
       *specs[i].second = *limit;
+    }
+    config.sync_interval = absl::GetFlag(FLAGS_rate_sync_interval);
+    if (config.sync_interval < absl::Milliseconds(1) || config.sync_interval > absl::Seconds(1)) {
+      LogJson({{"msg", "bad flag"}, {"flag", "rate_sync_interval"}, {"error", "must be between 1ms and 1s"}});
+      return 1;
     }
     rate_limiter = std::make_unique<RateLimiter>(config, *redis_options);
     for (const std::string& m : absl::GetFlag(FLAGS_strict_methods)) strict_methods.push_back(absl::AsciiStrToLower(m));
