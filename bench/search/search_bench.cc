@@ -40,6 +40,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "bench/search/corpus.h"
 #include "google/protobuf/util/time_util.h"
@@ -73,7 +74,8 @@ ABSL_FLAG(int, stream_events, 1000, "Events indexed end to end through Redis, ti
 ABSL_FLAG(int, lag_rate, 100, "Events/s published during the lag measurement.");
 ABSL_FLAG(double, lag_seconds, 20, "Duration of the lag measurement (0 skips it).");
 ABSL_FLAG(bool, explain, false, "Print EXPLAIN ANALYZE of each raw query once.");
-ABSL_FLAG(std::string, only, "", "Run only the query rows whose name contains this.");
+ABSL_FLAG(std::string, only, "",
+          "Run only the query rows whose name contains one of these (comma-separated).");
 ABSL_FLAG(int, unbounded_runs, 5,
           "Calls of SearchCases without the window of newest cases (ranked_candidates = "
           "infinity: every match ranked, as before the window) per case shape; 0 skips.");
@@ -438,7 +440,11 @@ void Row(const std::string& name, const Stats& ours, const Stats& raw, const std
 
 bool Selected(const std::string& name) {
   const std::string only = absl::GetFlag(FLAGS_only);
-  return only.empty() || name.find(only) != std::string::npos;
+  if (only.empty()) return true;
+  for (const std::string& part : std::vector<std::string>(absl::StrSplit(only, ',', absl::SkipEmpty()))) {
+    if (name.find(part) != std::string::npos) return true;
+  }
+  return false;
 }
 
 // A hand-written query with positional text parameters.

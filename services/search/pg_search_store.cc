@@ -1,9 +1,12 @@
 #include "services/search/pg_search_store.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -33,83 +36,151 @@ std::vector<std::string> SplitField(const pqxx::field& f) {
   return absl::StrSplit(f.as<std::string>(), kSeparator, absl::SkipEmpty());
 }
 
-// Adds one-typo alternatives to the words of `query` that are not in the lexicon of `scope`,
-// and returns an estimate of how many documents match all the terms: per term, the lexicon's
-// document count of the word (of the words it starts, for a prefix) plus its alternatives';
-// the smallest over the terms (words are not stems and replies count apart: an upper bound).
-// -1 when no term can be estimated (words shorter than the lexicon's, or no text).
-int64_t AddTypoAlternatives(pqxx::transaction_base& txn, const char* scope, ParsedQuery& query) {
+// The settings the search statements rely on: pg_trgm's default similarity threshold (0.3)
+// misses some one-letter typos in 5-letter words (the exact edit-distance check in C++
+// removes what 0.2 lets through); JIT compilation pays off for long analytical queries, not
+// for these (it added ~140 ms to a ranked query over a common word, measured in bench/search).
+// (Not plan_cache_mode = force_generic_plan for the prepared look-up's sake: it applies to
+// the unnamed statements of the extended protocol too, and the ranked page then lost the
+// window's bound from its plan — a common word took seconds.)
+constexpr char kSearchSettings[] = "SET pg_trgm.similarity_threshold = 0.2; SET jit = off";
+// Whether this session has them (SearchCases sets them for the session, not per transaction).
+constexpr char kSearchSettingsCheck[] =
+    "current_setting('pg_trgm.similarity_threshold', true) = '0.2' AND "
+    "current_setting('jit') = 'off'";
+
+// What the lexicon says about a query's terms.
+struct TermsLookup {
+  // Documents matching all the terms, at most (-1: unknown): per term, the lexicon's document
+  // count of the word (of the words it starts, for a prefix) plus its alternatives'; the
+  // smallest over the terms (words are not stems and replies count apart: an upper bound).
+  int64_t estimate = -1;
+  // With a WindowGuess (SearchCases): the rows of `cases` (reltuples), and the window the
+  // statement computed from its own estimate before any typo alternative was known: its size
+  // (-1: none computed) and where it starts (nullopt: no row there).
+  int64_t cases = 0;
+  int64_t guessed_window = -1;
+  std::optional<int64_t> guessed_window_start;
+  bool session_configured = true;
+};
+
+// With SearchCases' lexicon look-up, in the same statement: the table's size and, when no
+// term may be a typo (so that the estimate is the lexicon's counts as they are), the start
+// of the window of newest cases (RecentWindowSize below) for that estimate — the ranked query
+// then follows in one more round trip.
+struct WindowGuess {
+  double ranked_candidates = 0;
+};
+
+// Adds one-typo alternatives to the words of `query` that are not in the lexicon of `scope`
+// (a word that may be a typo: unknown word of 5+ letters, unknown prefix), with the document
+// counts of every term and candidate, in ONE statement.
+TermsLookup LookUpTerms(pqxx::transaction_base& txn, const char* scope, ParsedQuery& query,
+                        const WindowGuess* window) {
+  TermsLookup out;
   std::vector<std::string> words, prefixes;
   for (const QueryTerm& t : query.terms) {
     words.push_back(t.word);
     prefixes.push_back(t.prefix ? "t" : "f");
   }
-  if (words.empty()) return -1;
-  // pg_trgm's default similarity threshold (0.3) misses some one-letter typos in 5-letter
-  // words; the exact edit-distance check below removes what this lets through. The trigram
-  // search runs only for a word that may be a typo (unknown word, unknown prefix).
-  // JIT compilation pays off for long analytical queries, not for these (it added ~140 ms
-  // to a ranked query over a common word, measured in bench/search).
-  txn.exec("SET LOCAL pg_trgm.similarity_threshold = 0.2; SET LOCAL jit = off");
+  if (words.empty()) return out;
   SqlParams p;
   const std::string s = p.Text(scope);
-  const pqxx::result rows = p.Exec(
-      txn,
-      absl::StrCat(
-          "SELECT t.word, e.n IS NOT NULL, pf.n IS NOT NULL, "
-          "CASE WHEN length(t.word) >= ", kMinTypoWordLength, " AND e.n IS NULL AND "
-          "(NOT t.prefix OR pf.n IS NULL) THEN array_to_string(ARRAY(SELECT l.word FROM "
-          "lexicon l WHERE l.scope = ", s, "::\"char\" AND l.word % t.word ORDER BY "
-          "similarity(l.word, t.word) DESC, l.word LIMIT ", kTypoCandidates, "), ' ') "
-          "ELSE '' END, coalesce(e.n, 0), coalesce(pf.n, 0) "
-          "FROM unnest(", p.TextArray(words), ", ", p.TextArray(prefixes), "::bool[]) AS "
-          "t(word, prefix) "
-          "LEFT JOIN LATERAL (SELECT l.doc_count::int8 AS n FROM lexicon l WHERE l.scope = ", s,
-          "::\"char\" AND l.word = t.word) e ON true "
-          // Words starting with a prefix: their counts (a bounded sum), or only whether one
-          // exists for a finished word.
-          "LEFT JOIN LATERAL (SELECT sum(x.doc_count)::int8 AS n FROM (SELECT l.doc_count FROM "
-          "lexicon l WHERE l.scope = ", s, "::\"char\" AND l.word ~>=~ t.word AND l.word ~<~ "
-          "(t.word || '{') LIMIT CASE WHEN t.prefix THEN ", kMaxPrefixWordsCounted,
-          " ELSE 1 END) x HAVING count(*) > 0) pf ON true"));
-  int64_t estimate = -1;
-  std::vector<std::string> all_alternatives;
+  const std::string terms = absl::StrCat(
+      "SELECT t.word, t.prefix, e.n AS exact_n, pf.n AS prefix_n, "
+      "CASE WHEN length(t.word) >= ", kMinTypoWordLength, " AND e.n IS NULL AND "
+      "(NOT t.prefix OR pf.n IS NULL) THEN array_to_string(ARRAY(SELECT l.word || ':' || "
+      "l.doc_count FROM lexicon l WHERE l.scope = ", s, "::\"char\" AND l.word % t.word "
+      "ORDER BY similarity(l.word, t.word) DESC, l.word LIMIT ", kTypoCandidates, "), ' ') "
+      "END AS candidates "
+      "FROM unnest(", p.TextArray(words), ", ", p.TextArray(prefixes), "::bool[]) AS "
+      "t(word, prefix) "
+      "LEFT JOIN LATERAL (SELECT l.doc_count::int8 AS n FROM lexicon l WHERE l.scope = ", s,
+      "::\"char\" AND l.word = t.word) e ON true "
+      // Words starting with a prefix: their counts (a bounded sum), or only whether one
+      // exists for a finished word.
+      "LEFT JOIN LATERAL (SELECT sum(x.doc_count)::int8 AS n FROM (SELECT l.doc_count FROM "
+      "lexicon l WHERE l.scope = ", s, "::\"char\" AND l.word ~>=~ t.word AND l.word ~<~ "
+      "(t.word || '{') LIMIT CASE WHEN t.prefix THEN ", kMaxPrefixWordsCounted,
+      " ELSE 1 END) x HAVING count(*) > 0) pf ON true");
+  std::string sql;
+  if (window == nullptr) {
+    sql = absl::StrCat("SELECT t.*, NULL::int8 AS cases, NULL::int8 AS window_size, "
+                       "NULL::int8 AS window_start, ", kSearchSettingsCheck,
+                       " AS configured FROM (", terms, ") t");
+  } else {
+    // The estimate as the C++ below computes it when no term has alternatives (a term of
+    // fewer letters than the lexicon's words has none), and RecentWindowSize's formula.
+    sql = absl::StrCat(
+        "WITH t AS MATERIALIZED (", terms, "), "
+        "e AS (SELECT min(CASE WHEN t.prefix THEN coalesce(t.prefix_n, 0) ELSE "
+        "coalesce(t.exact_n, 0) END) FILTER (WHERE t.prefix OR length(t.word) >= ",
+        kMinLexiconWordLength, ") AS n, bool_or(t.candidates IS NOT NULL) AS typos FROM t), "
+        "n AS (SELECT greatest(reltuples, 0)::int8 AS cases FROM pg_class "
+        "WHERE oid = 'cases'::regclass), "
+        "w AS (SELECT n.cases, CASE WHEN NOT e.typos AND e.n > 0 AND 1.5::float8 * ",
+        p.Double(window->ranked_candidates), " * n.cases / e.n < least(e.n, n.cases) "
+        "THEN trunc(1.5::float8 * ", p.Double(window->ranked_candidates),
+        " * n.cases / e.n)::int8 END AS size FROM e, n) "
+        "SELECT t.*, w.cases, w.size AS window_size, CASE WHEN w.size IS NOT NULL THEN "
+        "(SELECT (extract(epoch FROM create_time) * 1000000)::int8 FROM cases WHERE NOT deleted "
+        "AND NOT hidden ORDER BY create_time DESC, case_id OFFSET w.size LIMIT 1) END AS "
+        "window_start, ", kSearchSettingsCheck, " AS configured FROM t, w");
+  }
+  // The text depends only on the scope and whether the window is guessed: parsed once per
+  // connection (PostgreSQL keeps a generic plan after five calls when it costs no more).
+  const pqxx::result rows = p.ExecPrepared(
+      txn, absl::StrCat("search_terms_", scope, window == nullptr ? "" : "_window"), sql);
   for (const pqxx::row& r : rows) {
-    const std::string word = r[0].as<std::string>();
+    out.session_configured = r["configured"].as<bool>();
+    if (!r["cases"].is_null()) out.cases = r["cases"].as<int64_t>();
+    if (!r["window_size"].is_null()) {
+      out.guessed_window = r["window_size"].as<int64_t>();
+      if (!r["window_start"].is_null()) out.guessed_window_start = r["window_start"].as<int64_t>();
+    }
+    const std::string word = r["word"].as<std::string>();
     for (QueryTerm& t : query.terms) {
       if (t.word != word) continue;
-      int64_t n = t.prefix ? r[5].as<int64_t>() : r[4].as<int64_t>();
-      if (WantsTypoAlternatives(t, r[1].as<bool>(), r[2].as<bool>())) {
-        const std::vector<std::string> candidates =
-            absl::StrSplit(r[3].as<std::string>(), ' ', absl::SkipEmpty());
+      int64_t n = t.prefix ? (r["prefix_n"].is_null() ? 0 : r["prefix_n"].as<int64_t>())
+                           : (r["exact_n"].is_null() ? 0 : r["exact_n"].as<int64_t>());
+      if (WantsTypoAlternatives(t, !r["exact_n"].is_null(), !r["prefix_n"].is_null())) {
+        std::vector<std::string> candidates;
+        std::map<std::string, int64_t> counts;
+        if (!r["candidates"].is_null()) {
+          for (absl::string_view c : absl::StrSplit(r["candidates"].as<std::string>(), ' ',
+                                                    absl::SkipEmpty())) {
+            const std::pair<absl::string_view, absl::string_view> wc =
+                absl::StrSplit(c, absl::MaxSplits(':', 1));
+            int64_t count = 0;
+            (void)absl::SimpleAtoi(wc.second, &count);
+            candidates.emplace_back(wc.first);
+            counts[std::string(wc.first)] = count;
+          }
+        }
         t.alternatives = PickTypoAlternatives(word, candidates);
-        all_alternatives.insert(all_alternatives.end(), t.alternatives.begin(),
-                                t.alternatives.end());
+        for (const std::string& a : t.alternatives) {
+          n = std::max<int64_t>(0, n) + counts[a];
+        }
       }
       // A short finished word is not in the lexicon (too short): no estimate.
       if (!t.prefix && t.word.size() < kMinLexiconWordLength) n = -1;
       t.estimated_documents = n;
     }
   }
-  if (!all_alternatives.empty()) {
-    SqlParams a;
-    const pqxx::result counts = a.Exec(
-        txn, absl::StrCat("SELECT word, doc_count FROM lexicon WHERE scope = ", a.Text(scope),
-                          "::\"char\" AND word = ANY(", a.TextArray(all_alternatives), ")"));
-    for (QueryTerm& t : query.terms) {
-      for (const pqxx::row& r : counts) {
-        const std::string w = r[0].as<std::string>();
-        if (std::find(t.alternatives.begin(), t.alternatives.end(), w) != t.alternatives.end()) {
-          t.estimated_documents = std::max<int64_t>(0, t.estimated_documents) + r[1].as<int64_t>();
-        }
-      }
-    }
-  }
   for (const QueryTerm& t : query.terms) {
     if (t.estimated_documents < 0) continue;
-    estimate = estimate < 0 ? t.estimated_documents : std::min(estimate, t.estimated_documents);
+    out.estimate =
+        out.estimate < 0 ? t.estimated_documents : std::min(out.estimate, t.estimated_documents);
   }
-  return estimate;
+  return out;
+}
+
+// Adds one-typo alternatives to the words of `query` that are not in the lexicon of `scope`,
+// and returns an estimate of how many documents match all the terms (TermsLookup::estimate).
+int64_t AddTypoAlternatives(pqxx::transaction_base& txn, const char* scope, ParsedQuery& query) {
+  if (query.terms.empty()) return -1;
+  txn.exec(absl::StrCat("SET LOCAL pg_trgm.similarity_threshold = 0.2; SET LOCAL jit = off"));
+  return LookUpTerms(txn, scope, query, nullptr).estimate;
 }
 
 // The WHERE clause shared by the doctors page and its facets.
@@ -346,40 +417,70 @@ absl::StatusOr<DoctorPage> PgSearchStore::SearchDoctors(DoctorQuery q) {
       });
 }
 
-// Where the window of newest cases starts when ranking every match of a query would visit
-// more rows than ranking its matches among the newest cases: ranking reads each match's
-// document from the heap, which dominates (a common word's ranked query over 1 million
-// cases took seconds). The window holds ~1.5 x `ranked_candidates` expected matches; it is
-// used only when it is smaller than the expected matches (so at most sqrt(1.5 x 500 x N) rows
-// are visited either way). nullopt: rank every match.
-std::optional<int64_t> RecentWindowStart(pqxx::transaction_base& txn, int64_t estimate,
-                                         double ranked_candidates) {
+// How many of the newest cases to rank when ranking every match of a query would visit more
+// rows than ranking its matches among the newest cases: ranking reads each match's document
+// from the heap, which dominates (a common word's ranked query over 1 million cases took
+// seconds). The window holds ~1.5 x `ranked_candidates` expected matches; it is used only
+// when it is smaller than the expected matches (so at most sqrt(1.5 x 500 x N) rows are
+// visited either way). nullopt: rank every match. (LookUpTerms computes the same in SQL.)
+std::optional<int64_t> RecentWindowSize(int64_t estimate, int64_t total_cases,
+                                        double ranked_candidates) {
   if (estimate <= 0) return std::nullopt;
-  const pqxx::row total = txn.exec1(
-      "SELECT greatest(reltuples, 0)::int8 FROM pg_class WHERE oid = 'cases'::regclass");
-  const double cases = static_cast<double>(total[0].as<int64_t>());
+  const double cases = static_cast<double>(total_cases);
   const double window = 1.5 * ranked_candidates * cases / static_cast<double>(estimate);
   if (window >= static_cast<double>(estimate) || window >= cases) return std::nullopt;
+  return static_cast<int64_t>(window);
+}
+
+// Where a window of `size` newest cases starts (micros); nullopt: no case there.
+std::optional<int64_t> RecentWindowStart(pqxx::transaction_base& txn, int64_t size) {
   SqlParams p;
   const pqxx::result r = p.Exec(
       txn, absl::StrCat("SELECT (extract(epoch FROM create_time) * 1000000)::int8 FROM cases "
                         "WHERE NOT deleted AND NOT hidden ORDER BY create_time DESC, case_id "
-                        "OFFSET ", p.Int(static_cast<int64_t>(window)), " LIMIT 1"));
+                        "OFFSET ", p.Int(size), " LIMIT 1"));
   if (r.empty() || r[0][0].is_null()) return std::nullopt;
   return r[0][0].as<int64_t>();
 }
 
 absl::StatusOr<CasePage> PgSearchStore::SearchCases(CaseQuery q) {
-  return pg::InTransaction<CasePage>(
+  // Without a transaction (each statement its own): the look-up only sizes the window, and
+  // the ranked page is one statement; BEGIN, SET LOCAL and COMMIT were three round trips of
+  // the five to seven a query took (bench/README.md, search_bench). The settings are the
+  // session's, set once per pooled connection.
+  return pg::ReadOneStatement<CasePage>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<CasePage> {
-        const int64_t estimate = AddTypoAlternatives(txn, "c", q.text);
+        int64_t window_start = -1;  // micros; -1: no window
+        if (!q.text.empty()) {
+          const WindowGuess guess{options_.ranked_candidates};
+          const bool by_relevance = q.order == CaseOrder::kRelevance;
+          TermsLookup lookup = LookUpTerms(txn, "c", q.text, by_relevance ? &guess : nullptr);
+          if (!lookup.session_configured) {
+            // A new connection: the look-up ran at the default trigram threshold (and JIT).
+            txn.exec(kSearchSettings);
+            for (QueryTerm& t : q.text.terms) {
+              t.alternatives.clear();
+              t.estimated_documents = -1;
+            }
+            lookup = LookUpTerms(txn, "c", q.text, by_relevance ? &guess : nullptr);
+          }
+          const std::optional<int64_t> size =
+              by_relevance ? RecentWindowSize(lookup.estimate, lookup.cases,
+                                              options_.ranked_candidates)
+                           : std::nullopt;
+          if (size.has_value()) {
+            // The statement's guess holds unless typo alternatives changed the estimate.
+            const std::optional<int64_t> start = *size == lookup.guessed_window
+                                                     ? lookup.guessed_window_start
+                                                     : RecentWindowStart(txn, *size);
+            window_start = start.value_or(-1);
+          }
+        } else {
+          // No look-up to carry the check: the page's statement still wants JIT off.
+          txn.exec(kSearchSettings);
+        }
         const std::string all = ToTsQueryAll(q.text);
         const bool has_text = !all.empty();
-        int64_t window_start = -1;  // micros; -1: no window
-        if (has_text && q.order == CaseOrder::kRelevance) {
-          window_start =
-              RecentWindowStart(txn, estimate, options_.ranked_candidates).value_or(-1);
-        }
         // A page that the window cannot fill (selective filters, or the window's end) is read
         // again over every case, after the same cursor: pages then go on past the window
         // (never repeating a case; matches outside the window ranked above the cursor are
@@ -417,7 +518,9 @@ absl::StatusOr<CasePage> PgSearchStore::SearchCases(CaseQuery q) {
           const std::string score =
               has_text ? absl::StrCat("ts_rank_cd(c.document, ", tsq, ")::float8") : "0::float8";
           const std::string sort_value =
-              by_relevance ? "score" : "coalesce(create_micros, 0)::float8";
+              by_relevance
+                  ? "score"
+                  : "coalesce((extract(epoch FROM create_time) * 1000000)::int8, 0)::float8";
           std::string keyset = "true";
           if (q.after.has_value()) {
             const std::string v = p.Double(q.after->sort_value);
@@ -426,25 +529,30 @@ absl::StatusOr<CasePage> PgSearchStore::SearchCases(CaseQuery q) {
                                   " AND case_id > ", id, "))");
           }
           const std::string order = absl::StrCat(sort_value, " DESC, case_id");
-          std::string snippet = "left(top.body, 240)";
+          std::string snippet = "left(c.body, 240)";
           if (has_text) {
             snippet = absl::StrCat(
-                "ts_headline('fr', top.title || E'\\n' || top.body || E'\\n' || top.replies_text, ",
+                "ts_headline('fr', c.title || E'\\n' || c.body || E'\\n' || c.replies_text, ",
                 tsq, ", ",
                 p.Text("StartSel=\"\x01\", StopSel=\"\x02\", MaxFragments=2, MaxWords=18, "
                        "MinWords=6, FragmentDelimiter=\" … \""),
                 ")");
           }
+          // Every match is scored with the fewest columns (id, time, score); only the page's
+          // rows are read again for what they show and their snippet. OFFSET 0 keeps the
+          // scoring subquery apart: flattened, `score` was computed twice per match (once
+          // more as sort_value), and every match carried the page's columns.
           const std::string sql = absl::StrCat(
-              "SELECT top.case_id, top.space_id, top.title, array_to_string(top.tags, E'\\x1f') AS tags, "
-              "top.resolved, top.reply_count, top.create_micros, "
-              "(extract(epoch FROM top.last_activity_time) * 1000000)::int8 AS activity_micros, "
+              "SELECT top.case_id, c.space_id, c.title, array_to_string(c.tags, E'\\x1f') AS tags, "
+              "c.resolved, c.reply_count, "
+              "(extract(epoch FROM c.create_time) * 1000000)::int8 AS create_micros, "
+              "(extract(epoch FROM c.last_activity_time) * 1000000)::int8 AS activity_micros, "
               "top.score, top.sort_value, ", snippet, " AS snippet FROM ("
               "SELECT x.*, ", sort_value, " AS sort_value FROM ("
-              "SELECT c.*, (extract(epoch FROM c.create_time) * 1000000)::int8 AS create_micros, ",
-              score, " AS score FROM cases c WHERE ",
-              absl::StrJoin(where, " AND "), ") x WHERE ", keyset, " ORDER BY ", order, " LIMIT ",
-              p.Int(q.limit + 1), ") top ORDER BY ", order);
+              "SELECT c.case_id, c.create_time, ", score, " AS score FROM cases c WHERE ",
+              absl::StrJoin(where, " AND "), " OFFSET 0) x WHERE ", keyset, " ORDER BY ", order,
+              " LIMIT ", p.Int(q.limit + 1), ") top JOIN cases c ON c.case_id = top.case_id "
+              "ORDER BY top.sort_value DESC, top.case_id");
           const pqxx::result rows = p.Exec(txn, sql);
           CasePage page;
           for (const pqxx::row& r : rows) {

@@ -59,4 +59,15 @@ pqxx::result SqlParams::Exec(pqxx::transaction_base& txn, const std::string& sql
   return txn.exec_params(sql, pqxx::prepare::make_dynamic_params(raw));
 }
 
+pqxx::result SqlParams::ExecPrepared(pqxx::transaction_base& txn, const std::string& name,
+                                     const std::string& sql) const {
+  // libpqxx 6 only records the definition here (an identical one again is a no-op); the
+  // server-side PREPARE happens on the first use on each connection, again after a reconnect.
+  txn.conn().prepare(name, sql);
+  std::vector<const char*> raw;
+  raw.reserve(values_.size());
+  for (const auto& v : values_) raw.push_back(v.has_value() ? v->c_str() : nullptr);
+  return txn.exec_prepared(name, pqxx::prepare::make_dynamic_params(raw));
+}
+
 }  // namespace meltingdoc::search

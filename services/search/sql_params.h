@@ -30,6 +30,10 @@ class SqlParams {
 
   // Runs `sql` with the collected parameters.
   pqxx::result Exec(pqxx::transaction_base& txn, const std::string& sql) const;
+  // The same as a statement prepared once per connection under `name` (for a statement
+  // whose text depends only on `name`: its planning is then paid once per connection).
+  pqxx::result ExecPrepared(pqxx::transaction_base& txn, const std::string& name,
+                            const std::string& sql) const;
 
  private:
   std::string Add(std::optional<std::string> value, absl::string_view cast);

@@ -146,6 +146,47 @@ TEST_F(SearchWindowTest, CommonWordsAreRankedAmongTheNewestCasesWithEveryVisibil
   }
 }
 
+// SearchCases looks the lexicon up without a transaction, with the trigram threshold and JIT
+// setting of the session: on a fresh connection (neither set yet) the first query must still
+// find a typo that only the 0.2 threshold finds ("guotte": similarity 0.27 to "goutte"), and a
+// typo of a common word must still be ranked within the window of newest cases, which its
+// alternatives' counts size (the look-up's own guess assumes no typo).
+TEST_F(SearchWindowTest, TyposOnAFreshConnectionAndTheWindowTheirAlternativesSize) {
+  const std::string member = NewUuid(), space = NewUuid();
+  const int64_t t0 = 1'767'225'600;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 30; ++i) {
+    CaseSpec c{.space_id = space, .title = "Goutte tophacée", .context = "Crise de goutte.",
+               .question = "Colchicine ?", .create_seconds = t0 + i * 60};
+    Apply(CaseChanged(c, 1));
+    ids.push_back(c.id);
+  }
+  ASSERT_TRUE(pool_->WithConnection([](pqxx::connection& c) {
+                pqxx::nontransaction t(c);
+                t.exec("ANALYZE cases");
+                return absl::OkStatus();
+              }).ok());
+  pg::PoolOptions po;
+  po.url = db_->Url("search");
+  po.schema = "search";
+  po.size = 1;
+  std::unique_ptr<pg::Pool> fresh = pg::Pool::Create(std::move(po));
+  // 30 expected matches, 4 candidates: the window starts at the 7th newest case (OFFSET 6).
+  PgSearchStore bounded(fresh.get(), PgSearchStoreOptions{.ranked_candidates = 4});
+  const std::vector<std::string> newest(ids.end() - 7, ids.end());
+  const std::vector<std::string> typo = Search(bounded, member, "guotte ", 3);
+  EXPECT_EQ(typo.size(), 3u) << "the typo was not corrected on a fresh connection";
+  EXPECT_THAT(typo, IsSubsetOf(newest)) << "not ranked within the newest cases";
+  EXPECT_THAT(Search(bounded, member, "goutte ", 3), IsSubsetOf(newest));
+  // The settings stay with the session for the next queries.
+  absl::StatusOr<std::string> jit = pg::ReadOneStatement<std::string>(
+      *fresh, [](pqxx::transaction_base& t) -> absl::StatusOr<std::string> {
+        return t.exec1("SELECT current_setting('jit')")[0].as<std::string>();
+      });
+  ASSERT_TRUE(jit.ok()) << jit.status();
+  EXPECT_EQ(*jit, "off");
+}
+
 // SearchDoctors probes the matched competences of the best score bounds only (the bound
 // counts every endorsement, the score only the matched competences'): with 3 candidates and
 // bounds that mislead (large endorsements of a competence the query does not match), every
