@@ -209,19 +209,25 @@ class Session : public std::enable_shared_from_this<Session> {
   // The answer of the current request is fully sent (or failed): on the I/O thread, what
   // follows — close, read the next request, or resume the one already read.
   void AfterAnswer(bool keep_alive) {
-    bool armed = false, parked = false;
-    beast::error_code parked_ec;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      answer_pending_ = false;
-      armed = read_armed_;
-      parked = parked_;
-      parked_ = false;
-      parked_ec = parked_ec_;
-    }
+    const AnswerDone next = MarkAnswered();
     if (!keep_alive) return Close();
-    if (parked) return OnHeader(parked_ec);
-    if (!armed) ReadHeader();
+    if (next.parked) return OnHeader(next.parked_ec);
+    if (!next.armed) ReadHeader();
+  }
+
+  // The answer is out: from now on the I/O thread may use the socket again. What it was doing
+  // meanwhile (any thread).
+  struct AnswerDone {
+    bool armed = false;   // a read of the next request is pending
+    bool parked = false;  // that read completed meanwhile, with parked_ec
+    beast::error_code parked_ec;
+  };
+  AnswerDone MarkAnswered() {
+    std::lock_guard<std::mutex> lock(mu_);
+    AnswerDone d{read_armed_, parked_, parked_ec_};
+    answer_pending_ = false;
+    parked_ = false;
+    return d;
   }
 
   std::shared_ptr<http::response<http::string_body>> ToBeast(HttpResponse response, bool keep_alive) {
@@ -274,19 +280,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!failed && sent == bytes->size() && keep_alive) {
       // The usual case: all sent. Nothing to do on the I/O thread unless it has no read armed
       // yet or already read the next request.
-      bool armed = false, parked = false;
-      beast::error_code parked_ec;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        answer_pending_ = false;
-        armed = read_armed_;
-        parked = parked_;
-        parked_ = false;
-        parked_ec = parked_ec_;
-      }
-      if (parked) {
-        asio::post(stream_.get_executor(), [self = shared_from_this(), parked_ec] { self->OnHeader(parked_ec); });
-      } else if (!armed) {
+      const AnswerDone next = MarkAnswered();
+      if (next.parked) {
+        asio::post(stream_.get_executor(),
+                   [self = shared_from_this(), ec = next.parked_ec] { self->OnHeader(ec); });
+      } else if (!next.armed) {
         asio::post(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
       }
       return;
