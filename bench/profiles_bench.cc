@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -61,6 +62,10 @@ ABSL_FLAG(double, seconds, 5, "Measured duration of each scenario at each concur
 ABSL_FLAG(double, warmup_seconds, 1, "Load before measuring (not counted) at each step.");
 ABSL_FLAG(int, profiles, 200, "Profiles seeded (read in turn; a batch takes 50 consecutive ones).");
 ABSL_FLAG(int, serve_echo, 0, "Internal: run only the echo server on this port.");
+ABSL_FLAG(int, session_tokens, 4000,
+          "Session check rows: GetProfile with this many sessions in turn (each one's \"live\" answer is "
+          "older than --session_cache when it comes back, so nearly every call asks Redis), on a profiles "
+          "process with the session check and on one with --session_check=false; 0 skips those rows.");
 
 namespace meltingdoc::bench {
 namespace {
@@ -117,7 +122,7 @@ std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
 
 class Load {
  public:
-  Load(const std::string& token, std::vector<std::string> ids) : token_(token), ids_(std::move(ids)) {}
+  Load(std::vector<std::string> tokens, std::vector<std::string> ids) : tokens_(std::move(tokens)), ids_(std::move(ids)) {}
 
   Scenario Echo(const std::string& name, std::shared_ptr<grpc::Channel> channel, size_t bytes) {
     auto stub = std::make_shared<grpc::GenericStub>(channel);
@@ -134,11 +139,14 @@ class Load {
 
   Scenario GetProfile(const std::string& name, std::shared_ptr<grpc::Channel> channel) {
     auto stub = std::shared_ptr<pv1::ProfilesService::Stub>(pv1::ProfilesService::NewStub(channel));
-    return {name, "ProfilesService/GetProfile, the seeded profiles in turn", grpc::StatusCode::OK,
+    return {name, absl::StrCat("ProfilesService/GetProfile, the seeded profiles in turn, ", tokens_.size(),
+                               tokens_.size() == 1 ? " session" : " sessions in turn"),
+            grpc::StatusCode::OK,
             [this, stub](int, grpc::ClientContext& context, std::function<void(grpc::Status)> done) {
               auto call = std::make_shared<std::pair<pv1::GetProfileRequest, pv1::GetProfileResponse>>();
-              context.AddMetadata("authorization", "Bearer " + token_);
-              call->first.set_profile_id(ids_[next_++ % ids_.size()]);
+              const size_t n = next_++;
+              context.AddMetadata("authorization", "Bearer " + tokens_[n % tokens_.size()]);
+              call->first.set_profile_id(ids_[n % ids_.size()]);
               stub->async()->GetProfile(&context, &call->first, &call->second,
                                         [call, done = std::move(done)](grpc::Status s) { done(s); });
             }};
@@ -150,7 +158,7 @@ class Load {
             [this, stub](int, grpc::ClientContext& context, std::function<void(grpc::Status)> done) {
               auto call =
                   std::make_shared<std::pair<pv1::BatchGetProfilesRequest, pv1::BatchGetProfilesResponse>>();
-              context.AddMetadata("authorization", "Bearer " + token_);
+              context.AddMetadata("authorization", "Bearer " + tokens_[0]);
               const size_t start = next_++ % ids_.size();
               for (size_t k = 0; k < kBatch; ++k) call->first.add_profile_ids(ids_[(start + k) % ids_.size()]);
               stub->async()->BatchGetProfiles(
@@ -164,7 +172,7 @@ class Load {
   }
 
  private:
-  std::string token_;
+  std::vector<std::string> tokens_;
   std::vector<std::string> ids_;
   std::atomic<size_t> next_{0};
 };
@@ -302,6 +310,14 @@ int Main() {
   if (!cached.ok()) return std::fprintf(stderr, "profiles: %s\n", cached.status().ToString().c_str()), 1;
   auto uncached = start_profiles({{"MELTINGDOC_PROFILES_PROFILE_CACHE_TTL", "0s"}});
   if (!uncached.ok()) return std::fprintf(stderr, "profiles (no cache): %s\n", uncached.status().ToString().c_str()), 1;
+  // The same as `cached` without the revoked-session check (libs/sessions): its cost is the
+  // difference (ServiceProcess marked identity's mirror ready in this Redis: nothing revoked).
+  const int session_tokens = absl::GetFlag(FLAGS_session_tokens);
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> unchecked = absl::FailedPreconditionError("not started");
+  if (session_tokens > 0) {
+    unchecked = start_profiles({{"MELTINGDOC_PROFILES_SESSION_CHECK", "false"}});
+    if (!unchecked.ok()) return std::fprintf(stderr, "profiles (no session check): %s\n", unchecked.status().ToString().c_str()), 1;
+  }
 
   const int echo_port = testing::FreeTcpPort();
   char self[4096] = {};
@@ -341,7 +357,10 @@ int Main() {
   }
   const size_t one_bytes = one.ByteSizeLong(), batch_bytes = batch.ByteSizeLong();
 
-  Load load(token, ids);
+  Load load({token}, ids);
+  std::vector<std::string> session_tokens_list;
+  for (int n = 0; n < session_tokens; ++n) session_tokens_list.push_back(tokens.VerifiedDoctor(NewUuid()));
+  Load many(session_tokens_list, ids);
   struct Measured {
     Scenario scenario;
     CpuMeter meter;
@@ -355,6 +374,13 @@ int Main() {
       {load.BatchGet("Batch50 cached", (*cached)->channel()), CpuMeter((*cached)->process().pid(), database)},
       {load.BatchGet("Batch50 uncached", (*uncached)->channel()), CpuMeter((*uncached)->process().pid(), database)},
   };
+  if (session_tokens > 0) {
+    scenarios.push_back({load.GetProfile("Get 1s nocheck", (*unchecked)->channel()),
+                         CpuMeter((*unchecked)->process().pid(), database)});
+    scenarios.push_back({many.GetProfile("Get Ns check", (*cached)->channel()), CpuMeter((*cached)->process().pid(), database)});
+    scenarios.push_back({many.GetProfile("Get Ns nocheck", (*unchecked)->channel()),
+                         CpuMeter((*unchecked)->process().pid(), database)});
+  }
   for (const Measured& m : scenarios) {
     Result r = RunClosedLoop(m.scenario, 1, 1, absl::ZeroDuration(), absl::Milliseconds(300));
     if (r.expected_calls == 0) {
@@ -369,10 +395,21 @@ int Main() {
   std::printf("\n");
   PrintHeader();
   std::map<std::string, std::map<int, Result>> results;
+  std::map<std::string, std::map<int, double>> mgets_per_call;  // Redis MGETs (the mirror's reads) per call
+  auto mget_calls = [&redis]() -> int64_t {
+    absl::StatusOr<redis::RedisReply> info = redis.Command({"INFO", "commandstats"});
+    if (!info.ok()) return 0;
+    const size_t at = info->str.find("cmdstat_mget:calls=");
+    return at == std::string::npos ? 0 : std::atoll(info->str.c_str() + at + 19);
+  };
   for (int c : levels) {
     for (const Measured& m : scenarios) {
+      const int64_t mgets_before = mget_calls();
       Result r = RunClosedLoop(m.scenario, c, 1, warmup, duration, &m.meter);
+      const int64_t mgets = mget_calls() - mgets_before;
       PrintRow(r);
+      const int64_t calls = AllCalls(r);
+      mgets_per_call[m.scenario.name][c] = calls > 0 ? static_cast<double>(mgets) / static_cast<double>(calls) : 0;
       results[m.scenario.name][c] = std::move(r);
     }
   }
@@ -390,6 +427,26 @@ int Main() {
       std::printf("| %5d | %-16s | %8.3f | %8.3f |\n", c, name.c_str(), ratio(r.calls_per_s(), e.calls_per_s()),
                   ratio(static_cast<double>(Percentile(e.expected_us, 0.99)),
                         static_cast<double>(Percentile(r.expected_us, 0.99))));
+    }
+  }
+  if (session_tokens > 0) {
+    std::printf("\nThe revoked-session check (libs/sessions), same run: GetProfile (cached) with the check / without "
+                "it; 1 session (a \"live\" answer in memory) and %d sessions in turn (nearly every call reads the "
+                "Redis mirror). Server CPU = profiles + PostgreSQL per call; MGET/call counts warm-up calls too.\n",
+                session_tokens);
+    std::printf("| %5s | %-10s | %12s | %12s | %8s | %8s | %9s |\n", "conc", "sessions", "p50 ms on/off",
+                "CPU us on/off", "p50", "CPU", "MGET/call");
+    std::printf("|------:|------------|--------------:|--------------:|---------:|---------:|----------:|\n");
+    for (int c : levels) {
+      for (const auto& [label, on, off] : std::vector<std::tuple<std::string, std::string, std::string>>{
+               {"1", "Get cached", "Get 1s nocheck"}, {absl::StrCat(session_tokens), "Get Ns check", "Get Ns nocheck"}}) {
+        const Result& a = results[on][c];
+        const Result& b = results[off][c];
+        const double p50a = Percentile(a.expected_us, 0.5) / 1000.0, p50b = Percentile(b.expected_us, 0.5) / 1000.0;
+        const double cpua = ServerCpuPerCall(a), cpub = ServerCpuPerCall(b);
+        std::printf("| %5d | %-10s | %6.2f/%-6.2f | %6.0f/%-6.0f | %8.3f | %8.3f | %9.2f |\n", c, label.c_str(), p50a,
+                    p50b, cpua, cpub, ratio(p50a, p50b), ratio(cpua, cpub), mgets_per_call[on][c]);
+      }
     }
   }
   std::printf("\nprofiles_bench done: %s\n", Uptime().c_str());

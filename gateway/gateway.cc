@@ -131,18 +131,7 @@ RevocationChecker::Probe IdentitySessionProbe(Backends* backends, absl::Duration
     call->context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
     backends->Call(kIdentityService, "/meltingdoc.identity.v1.IdentityService/GetAccount", &call->context,
                    &call->request, &call->response, [call, done = std::move(done)](grpc::Status status) {
-                     switch (status.error_code()) {
-                       // Authenticated: the session is live (NOT_FOUND: a token of no stored
-                       // account, which only tests make).
-                       case grpc::StatusCode::OK:
-                       case grpc::StatusCode::NOT_FOUND:
-                       case grpc::StatusCode::PERMISSION_DENIED:
-                         return done(SessionState::kLive);
-                       case grpc::StatusCode::UNAUTHENTICATED:
-                         return done(SessionState::kRevoked);
-                       default:
-                         return done(SessionState::kUnknown);
-                     }
+                     done(sessions::SessionStateOfIdentityAnswer(status.error_code()));
                    });
   };
 }

@@ -15,11 +15,14 @@
 #include "gateway/http_server.h"
 #include "gateway/problem.h"
 #include "gateway/rate_limiter.h"
-#include "gateway/revocation_check.h"
 #include "gateway/route_table.h"
 #include "gateway/static_files.h"
+#include "libs/sessions/revocation_check.h"
 
 namespace meltingdoc::gateway {
+
+using sessions::RevocationChecker;
+using sessions::SessionState;
 
 struct GatewayOptions {
   absl::Duration deadline = absl::Seconds(5);  // per backend call
@@ -45,7 +48,7 @@ class Gateway : public HttpHandler {
     std::string openapi_json;
     RateLimiter* rate_limiter = nullptr;  // null: no rate limits
     std::vector<std::string> strict_methods;  // lower-case name fragments: the strict class
-    RevocationChecker* revocation = nullptr;  // null: revoked sessions are left to the services
+    RevocationChecker* revocation = nullptr;  // null: revoked sessions are left to the services (which check them too)
     std::vector<IpNetwork> trusted_proxies;   // whose X-Forwarded-For is believed
     // Origins accepted for cookie-authenticated writes and /v1/web/sessions:*; empty: the
     // origin whose host is the request's Host header.

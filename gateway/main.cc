@@ -23,7 +23,6 @@
 #include "gateway/http_server.h"
 #include "gateway/openapi.h"
 #include "gateway/rate_limiter.h"
-#include "gateway/revocation_check.h"
 #include "gateway/client_ip.h"
 #include "gateway/route_table.h"
 #include "google/protobuf/descriptor.h"

@@ -102,6 +102,7 @@ start_service() {
   start_detached "$svc" env "MELTINGDOC_${svc^^}_PG_URL=$url" \
     "MELTINGDOC_IDENTITY_SIGNING_KEY_FILE=$KEYS_DIR/signing_key" \
     "MELTINGDOC_IDENTITY_MAIL_DIR=$LOCAL_DIR/mail" \
+    "MELTINGDOC_${svc^^}_IDENTITY_ADDR=127.0.0.1:${GRPC_PORT[identity]}" \
     "MELTINGDOC_SEARCH_PROFILES_ADDR=127.0.0.1:${GRPC_PORT[profiles]}" \
     "MELTINGDOC_SEARCH_DISCUSSIONS_ADDR=127.0.0.1:${GRPC_PORT[discussions]}" \
     "${tls_vars[@]}" \

@@ -6,6 +6,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -14,6 +15,16 @@
 #include "libs/common/clock.h"
 
 namespace meltingdoc::auth {
+
+// Whether the session of a verified token is still live (not logged out, revoked, suspended).
+// The services' implementation is libs/sessions' SessionGuard (identity's Redis mirror, then
+// identity itself); runtime::Authenticate applies it after the signature check.
+class SessionCheck {
+ public:
+  virtual ~SessionCheck() = default;
+  // OK when live; UNAUTHENTICATED when the session has ended; UNAVAILABLE when nobody can say.
+  virtual absl::Status CheckLive(const Principal& principal, absl::string_view token) const = 0;
+};
 
 class TokenVerifier {
  public:
@@ -37,11 +48,17 @@ class TokenVerifier {
 
   static constexpr size_t kMaxRemembered = 10000;
 
+  // The session check runtime::Authenticate applies after Verify (null: none, the signature
+  // alone decides, as in unit tests). Set once, before any call; `check` must outlive this.
+  void set_session_check(const SessionCheck* check) { session_check_ = check; }
+  const SessionCheck* session_check() const { return session_check_; }
+
  private:
   absl::StatusOr<Principal> VerifyUncached(absl::string_view token) const;
 
   const KeySet* keys_;
   const Clock* clock_;
+  const SessionCheck* session_check_ = nullptr;
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, Principal> verified_ ABSL_GUARDED_BY(mu_);
 };

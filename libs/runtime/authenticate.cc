@@ -18,7 +18,12 @@ absl::StatusOr<auth::Principal> Authenticate(const grpc::ServerContextBase& cont
     return absl::UnauthenticatedError("authorization must be `Bearer <access token>`");
   }
   value.remove_prefix(kBearer.size());
-  return verifier.Verify(value);
+  absl::StatusOr<auth::Principal> principal = verifier.Verify(value);
+  if (!principal.ok()) return principal;
+  if (const auth::SessionCheck* sessions = verifier.session_check(); sessions != nullptr) {
+    if (absl::Status live = sessions->CheckLive(*principal, value); !live.ok()) return live;
+  }
+  return principal;
 }
 
 std::string AuthorizationOf(const grpc::ServerContextBase& context) {

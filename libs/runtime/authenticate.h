@@ -1,7 +1,10 @@
 // The caller of a gRPC call, from its `authorization: Bearer <access token>` metadata.
 // Every service checks the token itself, so a call that bypasses the gateway is still
-// checked. No token, or a bad one, is UNAUTHENTICATED; claims are checked by the handler
-// with auth::RequireVerified / auth::RequireRole (PERMISSION_DENIED).
+// checked: its signature, then (when the verifier has a session check, as ServiceRuntime
+// sets up for profiles, discussions and search) that its session has not ended. No token, a
+// bad one or an ended session is UNAUTHENTICATED; a session nobody can check for a moment
+// (Redis and identity both unreachable) UNAVAILABLE. Claims are checked by the handler with
+// auth::RequireVerified / auth::RequireRole (PERMISSION_DENIED).
 #pragma once
 
 #include <string>

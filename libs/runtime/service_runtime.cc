@@ -9,12 +9,25 @@
 #include "libs/common/env_flags.h"
 #include "libs/common/json_log.h"
 #include "libs/server/server_flags.h"
+#include "libs/tls/tls_credentials.h"
+#include "grpcpp/create_channel.h"
 
 ABSL_FLAG(absl::Duration, startup_timeout, absl::Seconds(60),
           "How long to wait for PostgreSQL at start-up before giving up.");
 ABSL_FLAG(bool, migrate_only, false,
           "Apply pending migrations and exit 0 (a deploy step, such as a Kubernetes Job), "
           "without opening any port, connecting to Redis or reading keys.");
+
+ABSL_FLAG(bool, session_check, true,
+          "Refuse access tokens whose session has ended (logout, revocation, suspension): identity's "
+          "Redis mirror, then identity at --identity_addr; fail closed (UNAVAILABLE) when neither answers. "
+          "identity always checks its own sessions.");
+ABSL_FLAG(absl::Duration, session_cache, absl::Seconds(1),
+          "How long a session found live is trusted without asking Redis again (the longest a "
+          "revocation elsewhere can go unnoticed by this process).");
+ABSL_FLAG(std::string, identity_addr, "127.0.0.1:50051",
+          "identity's gRPC address, asked about a session when the Redis mirror cannot answer "
+          "(over mutual TLS with --tls_*).");
 
 namespace meltingdoc::runtime {
 
@@ -72,6 +85,9 @@ absl::Status ServiceRuntime::Init() {
     keys_ = *std::move(keys);
   }
   verifier_ = std::make_unique<auth::TokenVerifier>(&keys_, &Clock::Real());
+  if (spec_.checks_sessions && absl::GetFlag(FLAGS_session_check)) {
+    if (absl::Status s = InitSessionCheck(*redis_options); !s.ok()) return s;
+  }
 
   server_ = std::make_unique<server::ServiceServer>(
       server::ServerConfigFromFlags(spec_.name, spec_.health_name));
@@ -86,6 +102,28 @@ absl::Status ServiceRuntime::Init() {
       return n.ok() ? static_cast<double>(*n) : -1.0;
     });
   }
+  return absl::OkStatus();
+}
+
+absl::Status ServiceRuntime::InitSessionCheck(const redis::RedisOptions& redis) {
+  // A check on every call must be fast or not happen: short Redis timeouts, then identity.
+  redis::RedisOptions fast = redis;
+  fast.connect_timeout = absl::Milliseconds(100);
+  fast.command_timeout = absl::Milliseconds(100);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      tls::ChannelCredentials(tls::TlsFilesFromFlags());
+  if (!credentials.ok()) return credentials.status();
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  args.SetLoadBalancingPolicyName("round_robin");
+  std::shared_ptr<grpc::Channel> identity =
+      grpc::CreateCustomChannel(absl::GetFlag(FLAGS_identity_addr), *credentials, args);
+  sessions::RevocationChecker::Options options;
+  options.live_cache = absl::GetFlag(FLAGS_session_cache);
+  revocations_ = std::make_unique<sessions::RevocationChecker>(
+      options, fast, sessions::IdentityChannelProbe(std::move(identity), absl::Seconds(1)), &Clock::Real());
+  session_guard_ = std::make_unique<sessions::SessionGuard>(revocations_.get());
+  verifier_->set_session_check(session_guard_.get());
   return absl::OkStatus();
 }
 

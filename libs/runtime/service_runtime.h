@@ -23,6 +23,7 @@
 #include "libs/pg/pool.h"
 #include "libs/redis/redis_client.h"
 #include "libs/server/server.h"
+#include "libs/sessions/revocation_check.h"
 
 namespace meltingdoc::runtime {
 
@@ -34,6 +35,10 @@ struct ServiceSpec {
   std::vector<pg::MigrationComponent> migrations;
   // Runs an outbox relay publishing this service's events to stream "meltingdoc.<name>".
   bool publishes_events = false;
+  // Every authenticated call also checks that the token's session has not ended
+  // (libs/sessions: identity's Redis mirror, then identity at --identity_addr), unless
+  // --session_check=false. identity sets false: it checks its own mirror and PostgreSQL.
+  bool checks_sessions = true;
 };
 
 class ServiceRuntime {
@@ -58,11 +63,14 @@ class ServiceRuntime {
  private:
   explicit ServiceRuntime(ServiceSpec spec) : spec_(std::move(spec)) {}
   absl::Status Init();
+  absl::Status InitSessionCheck(const redis::RedisOptions& redis);
 
   ServiceSpec spec_;
   std::unique_ptr<pg::Pool> pool_;
   std::unique_ptr<redis::RedisClient> redis_;
   auth::KeySet keys_;
+  std::unique_ptr<sessions::RevocationChecker> revocations_;
+  std::unique_ptr<sessions::SessionGuard> session_guard_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<server::ServiceServer> server_;
   std::unique_ptr<outbox::OutboxRelay> relay_;

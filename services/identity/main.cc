@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
       .default_metrics_port = 9101,
       .migrations = {{"service", &IdentityMigrations()}, {"outbox", &OutboxMigrations()}},
       .publishes_events = true,
+      .checks_sessions = false,  // AuthenticateLive: its own mirror, then PostgreSQL
   };
   if (argc >= 2 && std::strcmp(argv[1], "import-register") == 0) {
     return meltingdoc::identity::RunImportRegisterCommand(spec.migrations, argc, argv);

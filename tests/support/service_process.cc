@@ -13,6 +13,8 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "libs/auth/revocation_keys.h"
+#include "libs/redis/redis_client.h"
 #include "tests/support/test_env.h"
 
 namespace meltingdoc::testing {
@@ -38,6 +40,14 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
       {prefix + "DRAIN_DEADLINE", "10s"},
   };
   for (const auto& [k, v] : options.extra_env) env[k] = v;
+  if (options.service != "identity" && options.redis_port != 0 && env.count(prefix + "IDENTITY_ADDR") == 0) {
+    // No identity in this test: nobody revokes a session, so identity's revocation mirror is
+    // complete — say so, as identity's resync does, or the service's session check
+    // (libs/sessions) would find no ready marker, ask an identity that is not there and
+    // refuse every call (UNAVAILABLE).
+    redis::RedisClient redis({.host = "127.0.0.1", .port = options.redis_port});
+    if (absl::Status s = redis.Command({"SET", auth::kRevokedReadyKey, "1"}).status(); !s.ok()) return s;
+  }
   const std::string binary =
       absl::StrCat(BinaryDir(), "/services/", options.service, "/meltingdoc-", options.service);
   auto process = Subprocess::Start({binary}, env, sp->log_path_);

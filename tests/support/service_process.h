@@ -19,6 +19,8 @@ struct ServiceProcessOptions {
   std::string pg_url;       // as the service's own role
   int redis_port = 0;
   std::string public_keys_file;
+  // Without MELTINGDOC_<SERVICE>_IDENTITY_ADDR here, a service other than identity runs with
+  // no identity: Start marks identity's revocation mirror ready in Redis (nothing revoked).
   std::map<std::string, std::string> extra_env;
   // 0: a free port. A fixed gRPC port lets a restarted or replacement process take the place
   // of the old one (gRPC sets SO_REUSEPORT, so both may listen at once during a rolling

@@ -68,6 +68,12 @@ ServiceProcessOptions SuiteStack::ServiceOptions(const std::string& name) const 
     o.extra_env["MELTINGDOC_IDENTITY_MAIL_DIR"] = mail_dir_;
     o.extra_env["MELTINGDOC_IDENTITY_REGISTER_DIR"] = register_dir_;
   }
+  if (name != "identity") {
+    // Sessions the mirror cannot answer for are checked with this stack's identity (started
+    // first, ServiceNames()).
+    o.extra_env[absl::StrCat("MELTINGDOC_", absl::AsciiStrToUpper(name), "_IDENTITY_ADDR")] =
+        services_.at("identity")->address();
+  }
   if (name == "search") o.extra_env["MELTINGDOC_SEARCH_CONSUMER_GROUP"] = search_group_;
   if (name == "profiles") o.extra_env["MELTINGDOC_PROFILES_IDENTITY_CONSUMER_GROUP"] = profiles_group_;
   if (auto it = options_.service_env.find(name); it != options_.service_env.end()) {

@@ -742,11 +742,14 @@ TEST_F(ProfilesIntegrationTest, ReadsStayCorrectWhenRedisIsDown) {
   // A second instance on the same database with a Redis of its own, killed once the cache is warm.
   auto redis = LocalRedis::Create();
   ASSERT_TRUE(redis.ok()) << redis.status();
+  // Without identity, a dead Redis leaves nobody to check sessions with and every call would
+  // be UNAVAILABLE (fail closed, tests/integration/identity_accounts/service_sessions_test.cc):
+  // this test is about the profile cache, so the session check is off.
   auto sp = ServiceProcess::Start({.service = "profiles",
                                    .pg_url = db_->Url("profiles"),
                                    .redis_port = (*redis)->port(),
                                    .public_keys_file = tokens_->public_keys_file(),
-                                   .extra_env = {}});
+                                   .extra_env = {{"MELTINGDOC_PROFILES_SESSION_CHECK", "false"}}});
   ASSERT_TRUE(sp.ok()) << sp.status();
   ASSERT_TRUE((*sp)->WaitForHealth(true, absl::Seconds(60)).ok()) << (*sp)->ReadLog();
   auto second = ProfilesService::NewStub((*sp)->channel());

@@ -1,13 +1,17 @@
-#include "gateway/revocation_check.h"
+#include "libs/sessions/revocation_check.h"
+
+#include "absl/synchronization/notification.h"
+#include "meltingdoc/identity/v1/identity_service.grpc.pb.h"
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/synchronization/mutex.h"
 #include "libs/auth/revocation_keys.h"
 #include "libs/server/executor.h"
 
-namespace meltingdoc::gateway {
+namespace meltingdoc::sessions {
 
 struct RevocationChecker::Impl : std::enable_shared_from_this<Impl> {
   Options options;
@@ -107,8 +111,69 @@ void RevocationChecker::Check(const auth::Principal& principal, const std::strin
   }
 }
 
+SessionState RevocationChecker::CheckNow(const auth::Principal& principal, const std::string& token) {
+  struct Verdict {
+    absl::Notification ready;
+    SessionState state = SessionState::kUnknown;
+  };
+  auto verdict = std::make_shared<Verdict>();
+  Check(principal, token, [verdict](SessionState state) {
+    verdict->state = state;
+    verdict->ready.Notify();
+  });
+  verdict->ready.WaitForNotification();
+  return verdict->state;
+}
+
 void RevocationChecker::MarkRevoked(const std::string& session_id) {
   impl_->Remember(session_id, SessionState::kRevoked);
 }
 
-}  // namespace meltingdoc::gateway
+SessionState SessionStateOfIdentityAnswer(grpc::StatusCode code) {
+  switch (code) {
+    // Authenticated: the session is live (NOT_FOUND: a token of no stored account, which
+    // only tests make).
+    case grpc::StatusCode::OK:
+    case grpc::StatusCode::NOT_FOUND:
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return SessionState::kLive;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return SessionState::kRevoked;
+    default:
+      return SessionState::kUnknown;
+  }
+}
+
+RevocationChecker::Probe IdentityChannelProbe(std::shared_ptr<grpc::Channel> identity, absl::Duration deadline) {
+  std::shared_ptr<identity::v1::IdentityService::Stub> stub = identity::v1::IdentityService::NewStub(identity);
+  return [stub, deadline](const std::string& token, const std::string& account_id,
+                          std::function<void(SessionState)> done) {
+    struct Call {
+      grpc::ClientContext context;
+      identity::v1::GetAccountRequest request;
+      identity::v1::GetAccountResponse response;
+    };
+    auto call = std::make_shared<Call>();
+    call->request.set_account_id(account_id);
+    call->context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    call->context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    stub->async()->GetAccount(&call->context, &call->request, &call->response,
+                              [call, stub, done = std::move(done)](grpc::Status status) {
+                                done(SessionStateOfIdentityAnswer(status.error_code()));
+                              });
+  };
+}
+
+absl::Status SessionGuard::CheckLive(const auth::Principal& principal, absl::string_view token) const {
+  switch (checker_->CheckNow(principal, std::string(token))) {
+    case SessionState::kLive:
+      return absl::OkStatus();
+    case SessionState::kRevoked:
+      return absl::UnauthenticatedError("this session has ended (signed out or revoked): sign in again");
+    case SessionState::kUnknown:
+      break;
+  }
+  return absl::UnavailableError("the session cannot be checked for a moment: try again shortly");
+}
+
+}  // namespace meltingdoc::sessions

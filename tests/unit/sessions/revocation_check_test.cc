@@ -1,6 +1,6 @@
 // The RevocationChecker's memory and its fallback, with Redis unreachable (a closed port) so
 // that every question not answered from memory goes to the probe (identity, faked here).
-#include "gateway/revocation_check.h"
+#include "libs/sessions/revocation_check.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 
 #include "libs/common/uuid.h"
 
-namespace meltingdoc::gateway {
+namespace meltingdoc::sessions {
 namespace {
 
 class RevocationCheckTest : public ::testing::Test {
@@ -85,5 +85,29 @@ TEST_F(RevocationCheckTest, UnknownIsNeverCached) {
   EXPECT_EQ(probes_, 2);
 }
 
+// The services' side: runtime::Authenticate turns the verdict into a status.
+TEST_F(RevocationCheckTest, SessionGuardRefusesEndedSessionsAndFailsClosedWhenNobodyCanSay) {
+  auto checker = Make();
+  SessionGuard guard(checker.get());
+  const auth::Principal p = Session();
+  EXPECT_TRUE(guard.CheckLive(p, "token").ok());
+  EXPECT_EQ(checker->CheckNow(p, "token"), SessionState::kLive);
+  checker->MarkRevoked(p.session_id);
+  EXPECT_EQ(guard.CheckLive(p, "token").code(), absl::StatusCode::kUnauthenticated);
+  answer_ = SessionState::kUnknown;  // Redis and identity both unreachable
+  EXPECT_EQ(guard.CheckLive(Session(), "token").code(), absl::StatusCode::kUnavailable);
+  answer_ = SessionState::kRevoked;
+  EXPECT_EQ(guard.CheckLive(Session(), "token").code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST(SessionStateOfIdentityAnswerTest, OnlyUnauthenticatedMeansRevoked) {
+  EXPECT_EQ(SessionStateOfIdentityAnswer(grpc::StatusCode::OK), SessionState::kLive);
+  EXPECT_EQ(SessionStateOfIdentityAnswer(grpc::StatusCode::PERMISSION_DENIED), SessionState::kLive);
+  EXPECT_EQ(SessionStateOfIdentityAnswer(grpc::StatusCode::NOT_FOUND), SessionState::kLive);
+  EXPECT_EQ(SessionStateOfIdentityAnswer(grpc::StatusCode::UNAUTHENTICATED), SessionState::kRevoked);
+  EXPECT_EQ(SessionStateOfIdentityAnswer(grpc::StatusCode::UNAVAILABLE), SessionState::kUnknown);
+  EXPECT_EQ(SessionStateOfIdentityAnswer(grpc::StatusCode::DEADLINE_EXCEEDED), SessionState::kUnknown);
+}
+
 }  // namespace
-}  // namespace meltingdoc::gateway
+}  // namespace meltingdoc::sessions
