@@ -226,6 +226,7 @@ void Gateway::FinishProblem(const std::shared_ptr<Exchange>& ex, const Problem& 
   r.SetHeader("Content-Type", "application/problem+json");
   r.SetHeader("Cache-Control", "no-store");
   if (problem.status == 401) r.SetHeader("WWW-Authenticate", "Bearer realm=\"meltingdoc\"");
+  if (problem.retry_after_seconds > 0) r.SetHeader("Retry-After", absl::StrCat(problem.retry_after_seconds));
   // A browser whose refresh was refused has no session left: let it forget the cookies.
   if (problem.status == 401 && (ex->web == Web::kRefresh || ex->web == Web::kLogout)) ClearSessionCookies(&r);
   Finish(ex, std::move(r));

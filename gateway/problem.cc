@@ -1,5 +1,7 @@
 #include "gateway/problem.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
@@ -95,6 +97,14 @@ Problem ProblemFromStatus(const absl::Status& status, absl::string_view request_
       for (const auto& v : bad_request.field_violations()) {
         p.errors.push_back({v.field(), v.description()});
       }
+    }
+  }
+  if (auto payload = status.GetPayload("type.googleapis.com/google.rpc.RetryInfo"); payload && p.status == 429) {
+    google::rpc::RetryInfo retry;
+    if (retry.ParseFromString(std::string(*payload)) && retry.has_retry_delay()) {
+      // Whole seconds, at least 1 (Retry-After has no fractions).
+      const auto& d = retry.retry_delay();
+      p.retry_after_seconds = std::max<int64_t>(1, d.seconds() + (d.nanos() > 0 ? 1 : 0));
     }
   }
   if (auto payload = status.GetPayload("type.googleapis.com/google.rpc.ErrorInfo")) {

@@ -8,6 +8,7 @@
 // internal address or a database error, which never reaches a client.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct Problem {
   std::string instance;
   std::string code;    // gRPC code name, e.g. "INVALID_ARGUMENT"
   std::string reason;  // google.rpc.ErrorInfo reason, when the service gave one
+  int64_t retry_after_seconds = 0;  // google.rpc.RetryInfo of a 429 (Retry-After), 0: none
   std::vector<ProblemFieldError> errors;
 };
 

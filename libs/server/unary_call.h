@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "libs/server/executor.h"
@@ -66,11 +67,27 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, Bounded
 // Such a step also runs when the caller left (cancelled, deadline passed) after the step
 // before began: what was done must be recorded all the same. It may look at the context to
 // skip what only the caller would see (a new session nobody will receive).
+//
+// A step marked `within_deadline` is admitted only if it can end before the call's deadline
+// (its run times are recorded with its executor's RecordTaskTime): when the executor's
+// ExpectedCompletion() (the queue ahead times the measured task time) is
+// past the deadline it is refused at once, and again when it reaches a thread with less time
+// left than one task takes, so that no thread spends a task's time on a call that will have
+// timed out when it is done. The refusal is RESOURCE_EXHAUSTED with a google.rpc.RetryInfo
+// (the expected wait; the gateway's Retry-After) and a google.rpc.ErrorInfo reason
+// "deadline-too-short-for-queue". For slow steps of known cost behind a small pool (argon2id
+// on identity's hashing threads): without it, a saturated pool fills its queue with calls that
+// each wait out the caller's whole deadline and are then answered DEADLINE_EXCEEDED.
 struct UnaryStep {
   BoundedExecutor* executor = nullptr;
   std::function<absl::Status()> body;
   bool run_here_when_full = false;
+  bool within_deadline = false;
 };
+
+// The refusal of a `within_deadline` step: RESOURCE_EXHAUSTED naming the expected wait, with
+// RetryInfo (`retry_after`, at least 1 s) and ErrorInfo (reason "deadline-too-short-for-queue").
+absl::Status WouldMissDeadline(absl::Duration retry_after);
 
 grpc::ServerUnaryReactor* RunUnarySteps(grpc::CallbackServerContext* context, std::vector<UnaryStep> steps);
 

@@ -153,7 +153,8 @@ absl::Status IdentityServiceImpl::IssueSession(const std::string& account_id,
 // executor: the one argon2id verification (a dummy one for an unknown address); 3. main
 // executor: the throttle's record, the session. Step 3 runs on the hashing thread if the main
 // queue is full, and also when the caller left during the hash: a password check that was made
-// is always recorded.
+// is always recorded. Step 2 is refused (RESOURCE_EXHAUSTED, nothing checked, nothing to
+// record) when the hashing queue cannot reach it before the call's deadline.
 grpc::ServerUnaryReactor* IdentityServiceImpl::Login(grpc::CallbackServerContext* context,
                                                      const v1::LoginRequest* request,
                                                      v1::LoginResponse* response) {
@@ -163,10 +164,14 @@ grpc::ServerUnaryReactor* IdentityServiceImpl::Login(grpc::CallbackServerContext
                      RETURN_IF_ERROR(Require(deps_.accounts, "accounts store"));
                      return LoginBeforeHash(*context, *request, *state);
                    }});
-  steps.push_back({&HashExecutor(), [this, request, state] {
+  // The hash only if it can be done before the caller's deadline (else 429 with Retry-After
+  // at once, not a 504 after the whole deadline spent queueing): UnaryStep::within_deadline.
+  steps.push_back({&HashExecutor(),
+                   [this, request, state] {
                      LoginHash(*request, *state);
                      return absl::OkStatus();
-                   }});
+                   },
+                   /*run_here_when_full=*/false, /*within_deadline=*/true});
   steps.push_back({executor_,
                    [this, context, state, response] { return LoginAfterHash(*context, *state, *response); },
                    /*run_here_when_full=*/true});

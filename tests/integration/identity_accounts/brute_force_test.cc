@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -108,6 +109,69 @@ TEST_F(BruteForceTest, UnknownAddressAndWrongPasswordLookTheSame) {
   EXPECT_GT(u, 0.6 * w) << "unknown " << u << " ms, wrong " << w << " ms";
   EXPECT_LT(u, 1.6 * w) << "unknown " << u << " ms, wrong " << w << " ms";
   EXPECT_GT(u, 15.0);
+}
+
+// The ErrorInfo reason of an answer ("" when absent).
+std::string ReasonOf(const grpc::Status& status) {
+  google::rpc::Status rich;
+  if (!rich.ParseFromString(status.error_details())) return "";
+  for (const auto& any : rich.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
+// A login whose deadline the hashing queue cannot meet is refused at once (429 with
+// Retry-After at the gateway) instead of waiting out its deadline, and it is no password
+// check: it does not count among the address's failures.
+TEST_F(BruteForceTest, ALoginTheHashingQueueCannotServeInTimeIsRefusedAtOnceAndIsNoCheck) {
+  const std::string email = UniqueEmail("queued");
+  ASSERT_TRUE(id().CreateVerifiedAccount(email, kPassword).ok());
+  idv1::LoginResponse resp;
+  const absl::Time first = absl::Now();
+  ASSERT_TRUE(id().Login(email, kPassword, "198.19.0.1", &resp).ok()) << "measures one hash";
+  // The probe's deadline: a few logins' time (its steps before the hash must fit in it on a
+  // loaded machine too), far less than the ~30 hashes queued ahead of it.
+  const absl::Duration login = absl::Now() - first;
+  const absl::Duration deadline = std::clamp(6 * login, absl::Milliseconds(600), absl::Seconds(3));
+  // 60 logins at once (unknown addresses, each from its own IP) fill identity's hashing
+  // threads (as many as cores: 2 here) and queue (64): ~30 hashes ahead of the next login per
+  // thread, over a second even at 30 ms a hash.
+  std::vector<std::thread> flood;
+  std::atomic<int> flood_done{0};
+  for (int i = 0; i < 60; ++i) {
+    flood.emplace_back([i, &flood_done] {
+      idv1::LoginRequest req;
+      req.set_email(UniqueEmail("flood"));
+      req.set_password("Some password 1234");
+      idv1::LoginResponse r;
+      (void)id().stub->Login(Ctx("", absl::StrCat("198.19.1.", i), std::chrono::seconds(60)).get(), req, &r);
+      ++flood_done;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // A wrong password with `deadline` left: the queue needs longer.
+  idv1::LoginRequest req;
+  req.set_email(email);
+  req.set_password("wrong password");
+  const absl::Time start = absl::Now();
+  const grpc::Status s = id().stub->Login(Ctx("", "198.19.0.2", absl::ToChronoMilliseconds(deadline)).get(), req, &resp);
+  const absl::Duration took = absl::Now() - start;
+  const int flood_done_then = flood_done.load();
+  for (std::thread& t : flood) t.join();
+  ASSERT_LT(flood_done_then, 45) << "the flood was over before the probe: nothing queued to test";
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << "not waited out to DEADLINE_EXCEEDED: " << s.error_code() << " " << s.error_message();
+  EXPECT_EQ(ReasonOf(s), "deadline-too-short-for-queue");
+  EXPECT_GE(RetryDelaySeconds(s), 1);
+  EXPECT_LT(took, deadline) << "refused before the deadline, not waited out";
+  // It checked no password: the address still has its 5 free failures, then the delay.
+  for (int i = 0; i < 5; ++i) {
+    const grpc::Status w = id().Login(email, "wrong password", absl::StrCat("198.19.2.", i), &resp);
+    ASSERT_EQ(w.error_code(), grpc::StatusCode::UNAUTHENTICATED) << i << " " << w.error_message();
+  }
+  EXPECT_EQ(id().Login(email, kPassword, "198.19.3.1", &resp).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
 TEST_F(BruteForceTest, AtMost100PasswordChecksPerAddressPerHour) {

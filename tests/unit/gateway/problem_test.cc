@@ -34,6 +34,24 @@ TEST(StatusMappingTest, TheEnvoyGrpcGatewayTable) {
   for (const auto& [code, http] : table) EXPECT_EQ(HttpStatusForCode(code), http) << absl::StatusCodeToString(code);
 }
 
+TEST(ProblemTest, RetryInfoOfA429BecomesRetryAfterSeconds) {
+  absl::Status s = absl::ResourceExhaustedError("server busy");
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(3);
+  retry.mutable_retry_delay()->set_nanos(1);
+  server::AttachDetail(s, retry);
+  s = server::FromGrpcStatus(server::ToGrpcStatus(s));
+  Problem p = ProblemFromStatus(s, "r");
+  EXPECT_EQ(p.status, 429);
+  EXPECT_EQ(p.retry_after_seconds, 4) << "rounded up to whole seconds";
+  retry.mutable_retry_delay()->set_seconds(0);
+  retry.mutable_retry_delay()->set_nanos(0);
+  absl::Status zero = absl::ResourceExhaustedError("busy");
+  server::AttachDetail(zero, retry);
+  EXPECT_EQ(ProblemFromStatus(zero, "r").retry_after_seconds, 1) << "at least 1";
+  EXPECT_EQ(ProblemFromStatus(absl::ResourceExhaustedError("busy"), "r").retry_after_seconds, 0) << "none given";
+}
+
 TEST(ProblemTest, BadRequestBecomesErrors) {
   absl::Status s = server::InvalidArgument({{"body.question", "contains a patient name at 12-24"},
                                             {"title", "at most 200 characters"}});

@@ -139,5 +139,21 @@ TEST(BoundedExecutorTest, ConcurrentSubmittersNeverExceedTheBound) {
   release.Notify();
 }
 
+TEST(BoundedExecutorTest, ExpectedCompletionFromTheQueueAndTheRecordedTaskTime) {
+  BoundedExecutor executor(2, 16);
+  EXPECT_EQ(executor.ExpectedCompletion(), absl::ZeroDuration()) << "nothing measured";
+  executor.RecordTaskTime(absl::Milliseconds(100));
+  executor.RecordTaskTime(absl::Milliseconds(180));
+  EXPECT_EQ(executor.TaskTime(), absl::Milliseconds(110)) << "moving average, 1/8 per record";
+  EXPECT_EQ(executor.ExpectedCompletion(), absl::Milliseconds(110)) << "a thread is free";
+  absl::Notification release;
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(executor.TrySubmit([&] { release.WaitForNotification(); }));
+  ASSERT_TRUE(Eventually([&] { return executor.busy() == 2 && executor.queued() == 3; }));
+  // The 2 running end (a round), then the 3 waiting and this one, two at a time: 3 rounds.
+  EXPECT_EQ(executor.ExpectedCompletion(), absl::Milliseconds(330));
+  release.Notify();
+  executor.Stop();
+}
+
 }  // namespace
 }  // namespace meltingdoc::server

@@ -636,6 +636,96 @@ TEST_F(RunUnaryStepsTest, AStepThatMustRecordRunsAfterTheCallerLeft) {
       << "the recording step was skipped because the caller had left";
   absl::SleepFor(absl::Milliseconds(100));
   EXPECT_EQ(skippable_ran.load(), 0) << "an ordinary step after it is still skipped";
+}
+
+grpc::Status LoginWithin(idv1::IdentityService::Stub& stub, absl::Duration deadline, idv1::LoginResponse* response) {
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, deadline);
+  return stub.Login(&ctx, idv1::LoginRequest(), response);
+}
+
+std::string ReasonOf(const grpc::Status& status) {
+  google::rpc::Status rich;
+  if (!rich.ParseFromString(status.error_details())) return "";
+  for (const auto& any : rich.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
+int64_t RetrySecondsOf(const grpc::Status& status) {
+  google::rpc::Status rich;
+  if (!rich.ParseFromString(status.error_details())) return -1;
+  for (const auto& any : rich.details()) {
+    google::rpc::RetryInfo retry;
+    if (any.UnpackTo(&retry)) return retry.retry_delay().seconds();
+  }
+  return -1;
+}
+
+TEST_F(RunUnaryStepsTest, AWithinDeadlineStepTheQueueCannotServeInTimeIsRefusedAtOnce) {
+  StartServer(2, 16);
+  side_.RecordTaskTime(absl::Seconds(2));  // one task on the side executor takes 2 s
+  ASSERT_TRUE(side_.TrySubmit([&] { side_release_.WaitForNotification(); }));
+  ASSERT_TRUE(Eventually([&] { return side_.busy() == 1; }));
+  std::atomic<int> ran{0};
+  service_->steps = [&](idv1::LoginResponse*) {
+    return std::vector<UnaryStep>{{&server_->executor(), [] { return absl::OkStatus(); }},
+                                  {&side_,
+                                   [&] {
+                                     ++ran;
+                                     return absl::OkStatus();
+                                   },
+                                   /*run_here_when_full=*/false, /*within_deadline=*/true}};
+  };
+  idv1::LoginResponse resp;
+  // 4 s expected (the running task, then this one) against 3 s left: refused at once.
+  const absl::Time start = absl::Now();
+  const grpc::Status s = LoginWithin(*stub_, absl::Seconds(3), &resp);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2)) << "not waited out";
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_EQ(ReasonOf(s), "deadline-too-short-for-queue");
+  EXPECT_EQ(RetrySecondsOf(s), 4);
+  EXPECT_EQ(ran.load(), 0);
+  // With 10 s left it queues and runs once the thread is free.
+  std::thread release([&] {
+    absl::SleepFor(absl::Milliseconds(200));
+    side_release_.Notify();
+  });
+  const grpc::Status ok = LoginWithin(*stub_, absl::Seconds(10), &resp);
+  release.join();
+  EXPECT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_EQ(ran.load(), 1);
+  side_.Stop();
+}
+
+TEST_F(RunUnaryStepsTest, AWithinDeadlineStepIsRefusedAtTheThreadWhenATaskNoLongerFits) {
+  StartServer(2, 16);
+  side_.RecordTaskTime(absl::Milliseconds(500));
+  ASSERT_TRUE(side_.TrySubmit([&] { side_release_.WaitForNotification(); }));
+  ASSERT_TRUE(Eventually([&] { return side_.busy() == 1; }));
+  std::atomic<int> ran{0};
+  service_->steps = [&](idv1::LoginResponse*) {
+    return std::vector<UnaryStep>{{&side_,
+                                   [&] {
+                                     ++ran;
+                                     return absl::OkStatus();
+                                   },
+                                   /*run_here_when_full=*/false, /*within_deadline=*/true}};
+  };
+  // Admitted (1 s expected, 2.5 s left), but the thread is held until less than a task's
+  // 500 ms is left: refused there, the body never runs.
+  std::thread release([&] {
+    absl::SleepFor(absl::Milliseconds(2200));
+    side_release_.Notify();
+  });
+  idv1::LoginResponse resp;
+  const grpc::Status s = LoginWithin(*stub_, absl::Milliseconds(2500), &resp);
+  release.join();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_EQ(ReasonOf(s), "deadline-too-short-for-queue");
+  EXPECT_EQ(ran.load(), 0);
   side_.Stop();
 }
 
