@@ -385,6 +385,16 @@ TEST_F(CasesTest, ReadsAreAuditedAndTheServiceRoleCannotRewriteTheAudit) {
     EXPECT_THROW(txn.exec(sql), pqxx::insufficient_privilege) << sql;
   }
   EXPECT_EQ(Sql("SELECT count(*) FROM discussions.case_reads WHERE case_id = '" + c.case_id() + "'"), "1");
+
+  // Hidden by a moderator: a refused read leaves no audit row, the author's read does.
+  Sql("UPDATE discussions.cases SET hidden_at = now() WHERE case_id = '" + c.case_id() + "'");
+  EXPECT_EQ(stub_->GetCase(CallAs(Doctor(reader)).get(), get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Sql("SELECT count(*) FROM discussions.case_reads WHERE case_id = '" + c.case_id() + "'"), "1");
+  ASSERT_TRUE(stub_->GetCase(CallAs(Doctor(c.author_id())).get(), get, &got).ok());
+  EXPECT_EQ(got.case_().case_id(), c.case_id());
+  EXPECT_EQ(Sql("SELECT count(*) FROM discussions.case_reads WHERE case_id = '" + c.case_id() +
+                "' AND reader_id = '" + c.author_id() + "'"),
+            "1");
 }
 
 TEST_F(CasesTest, PrivateGroupCasesExistOnlyForMembers) {
@@ -403,6 +413,10 @@ TEST_F(CasesTest, PrivateGroupCasesExistOnlyForMembers) {
   dv1::GetCaseResponse got;
   EXPECT_TRUE(stub_->GetCase(CallAs(Doctor(member)).get(), get, &got).ok());
   EXPECT_EQ(stub_->GetCase(CallAs(Doctor(outsider)).get(), get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Sql("SELECT string_agg(reader_id::text, ',') FROM discussions.case_reads WHERE case_id = '" +
+                c.case_id() + "'"),
+            member)
+      << "only the read that returned the case is audited";
   dv1::ListCaseRevisionsRequest lr;
   lr.set_case_id(c.case_id());
   dv1::ListCaseRevisionsResponse revs;
