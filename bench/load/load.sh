@@ -10,6 +10,9 @@
 #                                  then the mix; a table per run and a summary
 #   bench/load/load.sh profile <service> [seconds]
 #                                  that service under callgrind during the mix (50 connections)
+#   bench/load/load.sh perf [seconds] [connections]
+#                                  perf record of the whole stack during the mix (default 20 s,
+#                                  200 connections): samples per process, top symbols
 #   bench/load/load.sh down        stop the stack (its data stays in .local/load)
 #   bench/load/load.sh all         up, seed, bench, down
 #
@@ -292,6 +295,42 @@ cmd_bench() {
   printf 'load done: %s  load average: %s\n' "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# perf [seconds] [connections]: perf record (cpu-clock, 499 Hz per CPU) of every process of the
+# stack (services, gateway, PostgreSQL's postmaster and backends, Redis) during the mix at
+# <connections> (default 200) for <seconds> (default 20), at full speed (unlike callgrind);
+# the share of the stack's samples per process and the top symbols of each in
+# $WORK/perf-c<connections>.txt (raw: .data). Needs perf and kernel.perf_event_paranoid <= 1
+# or root.
+cmd_perf() {
+  local seconds=${1:-20} conns=${2:-200} out pids pg
+  out="$WORK/perf-c$conns"
+  mkdir -p "$WORK"
+  fresh_tokens
+  FEATURES=$(features)
+  LOAD_DURATION=5 wrk_run "$conns" "$HERE/mix.lua" / perf-warmup  # pools and connections open
+  pg=$(head -n 1 "$PG_DIR/postmaster.pid")
+  pids=$(
+    cat "$RUN_DIR"/*.pid "$REDIS_DIR/redis.pid"
+    echo "$pg"
+    awk -v p="$pg" '$4 == p { print $1 }' /proc/[0-9]*/stat 2>/dev/null
+  )
+  LOAD_DURATION=$seconds wrk_run "$conns" "$HERE/mix.lua" / "perf-mix-c$conns" &
+  local wrk_pid=$!
+  perf record -e cpu-clock -F 499 -o "$out.data" -p "$(paste -sd, <<<"$pids")" -- sleep "$seconds" >/dev/null 2>&1
+  wait "$wrk_pid"
+  {
+    printf '# perf %s s at %s connections, %s, load average %s
+' "$seconds" "$conns" "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    sed -n '/^| route/,$p' "$WORK/perf-mix-c$conns.txt"
+    echo; echo "## samples per process"
+    perf report -i "$out.data" --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]'
+    echo; echo "## top symbols (process, library, symbol)"
+    perf report -i "$out.data" --sort comm,dso,sym --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -n 60
+  } >"$out.txt"
+  cat "$out.txt"
+  log "perf profile: $out.txt (raw: $out.data)"
+}
+
 # profile <service> [seconds]: the service restarted under callgrind (same environment), the
 # mix at 50 connections for <seconds> (default 30), then the service restarted normally; the
 # top of callgrind_annotate (inclusive) in $WORK/callgrind-<service>.txt. Under callgrind the
@@ -339,7 +378,8 @@ case ${1:-} in
   tokens) cmd_tokens ;;
   bench) cmd_bench ;;
   profile) shift; cmd_profile "$@" ;;
+  perf) shift; cmd_perf "$@" ;;
   down) cmd_down ;;
   all) cmd_up; cmd_seed; cmd_bench; cmd_down ;;
-  *) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 2 ;;
+  *) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 2 ;;
 esac

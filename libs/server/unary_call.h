@@ -91,4 +91,18 @@ absl::Status WouldMissDeadline(absl::Duration retry_after);
 
 grpc::ServerUnaryReactor* RunUnarySteps(grpc::CallbackServerContext* context, std::vector<UnaryStep> steps);
 
+// RunUnary with deadline-aware admission (one `within_deadline` step): for calls of a cost the
+// executor's recorded task time stands for (search's queries). Past saturation the queue then
+// holds only what can be answered in time, and the rest is refused at once (429 with
+// Retry-After at the gateway) instead of every call waiting until just before its deadline,
+// starting, and finishing after the caller gave up (bench/README.md, "load").
+template <typename Body>
+grpc::ServerUnaryReactor* RunUnaryWithinDeadline(grpc::CallbackServerContext* context, BoundedExecutor& executor,
+                                                 Body body) {
+  std::vector<UnaryStep> steps;
+  steps.push_back({&executor, std::function<absl::Status()>(std::move(body)), /*run_here_when_full=*/false,
+                   /*within_deadline=*/true});
+  return RunUnarySteps(context, std::move(steps));
+}
+
 }  // namespace meltingdoc::server

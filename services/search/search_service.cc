@@ -92,7 +92,7 @@ grpc::ServerUnaryReactor* SearchServiceImpl::GetIndexStats(grpc::CallbackServerC
 grpc::ServerUnaryReactor* SearchServiceImpl::SearchDoctors(grpc::CallbackServerContext* context,
                                                            const v1::SearchDoctorsRequest* request,
                                                            v1::SearchDoctorsResponse* response) {
-  return server::RunUnary(context, *executor_, [this, context, request, response] {
+  return server::RunUnaryWithinDeadline(context, *executor_, [this, context, request, response] {
     return DoSearchDoctors(*context, *request, *response);
   });
 }
@@ -100,7 +100,7 @@ grpc::ServerUnaryReactor* SearchServiceImpl::SearchDoctors(grpc::CallbackServerC
 grpc::ServerUnaryReactor* SearchServiceImpl::SearchCases(grpc::CallbackServerContext* context,
                                                          const v1::SearchCasesRequest* request,
                                                          v1::SearchCasesResponse* response) {
-  return server::RunUnary(context, *executor_, [this, context, request, response] {
+  return server::RunUnaryWithinDeadline(context, *executor_, [this, context, request, response] {
     return DoSearchCases(*context, *request, *response);
   });
 }
@@ -108,7 +108,7 @@ grpc::ServerUnaryReactor* SearchServiceImpl::SearchCases(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* SearchServiceImpl::Suggest(grpc::CallbackServerContext* context,
                                                      const v1::SuggestRequest* request,
                                                      v1::SuggestResponse* response) {
-  return server::RunUnary(context, *executor_, [this, context, request, response] {
+  return server::RunUnaryWithinDeadline(context, *executor_, [this, context, request, response] {
     return DoSuggest(*context, *request, *response);
   });
 }

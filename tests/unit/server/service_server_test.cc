@@ -324,11 +324,14 @@ class TestIdentityService : public idv1::IdentityService::CallbackService {
   grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* context,
                                        const idv1::GetAccountRequest* request,
                                        idv1::GetAccountResponse* response) override {
-    return RunUnary(context, *executor_, [this, request, response] {
+    auto run = [this, request, response] {
       ++bodies_run;
       return body(*request, *response);
-    });
+    };
+    if (within_deadline) return RunUnaryWithinDeadline(context, *executor_, run);
+    return RunUnary(context, *executor_, run);
   }
+  bool within_deadline = false;  // GetAccount with RunUnaryWithinDeadline
 
  private:
   BoundedExecutor* executor_;
@@ -698,6 +701,27 @@ TEST_F(RunUnaryStepsTest, AWithinDeadlineStepTheQueueCannotServeInTimeIsRefusedA
   EXPECT_TRUE(ok.ok()) << ok.error_message();
   EXPECT_EQ(ran.load(), 1);
   side_.Stop();
+}
+
+TEST_F(RunUnaryTest, WithinDeadlineRefusesAtOnceWhatTheQueueCannotAnswerInTimeAndRecordsTaskTimes) {
+  StartServer(1, 16);
+  service_->within_deadline = true;
+  service_->body = [](const idv1::GetAccountRequest&, idv1::GetAccountResponse&) {
+    absl::SleepFor(absl::Milliseconds(20));
+    return absl::OkStatus();
+  };
+  ASSERT_TRUE(Call("a").ok());
+  EXPECT_GE(server_->executor().TaskTime(), absl::Milliseconds(20)) << "the body's time is recorded";
+  server_->executor().RecordTaskTime(absl::Seconds(30));  // now a task "takes" ~4 s
+  ASSERT_TRUE(server_->executor().TrySubmit([&] { release_.WaitForNotification(); }));
+  ASSERT_TRUE(Eventually([&] { return server_->executor().busy() == 1; }));
+  const absl::Time start = absl::Now();
+  const grpc::Status s = Call("b", nullptr, absl::Seconds(3));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2)) << "not waited out";
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_EQ(ReasonOf(s), "deadline-too-short-for-queue");
+  EXPECT_EQ(service_->bodies_run.load(), 1);
+  Release();
 }
 
 TEST_F(RunUnaryStepsTest, AWithinDeadlineStepIsRefusedAtTheThreadWhenATaskNoLongerFits) {
