@@ -323,9 +323,10 @@ cmd_perf() {
 ' "$seconds" "$conns" "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"
     sed -n '/^| route/,$p' "$WORK/perf-mix-c$conns.txt"
     echo; echo "## samples per process"
-    perf report -i "$out.data" --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]'
+    perf report -i "$out.data" --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' || true
     echo; echo "## top symbols (process, library, symbol)"
-    perf report -i "$out.data" --sort comm,dso,sym --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -n 60
+    # (head closes the pipe early: not a failure)
+    perf report -i "$out.data" --sort comm,dso,sym --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -n 60 || true
   } >"$out.txt"
   cat "$out.txt"
   log "perf profile: $out.txt (raw: $out.data)"
