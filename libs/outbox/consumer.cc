@@ -1,10 +1,12 @@
 #include "libs/outbox/consumer.h"
 
 #include <exception>
+#include <set>
 #include <vector>
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
@@ -38,11 +40,13 @@ bool IsPermanentHandlerError(const absl::Status& status) {
 }  // namespace
 
 StreamConsumer::StreamConsumer(pg::Pool* pool, redis::RedisClient* dedicated_client,
-                               ConsumerOptions options, Handler handler)
+                               ConsumerOptions options, Handler handler,
+                               BatchHandler batch_handler)
     : pool_(pool),
       redis_(dedicated_client),
       options_(std::move(options)),
       handler_(std::move(handler)),
+      batch_handler_(std::move(batch_handler)),
       backoff_(kInitialBackoff, options_.max_backoff),
       loop_([this] { return Step(); }) {}
 
@@ -75,9 +79,13 @@ absl::Status StreamConsumer::EnsureGroup() {
   return absl::OkStatus();
 }
 
-absl::Status StreamConsumer::Ack(const std::string& entry_id) {
-  absl::StatusOr<redis::RedisReply> reply =
-      redis_->Command({"XACK", options_.stream, options_.group, entry_id});
+absl::Status StreamConsumer::Ack(const std::string& entry_id) { return AckAll({entry_id}); }
+
+absl::Status StreamConsumer::AckAll(const std::vector<std::string>& entry_ids) {
+  if (entry_ids.empty()) return absl::OkStatus();
+  std::vector<std::string> argv = {"XACK", options_.stream, options_.group};
+  argv.insert(argv.end(), entry_ids.begin(), entry_ids.end());
+  absl::StatusOr<redis::RedisReply> reply = redis_->Command(argv);
   if (!reply.ok()) return NoteRedisFailure(reply.status());
   return absl::OkStatus();
 }
@@ -140,12 +148,77 @@ absl::StatusOr<int> StreamConsumer::PollOnce() {
 
 absl::Status StreamConsumer::ProcessEntries(const std::vector<StreamEntry>& entries, int* applied,
                                             int* progress) {
+  if (batch_handler_ != nullptr && entries.size() > 1) {
+    ASSIGN_OR_RETURN(const bool done, ProcessBatch(entries, applied, progress));
+    if (done) return absl::OkStatus();
+  }
   for (const StreamEntry& entry : entries) {
     ASSIGN_OR_RETURN(const Outcome outcome, ProcessEntry(entry));
     if (outcome == Outcome::kApplied) ++*applied;
     if (outcome != Outcome::kLeftPending) ++*progress;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> StreamConsumer::ProcessBatch(const std::vector<StreamEntry>& entries,
+                                                   int* applied, int* progress) {
+  // Entries that can never be applied (trimmed, unreadable) and repeated events (the relay
+  // republished one) are only acknowledged, with the batch.
+  std::vector<events::v1::Event> parsed(entries.size());
+  std::vector<const events::v1::Event*> events;
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  std::vector<const StreamEntry*> poison;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const StreamEntry& entry = entries[i];
+    ids.push_back(entry.id);
+    const std::string* payload = entry.Field("payload");
+    if (entry.deleted || payload == nullptr || !parsed[i].ParseFromString(*payload) ||
+        !ValidateEvent(parsed[i]).ok()) {
+      poison.push_back(&entry);
+      continue;
+    }
+    if (seen.insert(absl::AsciiStrToLower(parsed[i].event_id())).second) {
+      events.push_back(&parsed[i]);
+    }
+  }
+  int recorded_now = 0;
+  const absl::Status status = pool_->InTransaction([&](pqxx::transaction_base& txn) {
+    ASSIGN_OR_RETURN(const std::vector<bool> recorded,
+                     RecordProcessedBatch(txn, events, options_.stream));
+    std::vector<const events::v1::Event*> fresh;
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (recorded[i]) fresh.push_back(events[i]);
+    }
+    recorded_now = static_cast<int>(fresh.size());
+    if (fresh.empty()) return absl::OkStatus();
+    try {
+      return batch_handler_(txn, fresh);
+    } catch (const std::exception& e) {
+      return pg::StatusFromException(e);
+    }
+  });
+  if (!status.ok()) {
+    if (absl::IsUnavailable(status)) return status;  // PostgreSQL down: fail the whole poll
+    // One by one: the event that failed is retried or recorded dead alone.
+    LogJson({{"component", kComponent}, {"msg", "batch not applied; applying its events one by one"},
+             {"stream", options_.stream}, {"entries", absl::StrCat(entries.size())},
+             {"code", absl::StatusCodeToString(status.code())}});
+    return false;
+  }
+  if (after_commit_hook_) after_commit_hook_();
+  RETURN_IF_ERROR(AckAll(ids));
+  for (const StreamEntry* entry : poison) {
+    LogJson({{"component", kComponent},
+             {"msg", entry->deleted ? "pending entry was trimmed from the stream before it was applied"
+                                    : "unreadable entry acknowledged as poison"},
+             {"stream", options_.stream}, {"entry_id", entry->id},
+             {"event_id", LoggableEventId(*entry)}});
+  }
+  poison_count_ += static_cast<int64_t>(poison.size());
+  *applied += recorded_now;
+  *progress += static_cast<int>(entries.size());
+  return true;
 }
 
 absl::StatusOr<StreamConsumer::Outcome> StreamConsumer::ProcessEntry(const StreamEntry& entry) {

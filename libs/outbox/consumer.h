@@ -2,7 +2,8 @@
 //
 // The consumer reads as a member of a consumer group. For each entry it runs, in ONE
 // PostgreSQL transaction, "record event_id in processed_events" and the handler; it commits,
-// and only then acknowledges (XACK) the entry. So:
+// and only then acknowledges (XACK) the entry (with a BatchHandler, every entry of a read in
+// one transaction and one XACK; the same reasoning holds for the batch as a whole). So:
 //   - a crash before the commit leaves the entry pending: it is read again (by this consumer
 //     name after a restart, or claimed by another member after claim_min_idle) and applied;
 //   - a crash after the commit but before XACK leaves it pending too, but processed_events
@@ -29,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -61,12 +63,20 @@ class StreamConsumer {
   // an error to roll back and retry later. Must not commit or abort `txn` itself.
   using Handler =
       std::function<absl::Status(pqxx::transaction_base&, const events::v1::Event&)>;
+  // Optional: applies several events, in stream order, in ONE transaction that records them
+  // all as processed; the entries are then acknowledged by one XACK. Same effect as the
+  // Handler on each in turn (events already processed are left out). On any error the
+  // transaction rolls back and the entries go through the Handler one by one, so an event
+  // that fails (retried, or dead for good) never holds back the others. Must not commit or
+  // abort `txn` itself.
+  using BatchHandler = std::function<absl::Status(
+      pqxx::transaction_base&, const std::vector<const events::v1::Event*>&)>;
 
   // `pool` is on the consuming service's schema (migrated with the "inbox" component).
   // `dedicated_client` is used by this consumer only: XREADGROUP ... BLOCK holds it for up to
   // `block`, which would stall every other user of a shared client. Both must outlive this.
   StreamConsumer(pg::Pool* pool, redis::RedisClient* dedicated_client, ConsumerOptions options,
-                 Handler handler);
+                 Handler handler, BatchHandler batch_handler = nullptr);
   ~StreamConsumer();  // Stop()s the background loop
   StreamConsumer(const StreamConsumer&) = delete;
   StreamConsumer& operator=(const StreamConsumer&) = delete;
@@ -89,7 +99,8 @@ class StreamConsumer {
   // Events refused for good by the handler, recorded in dead_events and acknowledged.
   int64_t dead_count() const { return dead_count_.load(); }
 
-  // Called after an entry's transaction committed and before its XACK (crash tests). Set it
+  // Called after an entry's (or a batch's) transaction committed and before its XACK (crash
+  // tests). Set it
   // before Start().
   void SetAfterCommitHookForTesting(std::function<void()> hook);
 
@@ -103,7 +114,12 @@ class StreamConsumer {
   absl::Status ProcessEntries(const std::vector<StreamEntry>& entries, int* applied,
                               int* progress);
   absl::StatusOr<Outcome> ProcessEntry(const StreamEntry& entry);
+  // With a BatchHandler: every readable entry in one transaction and one XACK. False when
+  // the batch did not commit (the caller then goes one by one).
+  absl::StatusOr<bool> ProcessBatch(const std::vector<StreamEntry>& entries, int* applied,
+                                    int* progress);
   absl::Status Ack(const std::string& entry_id);
+  absl::Status AckAll(const std::vector<std::string>& entry_ids);
   // Redis failures may mean Redis lost its data (restart without persistence), group included.
   absl::Status NoteRedisFailure(absl::Status status);
   absl::Duration Step();
@@ -112,6 +128,7 @@ class StreamConsumer {
   redis::RedisClient* const redis_;
   const ConsumerOptions options_;
   const Handler handler_;
+  const BatchHandler batch_handler_;
   std::function<void()> after_commit_hook_;
 
   // Touched only by the polling thread.

@@ -4,6 +4,8 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/ascii.h"
+
 #include "libs/outbox/prepared.h"
 #include "libs/pg/errors.h"
 
@@ -30,6 +32,44 @@ absl::StatusOr<bool> RecordProcessed(pqxx::transaction_base& txn, const events::
                                         event.aggregate_type(), event.aggregate_id(),
                                         event.aggregate_version());
     return r.affected_rows() == 1;
+  } catch (const std::exception& e) {
+    return pg::StatusFromException(e);
+  }
+}
+
+absl::StatusOr<std::vector<bool>> RecordProcessedBatch(
+    pqxx::transaction_base& txn, const std::vector<const events::v1::Event*>& events,
+    const std::string& stream) {
+  std::vector<bool> recorded(events.size(), false);
+  if (events.empty()) return recorded;
+  // One multi-row INSERT (values as parameters, never in the SQL text).
+  std::vector<std::string> values;
+  std::string sql =
+      "INSERT INTO processed_events (event_id, stream, aggregate_type, aggregate_id,"
+      " aggregate_version) VALUES ";
+  for (size_t i = 0; i < events.size(); ++i) {
+    const events::v1::Event& e = *events[i];
+    const size_t n = values.size();
+    sql += (i == 0 ? "" : ", ") + ("($" + std::to_string(n + 1) + "::uuid, $" +
+                                   std::to_string(n + 2) + ", $" + std::to_string(n + 3) +
+                                   ", $" + std::to_string(n + 4) + ", $" +
+                                   std::to_string(n + 5) + "::int8)");
+    values.insert(values.end(), {e.event_id(), stream, e.aggregate_type(), e.aggregate_id(),
+                                 std::to_string(e.aggregate_version())});
+  }
+  sql += " ON CONFLICT (event_id) DO NOTHING RETURNING event_id::text";
+  try {
+    std::vector<const char*> params;
+    for (const std::string& v : values) params.push_back(v.c_str());
+    const pqxx::result r = txn.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+    for (const pqxx::row& row : r) {
+      const std::string id = row[0].as<std::string>();
+      for (size_t i = 0; i < events.size(); ++i) {
+        // Ids come back in PostgreSQL's canonical (lower-case) form.
+        if (absl::AsciiStrToLower(events[i]->event_id()) == id) recorded[i] = true;
+      }
+    }
+    return recorded;
   } catch (const std::exception& e) {
     return pg::StatusFromException(e);
   }

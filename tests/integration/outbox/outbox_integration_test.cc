@@ -462,6 +462,110 @@ TEST_F(OutboxTest, PermanentHandlerErrorRecordsTheEventAsDeadAndStopsRetrying) {
             1);
 }
 
+// A BatchHandler applies what one read returns in one transaction and acknowledges it with
+// one XACK; a failing event sends the batch one by one, where it fails alone (dead, here)
+// and every other event is applied exactly once; a duplicate entry is applied once.
+TEST_F(OutboxTest, BatchHandlerAppliesAReadInOneTransactionAndFallsBackOneByOne) {
+  std::vector<events::v1::Event> events;
+  for (int i = 0; i < 6; ++i) events.push_back(MakeEvent(NewUuid(), 1));
+  for (const auto& e : events) ASSERT_TRUE(Append(e).ok());
+  OutboxRelay relay(writer_.get(), redis_.get(), Relay());
+  ASSERT_EQ(relay.RelayOnce().value_or(-1), 6);
+  // The relay republished the first one (a crash between publish and mark-sent).
+  ASSERT_TRUE(redis_->Command({"XADD", stream_, "*", "event_id", events[0].event_id(), "payload",
+                               events[0].SerializeAsString()}).ok());
+  std::string dead_id;  // set below for the second round
+  int batches = 0, batch_sizes = 0;
+  const auto batch = [&](pqxx::transaction_base& txn,
+                         const std::vector<const events::v1::Event*>& batch_events) {
+    ++batches;
+    batch_sizes += static_cast<int>(batch_events.size());
+    for (const events::v1::Event* e : batch_events) {
+      if (e->event_id() == dead_id) return absl::InvalidArgumentError("refused");
+      if (absl::Status s = RecordApplication(txn, *e); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  };
+  const auto one = [&](pqxx::transaction_base& txn, const events::v1::Event& e) {
+    if (e.event_id() == dead_id) return absl::InvalidArgumentError("refused");
+    return RecordApplication(txn, e);
+  };
+  StreamConsumer consumer(reader_.get(), redis_.get(), Consumer(), one, batch);
+  EXPECT_EQ(Drain(consumer), 6);
+  EXPECT_EQ(batches, 1);
+  EXPECT_EQ(batch_sizes, 6) << "the repeated entry is left out of the batch";
+  EXPECT_EQ(PendingCount(), 0);
+  for (const auto& e : events) EXPECT_EQ(Applications(e.event_id()), 1);
+
+  // Second round: one event of four is refused for good.
+  std::vector<events::v1::Event> more;
+  for (int i = 0; i < 4; ++i) more.push_back(MakeEvent(NewUuid(), 2));
+  dead_id = more[2].event_id();
+  for (const auto& e : more) ASSERT_TRUE(Append(e).ok());
+  ASSERT_EQ(relay.RelayOnce().value_or(-1), 4);
+  EXPECT_EQ(Drain(consumer), 3);
+  EXPECT_EQ(consumer.dead_count(), 1);
+  EXPECT_EQ(PendingCount(), 0);
+  for (const auto& e : more) {
+    EXPECT_EQ(Applications(e.event_id()), e.event_id() == dead_id ? 0 : 1);
+    EXPECT_EQ(ProcessedRows(e.event_id()), 1);
+  }
+}
+
+// Killed after a batch committed and before its XACK: the restarted instance skips every
+// event of the batch (applied once) and acknowledges them.
+TEST_F(OutboxTest, BatchConsumerKilledAfterCommitBeforeAckDoesNotReapplyOnRestart) {
+  std::vector<events::v1::Event> events;
+  for (int i = 0; i < 5; ++i) events.push_back(MakeEvent(NewUuid(), 1));
+  for (const auto& e : events) ASSERT_TRUE(Append(e).ok());
+  OutboxRelay relay(writer_.get(), redis_.get(), Relay());
+  ASSERT_EQ(relay.RelayOnce().value_or(-1), 5);
+  const auto batch = [](pqxx::transaction_base& txn,
+                        const std::vector<const events::v1::Event*>& batch_events) {
+    for (const events::v1::Event* e : batch_events) {
+      if (absl::Status s = RecordApplication(txn, *e); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  };
+
+  const std::string url = db_->Url("search");
+  const int redis_port = SharedRedisPort();
+  const ConsumerOptions consumer_options = Consumer("worker-1");
+  const pid_t pid = ::fork();
+  ASSERT_NE(pid, -1);
+  if (pid == 0) {
+    pg::PoolOptions options;
+    options.url = url;
+    options.schema = "search";
+    std::unique_ptr<pg::Pool> pool = pg::Pool::Create(options);
+    std::unique_ptr<redis::RedisClient> redis = MakeRedis(redis_port);
+    StreamConsumer consumer(pool.get(), redis.get(), consumer_options, RecordApplication, batch);
+    consumer.SetAfterCommitHookForTesting([] { ::raise(SIGKILL); });
+    (void)consumer.PollOnce();
+    ::_exit(3);
+  }
+  ASSERT_TRUE(KilledBySigkill(pid));
+  for (const auto& e : events) EXPECT_EQ(Applications(e.event_id()), 1);
+  EXPECT_EQ(PendingCount(), 5) << "committed, not acknowledged";
+
+  int calls = 0;
+  StreamConsumer restarted(
+      reader_.get(), redis_.get(), consumer_options, RecordApplication,
+      [&](pqxx::transaction_base& txn, const std::vector<const events::v1::Event*>& b) {
+        calls += static_cast<int>(b.size());
+        return batch(txn, b);
+      });
+  absl::StatusOr<int> applied = restarted.PollOnce();
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(*applied, 0);
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(PendingCount(), 0);
+  for (const auto& e : events) {
+    EXPECT_EQ(Applications(e.event_id()), 1);
+    EXPECT_EQ(ProcessedRows(e.event_id()), 1);
+  }
+}
+
 TEST_F(OutboxTest, EntriesOfADeadConsumerAreClaimedAfterMinIdle) {
   const events::v1::Event event = MakeEvent(NewUuid(), 1);
   ASSERT_TRUE(Append(event).ok());

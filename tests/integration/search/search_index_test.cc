@@ -403,13 +403,9 @@ TEST_F(SearchIndexTest, SqlBlendIsTheSameFunctionAsTheCode) {
   }
 }
 
-// ApplyEvents (Reindex's pages, bulk loads) leaves the index as applying each event alone
-// would: in a batch, the newest version of a profile wins, an older one is stale whatever its
-// place, and the lexicon counts each document once.
-TEST(SearchIndexBatchTest, ApplyEventsEqualsOneByOne) {
-  REQUIRE_SHARED_SERVERS();
-  std::vector<std::unique_ptr<::meltingdoc::testing::ScratchDatabase>> dbs;
-  std::vector<std::unique_ptr<pg::Pool>> pools;
+// Two empty indexes: one for ApplyEvents, one for ApplyEvent on each event.
+void TwoIndexes(std::vector<std::unique_ptr<::meltingdoc::testing::ScratchDatabase>>& dbs,
+                std::vector<std::unique_ptr<pg::Pool>>& pools) {
   for (int i = 0; i < 2; ++i) {
     auto db = ::meltingdoc::testing::ScratchDatabase::Create(::meltingdoc::testing::SharedPostgresPort());
     ASSERT_TRUE(db.ok()) << db.status();
@@ -423,6 +419,17 @@ TEST(SearchIndexBatchTest, ApplyEventsEqualsOneByOne) {
                                     {{"service", &SearchMigrations()}, {"inbox", &InboxMigrations()}})
                     .ok());
   }
+}
+
+// ApplyEvents (Reindex's pages, bulk loads) leaves the index as applying each event alone
+// would: in a batch, the newest version of a profile wins, an older one is stale whatever its
+// place, and the lexicon counts each document once.
+TEST(SearchIndexBatchTest, ApplyEventsEqualsOneByOne) {
+  REQUIRE_SHARED_SERVERS();
+  std::vector<std::unique_ptr<::meltingdoc::testing::ScratchDatabase>> dbs;
+  std::vector<std::unique_ptr<pg::Pool>> pools;
+  TwoIndexes(dbs, pools);
+  ASSERT_EQ(pools.size(), 2u);
   DoctorSpec a, b;
   a.family = "Premiere";
   a.headline = "Ancienne version";
@@ -464,6 +471,69 @@ TEST(SearchIndexBatchTest, ApplyEventsEqualsOneByOne) {
   EXPECT_EQ(batched, dump(*pools[1]));
   EXPECT_NE(batched.find("Nouvelle version"), std::string::npos);
   EXPECT_EQ(batched.find("Ancienne"), std::string::npos);
+}
+
+// The same for cases (what one read of the discussions stream returns goes through
+// ApplyEvents): consecutive CaseChanged are written by one statement, the newest version of a
+// case wins whatever its place, a reply indexed before its case is in the case's document, a
+// deleted case stays deleted, and the lexicon counts each document once.
+TEST(SearchIndexBatchTest, ApplyEventsOfCasesEqualsOneByOne) {
+  REQUIRE_SHARED_SERVERS();
+  std::vector<std::unique_ptr<::meltingdoc::testing::ScratchDatabase>> dbs;
+  std::vector<std::unique_ptr<pg::Pool>> pools;
+  TwoIndexes(dbs, pools);
+  ASSERT_EQ(pools.size(), 2u);
+  const std::string space = NewUuid();
+  CaseSpec a{.space_id = space, .title = "Ancienne douleur", .context = "Version une.",
+             .tags = {"cardio"}};
+  CaseSpec a2 = a;
+  a2.title = "Nouvelle douleur thoracique";
+  a2.tags = {"cardio", "pneumo"};
+  a2.resolved = true;
+  CaseSpec b{.space_id = space, .title = "Amylose cardiaque", .context = "Bilan ?",
+             .create_seconds = 1'767'300'000};
+  CaseSpec c{.space_id = space, .title = "Cas supprimé", .context = "Texte effacé."};
+  CaseSpec d{.space_id = space, .title = "Cas masqué", .context = "Texte masqué.", .hidden = true};
+  const std::string reply = NewUuid();
+  const std::vector<Event> events = {
+      ReplyChanged(reply, b.id, "Penser à la scintigraphie", false, 1), CaseChanged(a2, 2),
+      CaseChanged(a, 1), CaseChanged(b, 1), CaseDeleted(c.id, 2), CaseChanged(c, 1),
+      CaseChanged(d, 1)};
+  std::vector<ApplyResult> batch;
+  ASSERT_TRUE(pools[0]->InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
+                         absl::StatusOr<std::vector<ApplyResult>> r = ApplyEvents(txn, events);
+                         if (!r.ok()) return r.status();
+                         batch = *r;
+                         return absl::OkStatus();
+                       }).ok());
+  EXPECT_THAT(batch, ElementsAre(ApplyResult::kApplied, ApplyResult::kApplied, ApplyResult::kStale,
+                                 ApplyResult::kApplied, ApplyResult::kApplied, ApplyResult::kStale,
+                                 ApplyResult::kApplied));
+  for (const Event& e : events) {
+    ASSERT_TRUE(pools[1]->InTransaction([&](pqxx::transaction_base& txn) -> absl::Status {
+                           return ApplyEvent(txn, e).status();
+                         }).ok());
+  }
+  const auto dump = [](pg::Pool& pool) {
+    absl::StatusOr<std::string> s = pg::InTransaction<std::string>(
+        pool, [](pqxx::transaction_base& txn) -> absl::StatusOr<std::string> {
+          return txn
+              .exec("SELECT concat_ws('|', (SELECT string_agg(concat_ws(',', case_id, version, "
+                    "deleted, hidden, space_id, private_group, title, body, replies_text, tags, "
+                    "resolved, reply_count, create_time, last_activity_time, words, "
+                    "document::text, occur_time), ';' ORDER BY case_id) FROM cases), "
+                    "(SELECT string_agg(word || doc_count, ',' ORDER BY word) FROM lexicon))")[0][0]
+              .as<std::string>();
+        });
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.value_or("");
+  };
+  const std::string batched = dump(*pools[0]);
+  EXPECT_EQ(batched, dump(*pools[1]));
+  EXPECT_NE(batched.find("Nouvelle douleur"), std::string::npos);
+  EXPECT_NE(batched.find("scintigraph"), std::string::npos) << "the reply is in the document";
+  EXPECT_EQ(batched.find("Ancienne"), std::string::npos);
+  EXPECT_EQ(batched.find("supprim"), std::string::npos) << "a deleted case came back";
 }
 
 }  // namespace
