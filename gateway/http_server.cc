@@ -71,7 +71,7 @@ thread_local Session* tl_handling = nullptr;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl* server)
-      : stream_(std::move(socket)), server_(server) {
+      : stream_(std::move(socket)), server_(server), idle_timer_(stream_.get_executor()) {
     ++server_->connections;
   }
   ~Session() { --server_->connections; }
@@ -86,12 +86,17 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server_->options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
-    stream_.expires_after(ToSteady(server_->options.idle_timeout));
     if (ahead) {
+      // No Beast timeout on this read: Beast's timer closes the socket by itself, outside mu_,
+      // while another thread may be sending the answer on it (see closed_). The idle timeout
+      // is our own timer instead, which waits for the answer (OnIdle).
+      stream_.expires_never();
+      ArmIdleTimer(ToSteady(server_->options.idle_timeout));
       http::async_read_header(stream_, buffer_, *parser_,
                               [self = shared_from_this()](beast::error_code ec, size_t) { self->OnNextHeader(ec); });
       return;
     }
+    stream_.expires_after(ToSteady(server_->options.idle_timeout));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
@@ -194,6 +199,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // While the answer is still on its way, the socket must stay as it is (another thread is
   // sending on it): the outcome waits for the sender, who resumes it.
   void OnNextHeader(beast::error_code ec) {
+    idle_timer_.cancel();
     {
       std::lock_guard<std::mutex> lock(mu_);
       read_armed_ = false;
@@ -204,6 +210,33 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     OnHeader(ec);
+  }
+
+  void ArmIdleTimer(std::chrono::steady_clock::duration after) {
+    idle_timer_.expires_after(after);
+    idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) { self->OnIdle(ec); });
+  }
+
+  // The idle timeout of the read armed while an answer was pending. It applies to an idle
+  // client, not to a slow backend: while the answer is pending the connection stays open (the
+  // handler's own deadline bounds that wait, HttpHandler::Handle); once it is sent, the client
+  // gets idle_timeout from then.
+  void OnIdle(beast::error_code ec) {
+    if (ec || idle_timer_.expiry() > std::chrono::steady_clock::now()) return;  // cancelled, re-armed
+    std::chrono::steady_clock::duration again{};
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (closed_ || !read_armed_) return;  // the read completed: not idle
+      const auto idle = ToSteady(server_->options.idle_timeout);
+      const auto since = std::chrono::steady_clock::now() - answered_at_;
+      if (answer_pending_) {
+        again = idle;
+      } else if (since < idle) {
+        again = idle - since;
+      }
+    }
+    if (again.count() > 0) return ArmIdleTimer(again);
+    Close();
   }
 
   // The answer of the current request is fully sent (or failed): on the I/O thread, what
@@ -224,8 +257,12 @@ class Session : public std::enable_shared_from_this<Session> {
   };
   AnswerDone MarkAnswered() {
     std::lock_guard<std::mutex> lock(mu_);
+    return MarkAnsweredLocked();
+  }
+  AnswerDone MarkAnsweredLocked() {
     AnswerDone d{read_armed_, parked_, parked_ec_};
     answer_pending_ = false;
+    answered_at_ = std::chrono::steady_clock::now();
     parked_ = false;
     return d;
   }
@@ -255,32 +292,39 @@ class Session : public std::enable_shared_from_this<Session> {
   // thread to send it (a cross-thread wake-up on the path of every backend answer). The I/O
   // thread has usually armed the next request's read already (OnRequest), so nothing else
   // is needed; only what the socket did not take, a close, or a next request read before
-  // this answer goes back to the I/O thread. Safe because the I/O thread leaves the socket
-  // as it is while an answer is pending (OnNextHeader parks what its read brings, a closed
-  // connection included) and only it closes the socket. The one exception is the read's
-  // idle timer (HttpServerOptions::idle_timeout, 60 s), which closes the socket by itself:
-  // the handler answers long before (its backend deadline, 5 s).
+  // this answer goes back to the I/O thread. The send and the descriptor it uses are under
+  // mu_, and the socket is closed only under mu_ (see closed_), so the answer goes to this
+  // connection or nowhere, never to a descriptor number the kernel has given to another.
   void SendFromAnotherThread(HttpResponse response) {
     const bool keep_alive = keep_alive_ && !response.close && !server_->stopped;
     auto bytes = std::make_shared<std::string>(Serialize(ToBeast(std::move(response), keep_alive)));
     size_t sent = 0;
     bool failed = false;
-    while (sent < bytes->size()) {
-      const ssize_t n = ::send(stream_.socket().native_handle(), bytes->data() + sent, bytes->size() - sent,
-                               MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n > 0) {
-        sent += static_cast<size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else {
-        failed = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK;
-        break;
+    AnswerDone next;
+    {
+      // send(2) is non-blocking: holding mu_ across it only makes a Close() wait for it.
+      std::lock_guard<std::mutex> lock(mu_);
+      if (closed_) {  // nobody to answer
+        MarkAnsweredLocked();
+        return;
       }
+      while (sent < bytes->size()) {
+        const ssize_t n = ::send(stream_.socket().native_handle(), bytes->data() + sent, bytes->size() - sent,
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+          sent += static_cast<size_t>(n);
+        } else if (n < 0 && errno == EINTR) {
+          continue;
+        } else {
+          failed = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK;
+          break;
+        }
+      }
+      if (!failed && sent == bytes->size() && keep_alive) next = MarkAnsweredLocked();
     }
     if (!failed && sent == bytes->size() && keep_alive) {
       // The usual case: all sent. Nothing to do on the I/O thread unless it has no read armed
       // yet or already read the next request.
-      const AnswerDone next = MarkAnswered();
       if (next.parked) {
         asio::post(stream_.get_executor(),
                    [self = shared_from_this(), ec = next.parked_ec] { self->OnHeader(ec); });
@@ -344,9 +388,15 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (closed_) return;
+      closed_ = true;
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream_.close();
+    }
+    idle_timer_.cancel();
   }
 
   beast::tcp_stream stream_;
@@ -357,9 +407,18 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned version_ = 11;
   std::string remote_address_;
   bool answered_here_ = false;  // the handler answered inside Handle()
+  asio::steady_timer idle_timer_;  // the idle timeout of a read armed ahead (OnIdle)
   // Between the I/O thread and the thread sending an answer (see OnRequest).
   std::mutex mu_;
+  // The socket is closed under mu_ (Close()) and SendFromAnotherThread sends under mu_ only
+  // if !closed_: a close never races with that send, which would otherwise send on a number
+  // the kernel may have handed to the next accepted connection (another client's answer).
+  // Beast closes the socket by itself only on a timeout of one of its operations, so none is
+  // given a timeout while another thread may send (from Handle() to the answer: the read
+  // ahead has none, ReadHeader); Session's destructor closes it when no one else holds it.
+  bool closed_ = false;
   bool answer_pending_ = false;  // the current request's answer is not fully sent
+  std::chrono::steady_clock::time_point answered_at_;  // when it last stopped being pending
   bool read_armed_ = false;      // the next request's read is armed (OnNextHeader pending)
   bool parked_ = false;          // ... and completed while the answer was pending
   beast::error_code parked_ec_;

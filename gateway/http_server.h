@@ -52,8 +52,9 @@ using Respond = std::function<void(HttpResponse)>;
 class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
-  // Must call `respond` exactly once, from any thread, within HttpServerOptions::idle_timeout
-  // (the connection's read of the next request is armed, with that timeout, meanwhile).
+  // Must call `respond` exactly once, from any thread. The connection stays open until then
+  // (idle_timeout is for an idle client, not a pending answer), so the handler's own deadlines
+  // bound the client's wait; the gateway refuses at start-up waits not well below idle_timeout.
   virtual void Handle(HttpRequest request, Respond respond) = 0;
   // The answer to a request the server refused before it was complete (413, 431, 400).
   virtual HttpResponse EarlyError(int status, absl::string_view detail) = 0;
