@@ -4,6 +4,7 @@
 // Every flag can also be set as MELTINGDOC_GATEWAY_<FLAG> (e.g. MELTINGDOC_GATEWAY_PORT).
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -145,12 +146,18 @@ int Run() {
   // documented fallback.
   redis_options->connect_timeout = absl::Milliseconds(100);
   redis_options->command_timeout = absl::Milliseconds(100);
+  // The longest the checks before the backend call can hold a request (queue, Redis — a
+  // script exchange is up to two commands — identity's probe); see the contract check below.
+  const absl::Duration redis_exchange = 2 * (redis_options->connect_timeout + redis_options->command_timeout);
+  const absl::Duration probe_deadline = absl::Seconds(1);
+  absl::Duration checks_wait;
   std::unique_ptr<RevocationChecker> revocation;
   if (absl::GetFlag(FLAGS_revocation_check)) {
     RevocationChecker::Options o;
     o.live_cache = absl::GetFlag(FLAGS_revocation_cache);
-    revocation = std::make_unique<RevocationChecker>(o, *redis_options, IdentitySessionProbe(&backends, absl::Seconds(1)),
+    revocation = std::make_unique<RevocationChecker>(o, *redis_options, IdentitySessionProbe(&backends, probe_deadline),
                                                      &Clock::Real());
+    checks_wait += o.max_queue_wait + redis_exchange + probe_deadline;
   }
 
   std::unique_ptr<RateLimiter> rate_limiter;
@@ -178,6 +185,7 @@ int Run() {
       return 1;
     }
     rate_limiter = std::make_unique<RateLimiter>(config, *redis_options);
+    checks_wait += config.max_queue_wait + redis_exchange;
     for (const std::string& m : absl::GetFlag(FLAGS_strict_methods)) strict_methods.push_back(absl::AsciiStrToLower(m));
   }
 
@@ -200,6 +208,24 @@ int Run() {
   http_options.port = absl::GetFlag(FLAGS_port);
   http_options.io_threads = absl::GetFlag(FLAGS_io_threads);
   http_options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
+  // HttpHandler's contract (http_server.h): the longest a request can wait for its answer — the
+  // checks then the backend call, or the web logout's two backend calls (refresh, Logout) —
+  // stays well below the idle timeout: at most half of it.
+  const absl::Duration longest_wait = std::max(checks_wait + options.deadline, 2 * options.deadline);
+  if (options.deadline <= absl::ZeroDuration() || longest_wait > http_options.idle_timeout / 2) {
+    const absl::Duration most = std::min(http_options.idle_timeout / 2 - checks_wait, http_options.idle_timeout / 4);
+    LogJson({{"msg", "bad flag"},
+             {"flag", "deadline"},
+             {"error", absl::StrCat("--deadline=", absl::FormatDuration(options.deadline),
+                                    " is not accepted: it must be positive, and a request could then wait ",
+                                    absl::FormatDuration(longest_wait), " for its answer (",
+                                    absl::FormatDuration(checks_wait),
+                                    " of revocation and rate-limit checks then the backend call, or two backend "
+                                    "calls), more than half the HTTP idle timeout (",
+                                    absl::FormatDuration(http_options.idle_timeout), "); the longest accepted is ",
+                                    absl::FormatDuration(most))}});
+    return 1;
+  }
   auto http = HttpServer::Start(http_options, &gateway);
   if (!http.ok()) {
     LogJson({{"msg", "cannot start HTTP server"}, {"error", http.status().ToString()}});

@@ -286,9 +286,10 @@ struct RateLimiter::Impl {
 
   // kStrict: exactly, by the GCRA script in Redis; this process's counters while Redis cannot
   // answer.
-  RateDecision DecideStrict(const std::string& ip, const std::string& account) {
+  RateDecision DecideStrict(const std::string& ip, const std::string& account, bool ask_redis = true) {
     const std::vector<LocalRateCounters::Key> keys = KeysOf(RateClass::kStrict, ip, account);
     if (keys.empty()) return {};
+    if (!ask_redis) return FromWait(local.Charge(keys, absl::ToUnixMillis(absl::Now())));
     std::vector<std::string> names, args;
     for (const auto& k : keys) {
       names.push_back(k.name);
@@ -370,8 +371,10 @@ void RateLimiter::Check(RateClass rate_class, const std::string& ip, const std::
   Impl* impl = impl_.get();
   if (rate_class == RateClass::kDefault) return done(impl->DecideDefault(ip, account));
   auto shared_done = std::make_shared<std::function<void(RateDecision)>>(std::move(done));
-  if (!impl->executor.TrySubmit([impl, ip, account, shared_done] {
-        (*shared_done)(impl->DecideStrict(ip, account));
+  const absl::Time queued = absl::Now();
+  if (!impl->executor.TrySubmit([impl, ip, account, shared_done, queued] {
+        const bool waited_too_long = absl::Now() - queued > impl->config.max_queue_wait;
+        (*shared_done)(impl->DecideStrict(ip, account, /*ask_redis=*/!waited_too_long));
       })) {
     RateDecision d;
     d.outcome = RateDecision::Outcome::kUnavailable;

@@ -13,7 +13,8 @@
 // or code guessing stays throttled — per gateway instance, so N instances allow up to N times
 // the limit until Redis is back (identity's own per-address throttle, kept in PostgreSQL while
 // Redis is down, still applies). Failing closed, as this gateway first did, stopped every
-// login whenever Redis restarted (found by tests/chaos). If the executor is full, 503.
+// login whenever Redis restarted (found by tests/chaos). If the executor is full, 503; a check
+// queued longer than max_queue_wait (a slow Redis) uses this process's counters.
 //
 // Default routes (everything else: reads, posts) are decided in this process, on the calling
 // thread, against a mirror of Redis's counters (RateMirror), and their counts are written to
@@ -66,6 +67,9 @@ struct RateLimitConfig {
   RateLimit strict_per_account{10, absl::Minutes(1)};
   // How often the default class's counts are written to Redis (and the mirror refreshed).
   absl::Duration sync_interval = absl::Milliseconds(10);
+  // A strict check queued longer than this behind a slow Redis is decided by this process's
+  // counters, as when Redis cannot answer: the wait a check adds to a request is bounded.
+  absl::Duration max_queue_wait = absl::Seconds(1);
 };
 
 struct RateDecision {

@@ -100,7 +100,9 @@ void RevocationChecker::Check(const auth::Principal& principal, const std::strin
   auto shared_done = std::make_shared<std::function<void(SessionState)>>(std::move(done));
   std::shared_ptr<Impl> impl = impl_;
   const std::string account = principal.account_id;
-  if (!impl->executor.TrySubmit([impl, sid, token, account, shared_done] {
+  const absl::Time queued = absl::Now();
+  if (!impl->executor.TrySubmit([impl, sid, token, account, shared_done, queued] {
+        if (absl::Now() - queued > impl->options.max_queue_wait) return impl->AskIdentity(sid, token, account, shared_done);
         std::optional<bool> revoked = impl->AskRedis(sid);
         if (!revoked.has_value()) return impl->AskIdentity(sid, token, account, shared_done);
         const SessionState state = *revoked ? SessionState::kRevoked : SessionState::kLive;

@@ -14,8 +14,9 @@
 //   3. identity's Redis mirror (libs/auth/revocation_keys.h): `MGET ready <sid>`, on a small
 //      bounded executor (hiredis blocks; never on an I/O thread);
 //   4. when the mirror cannot answer (Redis down or slow, the ready marker missing after a
-//      Redis restart, executor full): `probe`, which asks identity (whose own check falls
-//      back to PostgreSQL). Its answer is cached like the mirror's.
+//      Redis restart, executor full, queued over max_queue_wait): `probe`, which asks
+//      identity (whose own check falls back to PostgreSQL). Its answer is cached like the
+//      mirror's.
 // If identity cannot answer either, the verdict is kUnknown and the request is refused (the
 // gateway: 503; a service: UNAVAILABLE): fail closed, because a revoked session is typically
 // a stolen laptop or a changed password, and the network's content is confidential.
@@ -47,6 +48,9 @@ class RevocationChecker {
     absl::Duration live_cache = absl::Seconds(1);
     absl::Duration remember_revoked = absl::Minutes(20);  // > access-token lifetime + skew
     int threads = 2;
+    // A check queued longer than this behind a slow Redis asks `probe` instead, as when the
+    // executor is full: the wait a check adds to a request is bounded.
+    absl::Duration max_queue_wait = absl::Seconds(1);
     size_t max_remembered = 100000;  // per map; the live map is emptied when full
   };
   // `clock` must outlive the checker.

@@ -275,6 +275,21 @@ TEST_F(GatewayE2eTest, DeadBackendIs503AndNotReady) {
   EXPECT_EQ(*code, 0);
 }
 
+// HttpHandler's contract: a request's longest wait (checks, then the backend call; or the web
+// logout's two calls) stays within half the HTTP idle timeout (60 s). 20 s alone would, but
+// two of them (40 s) do not: refused at start-up, naming the flag and the limit.
+TEST_F(GatewayE2eTest, ADeadlineNotWellBelowTheIdleTimeoutIsRefusedAtStartUp) {
+  auto gw = GatewayProcess::Start({.backends = BackendAddresses(),
+                                   .public_keys_file = tokens_->public_keys_file(),
+                                   .redis_port = SharedRedisPort(),
+                                   .web_root = "",
+                                   .extra_env = {{"MELTINGDOC_GATEWAY_DEADLINE", "20s"}}});
+  ASSERT_FALSE(gw.ok()) << "a 20 s backend deadline was accepted";
+  EXPECT_THAT(gw.status().message(), HasSubstr("gateway exited"));
+  EXPECT_THAT(gw.status().message(), HasSubstr("--deadline=20s"));
+  EXPECT_THAT(gw.status().message(), HasSubstr("idle timeout (1m)"));
+}
+
 TEST_F(GatewayE2eTest, SecurityHeadersOnEveryKindOfAnswer) {
   std::vector<std::string> targets = {"/v1/spaces", "/v1/nothing", "/", "/app-4f3a9c2b.js", "/healthz"};
   for (const std::string& target : targets) {
