@@ -13,6 +13,7 @@
 #include "libs/runtime/service_runtime.h"
 #include "libs/tls/tls_credentials.h"
 #include "services/search/indexer.h"
+#include "services/search/memory_search_store.h"
 #include "services/search/pg_reindex_store.h"
 #include "services/search/pg_search_store.h"
 #include "services/search/search_service.h"
@@ -46,9 +47,13 @@ std::string HostName() {
 struct SearchParts {
   SearchParts(runtime::ServiceRuntime& rt, IndexerOptions options)
       : store(&rt.pool()),
+        memory(std::make_shared<MemorySearchStore>(&rt.pool(), &store)),
         reindex_store(&rt.pool()),
         indexer(std::make_shared<Indexer>(&rt.pool(), std::move(options), &Clock::Real())) {}
   PgSearchStore store;
+  // SearchDoctors and Suggest from memory, following search.doctors; the rest from `store`.
+  // Held by the gauges too; its thread stops with the server (it reads `store`'s pool only).
+  std::shared_ptr<MemorySearchStore> memory;
   PgReindexStore reindex_store;
   std::shared_ptr<Indexer> indexer;
 };
@@ -58,7 +63,7 @@ class SearchServer : private SearchParts, public SearchServiceImpl {
   SearchServer(runtime::ServiceRuntime& rt, IndexerOptions options,
                std::shared_ptr<grpc::ChannelCredentials> credentials)
       : SearchParts(rt, std::move(options)),
-        SearchServiceImpl(&store, &rt.verifier(), &rt.server().executor()) {
+        SearchServiceImpl(memory.get(), &rt.verifier(), &rt.server().executor()) {
     // Reindex's sources, over mutual TLS when the service has --tls_*.
     const std::string profiles_addr = absl::GetFlag(FLAGS_profiles_addr);
     const std::string discussions_addr = absl::GetFlag(FLAGS_discussions_addr);
@@ -90,9 +95,20 @@ class SearchServer : private SearchParts, public SearchServiceImpl {
     m.AddGauge("meltingdoc_search_events_applied",
                "Events applied since start (including stale ones, ignored by version).",
                [idx] { return static_cast<double>(idx->applied_count()); });
+    std::shared_ptr<MemorySearchStore> mem = memory;
+    m.AddGauge("meltingdoc_search_memory_doctors",
+               "Doctors in the in-memory index (0 until its first load).",
+               [mem] { return static_cast<double>(mem->doctor_count()); });
+    m.AddGauge("meltingdoc_search_memory_load_seconds",
+               "How long the last full load of the in-memory index took.",
+               [mem] { return mem->last_load_seconds(); });
+    memory->Start();
     indexer->Start();
   }
-  ~SearchServer() override { indexer->Stop(); }
+  ~SearchServer() override {
+    indexer->Stop();
+    memory->Stop();
+  }
 };
 
 }  // namespace

@@ -75,6 +75,22 @@ absl::Status CreateCopy(pqxx::transaction_base& txn, const std::string& table) {
     txn.exec(absl::StrCat(def.substr(0, name_at + 1), txn.quote_name(Copy(name)), " ON ",
                           txn.quote_name(copy), def.substr(using_at)));
   }
+  // Row triggers (doctors' change_xid stamp, migration 0003): trigger names are per table, so
+  // the copy's keep the live names and go with it when it is renamed.
+  SqlParams g;
+  const pqxx::result triggers = g.Exec(
+      txn, absl::StrCat("SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = ",
+                        g.Text(table), "::regclass AND NOT tgisinternal ORDER BY tgname"));
+  for (const pqxx::row& r : triggers) {
+    // "CREATE TRIGGER <name> BEFORE ... ON <schema>.<table> FOR EACH ROW EXECUTE FUNCTION ..."
+    const std::string def = r[1].as<std::string>();
+    const size_t on_at = def.find(" ON ");
+    const size_t for_at = def.find(" FOR EACH ");
+    if (on_at == std::string::npos || for_at == std::string::npos || for_at < on_at) {
+      return absl::InternalError(absl::StrCat("reindex: unexpected trigger definition on ", table));
+    }
+    txn.exec(absl::StrCat(def.substr(0, on_at), " ON ", txn.quote_name(copy), def.substr(for_at)));
+  }
   return absl::OkStatus();
 }
 

@@ -142,6 +142,8 @@ TEST_F(RelevanceTest, RecallAt5AndMrrOverTheGeneratedPopulation) {
   double recall_sum = 0, rr_sum = 0;
   std::map<std::string, std::pair<double, int>> by_kind;  // recall sum, count
   std::string misses;
+  std::vector<v1::SearchDoctorsRequest> requests;
+  std::vector<std::vector<std::string>> found_in_memory;
   for (const auto& q : queries) {
     ASSERT_EQ(q.size(), 7u);
     v1::SearchDoctorsRequest req;
@@ -152,6 +154,8 @@ TEST_F(RelevanceTest, RecallAt5AndMrrOverTheGeneratedPopulation) {
       req.mutable_near()->set_radius_km(Number(q[4]));
     }
     const std::vector<std::string> found = Ids(Doctors(req));
+    requests.push_back(req);
+    found_in_memory.push_back(found);
     const std::set<std::string> relevant = absl::StrSplit(q[5], ',', absl::SkipEmpty());
     int hits = 0, first = 0;
     std::string ranks;
@@ -174,6 +178,8 @@ TEST_F(RelevanceTest, RecallAt5AndMrrOverTheGeneratedPopulation) {
     }
   }
   const auto t2 = std::chrono::steady_clock::now();
+  // The figures are the in-memory index's, what the service runs.
+  EXPECT_TRUE(memory_->loaded());
   const double recall_at_5 = recall_sum / queries.size();
   const double mrr = rr_sum / queries.size();
   std::string kinds;
@@ -187,6 +193,34 @@ TEST_F(RelevanceTest, RecallAt5AndMrrOverTheGeneratedPopulation) {
               kinds.c_str(), misses.c_str());
   std::fflush(stdout);
   EXPECT_GE(recall_at_5, kMinRecallAt5);
+
+  // The same queries through PostgreSQL's SearchDoctors (PgSearchStore, what the service ran
+  // before the in-memory index): the pages should be the same.
+  SearchServiceImpl database(store_.get(), verifier_.get(), &executor_);
+  int same_pages = 0;
+  double db_recall_sum = 0, db_rr_sum = 0;
+  const auto t3 = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < requests.size(); ++i) {
+    v1::SearchDoctorsResponse resp;
+    const absl::Status s = database.DoSearchDoctors(
+        ::meltingdoc::testing::CallContext(Token()).get(), requests[i], resp);
+    ASSERT_TRUE(s.ok()) << s;
+    const std::vector<std::string> found = Ids(resp);
+    if (found == found_in_memory[i]) ++same_pages;
+    const std::set<std::string> relevant = absl::StrSplit(queries[i][5], ',', absl::SkipEmpty());
+    int hits = 0, first = 0;
+    for (size_t k = 0; k < found.size(); ++k) {
+      if (relevant.count(found[k]) == 0) continue;
+      if (k < 5) ++hits;
+      if (first == 0) first = static_cast<int>(k) + 1;
+    }
+    db_recall_sum += static_cast<double>(hits) / relevant.size();
+    db_rr_sum += first == 0 ? 0 : 1.0 / first;
+  }
+  std::printf("PostgreSQL path (PgSearchStore): recall@5 %.3f, MRR %.3f (queries %.1f s); "
+              "%d of %zu pages identical to the in-memory index's\n",
+              db_recall_sum / queries.size(), db_rr_sum / queries.size(),
+              seconds(t3, std::chrono::steady_clock::now()), same_pages, requests.size());
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "libs/pg/pool.h"
 #include "libs/server/executor.h"
 #include "services/search/indexer.h"
+#include "services/search/memory_search_store.h"
 #include "services/search/pg_search_store.h"
 #include "services/search/search_service.h"
 #include "tests/integration/search/search_events.h"
@@ -65,7 +66,10 @@ class SearchFixture : public ::testing::Test {
     keys_ = auth::KeySet::LoadFromFile(tokens_.public_keys_file()).value();
     verifier_ = std::make_unique<auth::TokenVerifier>(&keys_, &Clock::Real());
     store_ = std::make_unique<PgSearchStore>(pool_.get());
-    service_ = std::make_unique<SearchServiceImpl>(store_.get(), verifier_.get(), &executor_);
+    // What the service runs: SearchDoctors and Suggest from the in-memory replica, brought up
+    // to date before each query of the helpers below (the service follows every 100 ms).
+    memory_ = std::make_unique<MemorySearchStore>(pool_.get(), store_.get());
+    service_ = std::make_unique<SearchServiceImpl>(memory_.get(), verifier_.get(), &executor_);
   }
 
   void TearDown() override {
@@ -95,7 +99,12 @@ class SearchFixture : public ::testing::Test {
     return "Bearer " + tokens_.VerifiedDoctor(account);
   }
 
+  void CatchUp() {
+    const absl::Status s = memory_->CatchUp();
+    EXPECT_TRUE(s.ok()) << s;
+  }
   v1::SearchDoctorsResponse Doctors(v1::SearchDoctorsRequest req) {
+    CatchUp();
     v1::SearchDoctorsResponse resp;
     const absl::Status s = service_->DoSearchDoctors(::meltingdoc::testing::CallContext(Token()).get(), req, resp);
     EXPECT_TRUE(s.ok()) << s;
@@ -125,6 +134,7 @@ class SearchFixture : public ::testing::Test {
   std::vector<v1::Suggestion> Suggest(const std::string& prefix) {
     v1::SuggestRequest req;
     req.set_prefix(prefix);
+    CatchUp();
     v1::SuggestResponse resp;
     const absl::Status s = service_->DoSuggest(::meltingdoc::testing::CallContext(Token()).get(), req, resp);
     EXPECT_TRUE(s.ok()) << s;
@@ -149,6 +159,7 @@ class SearchFixture : public ::testing::Test {
   std::unique_ptr<auth::TokenVerifier> verifier_;
   server::BoundedExecutor executor_{4, 64};
   std::unique_ptr<PgSearchStore> store_;
+  std::unique_ptr<MemorySearchStore> memory_;
   std::unique_ptr<SearchServiceImpl> service_;
 };
 
