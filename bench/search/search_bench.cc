@@ -27,7 +27,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <string>
@@ -52,6 +55,7 @@
 #include "libs/pg/pool.h"
 #include "libs/redis/redis_client.h"
 #include "services/search/indexer.h"
+#include "services/search/memory_search_store.h"
 #include "services/search/pg_index_store.h"
 #include "services/search/pg_search_store.h"
 #include "tests/support/local_postgres.h"
@@ -429,6 +433,63 @@ std::pair<Stats, Stats> MeasurePair(const std::function<void()>& ours,
   return {Summarize(a), Summarize(b)};
 }
 
+// Alternates the in-memory store, the PostgreSQL store and the raw SQL.
+std::vector<Stats> MeasureTriple(const std::function<void()>& memory,
+                                 const std::function<void()>& database,
+                                 const std::function<void()>& raw) {
+  const absl::Time stop = absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_row_seconds));
+  for (int i = 0; i < absl::GetFlag(FLAGS_warmup) && absl::Now() < stop; ++i) {
+    memory();
+    database();
+    raw();
+  }
+  std::vector<double> a, b, c;
+  for (int i = 0; i < absl::GetFlag(FLAGS_runs) && (i < 5 || absl::Now() < stop); ++i) {
+    absl::Time t0 = absl::Now();
+    memory();
+    a.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+    t0 = absl::Now();
+    database();
+    b.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+    t0 = absl::Now();
+    raw();
+    c.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+  }
+  // The in-memory calls are cheap: more of them, alone, until the row's time is up.
+  for (int i = static_cast<int>(a.size()); i < absl::GetFlag(FLAGS_runs); ++i) {
+    const absl::Time t0 = absl::Now();
+    memory();
+    a.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+  }
+  return {Summarize(a), Summarize(b), Summarize(c)};
+}
+
+void HeaderTriple() {
+  std::printf("| %-32s | mem calls | mem p50 | mem p99 | pg calls | pg p50 | pg p99 | raw p50 | "
+              "raw p99 | mem/raw | mem/pg | note\n",
+              "query");
+  std::printf("|%s|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
+              std::string(34, '-').c_str());
+}
+
+void RowTriple(const std::string& name, const std::vector<Stats>& s, const std::string& note) {
+  std::printf("| %-32s | %5d | %7.2f | %7.2f | %5d | %7.2f | %7.2f | %7.2f | %7.2f | %7.3f | "
+              "%7.4f | %s\n",
+              name.c_str(), s[0].calls, s[0].p50, s[0].p99, s[1].calls, s[1].p50, s[1].p99,
+              s[2].p50, s[2].p99, s[0].mean / s[2].mean, s[0].mean / s[1].mean, note.c_str());
+  std::fflush(stdout);
+}
+
+// Resident memory of this process, kB ("VmRSS" or "VmHWM" of /proc/self/status).
+int64_t ProcStatusKb(const std::string& field) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::atoll(line.c_str() + field.size() + 1);
+  }
+  return -1;
+}
+
 void Header() {
   std::printf("| %-36s | calls | ours p50 | ours p99 | raw p50 | raw p99 | ours/raw | note\n",
               "query");
@@ -479,7 +540,7 @@ void Explain(pg::Pool& pool, const std::string& sql, const std::vector<std::stri
         "explain");
 }
 
-void MeasureDoctors(pg::Pool& pool, PgSearchStore& store) {
+void MeasureDoctors(pg::Pool& pool, PgSearchStore& store, MemorySearchStore& memory) {
   struct Shape {
     std::string name, query;
     bool near_lyon = false;
@@ -519,8 +580,9 @@ void MeasureDoctors(pg::Pool& pool, PgSearchStore& store) {
        "JOIN doctor_places p USING (profile_id) GROUP BY 1 ORDER BY 2 DESC LIMIT 20)",
        {"medecin"}, "raw: the three facet GROUP BYs, no page"},
   };
-  std::printf("\nSearchDoctors (store) vs hand-written SQL; ms\n\n");
-  Header();
+  std::printf("\nSearchDoctors: in-memory index (mem, what the service runs) vs PostgreSQL "
+              "store (pg, before) vs hand-written SQL (raw); ms\n\n");
+  HeaderTriple();
   for (const Shape& s : shapes) {
     if (!Selected(s.name)) continue;
     DoctorQuery q;
@@ -531,34 +593,62 @@ void MeasureDoctors(pg::Pool& pool, PgSearchStore& store) {
     q.include_facets = s.facets;
     q.limit = 20;
     int hits = 0, raw_rows = 0;
-    int64_t total = -1;
-    const auto [ours, raw] = MeasurePair(
+    int64_t total = -1, pg_total = -1;
+    std::vector<std::string> mem_ids, pg_ids;
+    const std::vector<Stats> st = MeasureTriple(
+        [&] {
+          absl::StatusOr<DoctorPage> page = memory.SearchDoctors(q);
+          Check(page.status(), "search (memory)");
+          hits = static_cast<int>(page->hits.size());
+          if (s.facets) total = page->total;
+          mem_ids.clear();
+          for (const auto& h : page->hits) mem_ids.push_back(h.profile_id());
+        },
         [&] {
           absl::StatusOr<DoctorPage> page = store.SearchDoctors(q);
           Check(page.status(), "search");
-          hits = static_cast<int>(page->hits.size());
-          if (s.facets) total = page->total;
+          if (s.facets) pg_total = page->total;
+          pg_ids.clear();
+          for (const auto& h : page->hits) pg_ids.push_back(h.profile_id());
         },
         RawQuery(pool, s.raw_sql, s.raw_params, &raw_rows));
-    Row(s.name, ours, raw,
-        absl::StrCat(hits, " hits", total >= 0 ? absl::StrCat(" of ", total) : "", "; raw ",
-                     raw_rows, " rows", s.note.empty() ? "" : "; ", s.note));
+    int common = 0;
+    for (const std::string& id : mem_ids) {
+      common += std::find(pg_ids.begin(), pg_ids.end(), id) != pg_ids.end() ? 1 : 0;
+    }
+    RowTriple(s.name, st,
+              absl::StrCat(hits, " hits", total >= 0 ? absl::StrCat(" of ", total) : "",
+                           mem_ids == pg_ids ? ", same page as pg"
+                                             : absl::StrCat(", ", common, " in pg's page too"),
+                           pg_total >= 0 && pg_total != total ? absl::StrCat(" (pg total ", pg_total, ")") : "",
+                           "; raw ", raw_rows, " rows", s.note.empty() ? "" : "; ", s.note));
     Explain(pool, s.raw_sql, s.raw_params);
   }
   for (const char* prefix : {"g", "gy", "card", "pma", "mart", "saint e", "dupo"}) {
     const std::string name = absl::StrCat("Suggest \"", prefix, "\"");
     if (!Selected(name)) continue;
     int n = 0, raw_rows = 0;
-    const auto [ours, raw] = MeasurePair(
+    std::vector<std::string> mem_values, pg_values;
+    const std::vector<Stats> st = MeasureTriple(
+        [&] {
+          absl::StatusOr<std::vector<v1::Suggestion>> s = memory.Suggest(prefix, 10, {});
+          Check(s.status(), "suggest (memory)");
+          n = static_cast<int>(s->size());
+          mem_values.clear();
+          for (const auto& x : *s) mem_values.push_back(x.text() + "|" + x.value());
+        },
         [&] {
           absl::StatusOr<std::vector<v1::Suggestion>> s = store.Suggest(prefix, 10, {});
           Check(s.status(), "suggest");
-          n = static_cast<int>(s->size());
+          pg_values.clear();
+          for (const auto& x : *s) pg_values.push_back(x.text() + "|" + x.value());
         },
         RawQuery(pool,
                  "SELECT label FROM suggestions WHERE key LIKE $1 || '%' ORDER BY key LIMIT 10",
                  {prefix}, &raw_rows));
-    Row(name, ours, raw, absl::StrCat(n, " suggestions; raw: one LIKE prefix, ", raw_rows));
+    RowTriple(name, st,
+              absl::StrCat(n, " suggestions", mem_values == pg_values ? ", same as pg" : ", differ from pg's",
+                           "; raw: one LIKE prefix, ", raw_rows));
   }
 }
 
@@ -759,6 +849,20 @@ int Run() {
 
   // 3. Queries.
   PgSearchStore store(pool.get());
+  // The in-memory index: loaded as the service does at start; load time and resident memory.
+  MemorySearchStore memory(pool.get(), &store);
+  {
+    const int64_t rss0 = ProcStatusKb("VmRSS");
+    const absl::Time l0 = absl::Now();
+    Check(memory.CatchUp(), "memory load");
+    const double load_s = absl::ToDoubleSeconds(absl::Now() - l0);
+    const int64_t rss1 = ProcStatusKb("VmRSS");
+    std::printf("\nin-memory index: %lld doctors loaded in %.1f s; resident memory %.0f MB before, "
+                "%.0f MB after (+%.0f MB; peak %.0f MB) (%s)\n",
+                static_cast<long long>(memory.doctor_count()), load_s, rss0 / 1024.0,
+                rss1 / 1024.0, (rss1 - rss0) / 1024.0, ProcStatusKb("VmHWM") / 1024.0,
+                Uptime().c_str());
+  }
   std::printf("\n%d doctors, %d cases; %d calls per row after %d warm-up, one client, ours and "
               "raw alternated (%s)\n",
               n_doctors, n_cases, absl::GetFlag(FLAGS_runs), absl::GetFlag(FLAGS_warmup),
@@ -773,7 +877,7 @@ int Run() {
     std::printf("\nbaseline: primary-key lookup p50 %.2f ms, p99 %.2f ms\n", a.p50, a.p99);
     (void)c;
   }
-  MeasureDoctors(*pool, store);
+  MeasureDoctors(*pool, store, memory);
   if (n_cases > 0) MeasureCases(*pool, store);
 
   // 4. Lag under a steady write load.
@@ -782,6 +886,31 @@ int Run() {
     const int rate = absl::GetFlag(FLAGS_lag_rate);
     const int lag_events = static_cast<int>(rate * lag_seconds);
     std::vector<int> doctors, cases;
+    // Write-to-searchable in memory: when the in-memory index, following the table every
+    // 100 ms as the service does, holds the event's version of the doctor.
+    std::mutex pending_mu;
+    std::map<int, absl::Time> pending;  // doctor -> occurrence of its first lag event
+    std::map<int, bool> tracked;
+    std::vector<double> memory_lag_ms;
+    std::atomic<bool> checking{true};
+    memory.Start();
+    std::thread checker([&] {
+      while (checking.load()) {
+        {
+          std::lock_guard<std::mutex> l(pending_mu);
+          for (auto it = pending.begin(); it != pending.end();) {
+            const std::optional<int64_t> v = memory.DoctorVersion(b::DoctorId(it->first));
+            if (v.has_value() && *v >= v_lag) {
+              memory_lag_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - it->second));
+              it = pending.erase(it);
+            } else {
+              ++it;
+            }
+          }
+        }
+        absl::SleepFor(absl::Milliseconds(2));
+      }
+    });
     {
       IndexerOptions lo = io;
       lo.batch_events = absl::GetFlag(FLAGS_lag_batches);
@@ -798,7 +927,13 @@ int Run() {
           cases.push_back(any_case(rng));
           e = b::MakeCase(cases.back(), v_lag).case_event;
         }
-        *e.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+        const absl::Time now = absl::Now();
+        *e.mutable_occur_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+        if (e.has_profile_changed() && !tracked[doctors.back()]) {
+          tracked[doctors.back()] = true;
+          std::lock_guard<std::mutex> l(pending_mu);
+          pending[doctors.back()] = now;
+        }
         publish(e);
       }
       const absl::Time deadline = absl::Now() + absl::Seconds(30);
@@ -806,6 +941,24 @@ int Run() {
         absl::SleepFor(absl::Milliseconds(10));
       }
       indexer.Stop();
+    }
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard<std::mutex> l(pending_mu);
+        if (pending.empty()) break;
+      }
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    checking = false;
+    checker.join();
+    memory.Stop();
+    if (!memory_lag_ms.empty()) {
+      const Stats l = Summarize(memory_lag_ms);
+      std::printf("\nwrite-to-searchable lag in the in-memory index (event occurrence to the "
+                  "doctor's version in memory, following every 100 ms): p50 %.1f ms, p99 %.1f "
+                  "ms, max %.1f ms (%zu doctors, %zu never seen) (%s)\n",
+                  l.p50, l.p99, *std::max_element(memory_lag_ms.begin(), memory_lag_ms.end()),
+                  memory_lag_ms.size(), pending.size(), Uptime().c_str());
     }
     std::vector<double> lag_ms;
     Check(pool->InTransaction([&](pqxx::transaction_base& txn) {

@@ -71,7 +71,7 @@ class DoctorIndex {
   // The version of the doctor held (a deleted one's too, once seen); nullopt if never seen.
   std::optional<int64_t> VersionOf(const std::string& profile_id) const;
   void SetVersion(const std::string& profile_id, int64_t version);
-  int64_t doctor_count() const { return live_; }
+  int64_t doctor_count() const { return live_count_; }
 
   // The typo lexicon (folded words of 4+ letters of the doctors' texts).
   bool HasWord(const std::string& word) const;
@@ -98,32 +98,26 @@ class DoctorIndex {
     absl::flat_hash_map<std::string, uint32_t> ids_;
     std::vector<std::string> text_;
   };
-  struct Competence {
-    uint32_t key, label;
-    int endorsements;
-    std::vector<uint32_t> lexemes;  // ascending lexeme ids
+  // A doctor in a lexeme's posting list: how many of the lexeme's positions have each weight
+  // (D, C, B, A; a one-term query's text rank is their weighted sum) and which of the
+  // doctor's competences hold the lexeme (bit = ordinal, the first 32).
+  struct Posting {
+    uint32_t slot;
+    uint8_t weights[4];
+    uint32_t competences;
   };
-  struct Place {
-    uint32_t commune_key, commune;
-    uint32_t postcode;
-    bool has_coordinates;
-    double latitude, longitude;
-  };
-  struct Doc {
-    bool live = false;
-    int64_t version = 0;
+  // What a query reads of every match lives in per-slot arrays and arenas (below); the rest
+  // of a doctor, read for the page's hits, multi-word ranks and some filters, here.
+  struct Cold {
     std::string profile_id, display_name, headline;
-    uint32_t specialty_code = 0, specialty_label = 0;
-    std::vector<uint32_t> languages, filter_keys;  // interned
-    bool accepting_referrals = false;
-    int endorsement_total = 0;
-    std::vector<uint32_t> words;    // word ids
-    std::vector<uint32_t> lexemes;  // ascending lexeme ids
+    std::vector<uint32_t> languages, filter_keys;  // interned; filter_keys ascending
+    std::vector<uint32_t> words;                   // word ids
+    std::vector<uint32_t> lexemes;                 // ascending lexeme ids
     std::vector<uint32_t> lexeme_end;  // end of each lexeme's positions in `positions`
     std::vector<WeightedPosition> positions;
-    std::vector<Competence> competences;
-    std::vector<Place> places;
+    std::vector<std::vector<uint32_t>> competence_lexemes;  // ascending, per ordinal
     std::vector<std::string> communes;  // distinct, sorted, non-empty (for hits)
+    int64_t version = 0;
   };
   struct PlaceSum {
     double latitude = 0, longitude = 0;
@@ -132,16 +126,34 @@ class DoctorIndex {
 
   uint32_t LexemeId(const std::string& lexeme);
   uint32_t WordId(const std::string& word);
+  uint32_t SlotFor(const std::string& profile_id);
   void Unlink(uint32_t slot);  // removes the doctor's postings, words and place sums
-  void AddPlaceSums(const Doc& d, int sign);
+  void AddPlaceSums(uint32_t slot, int sign);
+  void CompactArenas();
   // Lexeme ids matching an operand.
   void MatchOperand(const Operand& op, std::vector<uint32_t>& out) const;
 
-  std::vector<Doc> docs_;
   absl::flat_hash_map<std::string, uint32_t> slot_of_;
-  int64_t live_ = 0;
+  int64_t live_count_ = 0;
+  std::vector<Cold> cold_;
+  // Per slot.
+  std::vector<uint8_t> live_, accepting_;
+  std::vector<uint64_t> id_key_;  // the id's first 16 hex digits: orders as the id does
+  std::vector<uint32_t> specialty_, specialty_label_;
+  std::vector<int32_t> endorsement_total_;
+  std::vector<uint32_t> competence_begin_, place_begin_;
+  std::vector<uint8_t> competence_count_, place_count_;
+  // Arenas, a doctor's entries contiguous; a changed doctor's are appended (the old ones
+  // left until CompactArenas).
+  std::vector<uint32_t> competence_key_, competence_label_;
+  std::vector<int32_t> competence_endorsements_;
+  std::vector<uint32_t> place_key_, place_commune_, place_postcode_;
+  std::vector<double> place_latitude_, place_longitude_;
+  std::vector<uint8_t> place_has_coordinates_;
+  size_t arena_garbage_ = 0;
+
   absl::btree_map<std::string, uint32_t> lexeme_ids_;
-  std::vector<std::vector<uint32_t>> postings_;  // per lexeme id: ascending slots
+  std::vector<std::vector<Posting>> postings_;  // per lexeme id: ascending slots
   // Typo lexicon: word ids, with how many live doctors hold each word.
   absl::flat_hash_map<std::string, uint32_t> word_ids_;
   std::vector<std::string> word_text_;

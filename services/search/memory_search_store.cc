@@ -60,12 +60,12 @@ std::optional<int64_t> MemorySearchStore::DoctorVersion(const std::string& profi
 
 absl::Status MemorySearchStore::LoadAll() {
   const absl::Time t0 = absl::Now();
-  ASSIGN_OR_RETURN(DoctorSnapshot snapshot, feed_.LoadAll());
   // Built aside: queries keep using the previous replica meanwhile.
   auto replica = std::make_unique<Replica>();
-  for (const DoctorRow& d : snapshot.doctors) replica->doctors.Upsert(d);
-  for (const SuggestionRow& s : snapshot.suggestions) replica->suggestions.Add(s);
-  position_ = snapshot.at;
+  ASSIGN_OR_RETURN(
+      position_,
+      feed_.LoadAll([&](DoctorRow&& d) { replica->doctors.Upsert(d); },
+                    [&](SuggestionRow&& s) { replica->suggestions.Add(s); }));
   absl::MutexLock l(&mu_);
   replica_ = std::move(replica);
   last_load_seconds_ = absl::ToDoubleSeconds(absl::Now() - t0);

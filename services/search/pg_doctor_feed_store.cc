@@ -1,5 +1,7 @@
 #include "services/search/pg_doctor_feed_store.h"
 
+#include <functional>
+
 #include <pqxx/pqxx>
 
 #include "absl/container/flat_hash_map.h"
@@ -44,21 +46,30 @@ std::vector<SuggestionRow> ReadSuggestions(pqxx::transaction_base& txn, SqlParam
   return out;
 }
 
-// Doctors matching `where` (over doctors d) with their competences and places.
-absl::StatusOr<std::vector<DoctorRow>> ReadDoctors(pqxx::transaction_base& txn, SqlParams& p,
-                                                   const std::string& where) {
-  std::vector<DoctorRow> doctors;
-  absl::flat_hash_map<std::string, size_t> index;
+// Doctors matching `where` (over doctors d) with their competences and places, in profile id
+// order, each handed to `out` complete.
+absl::Status ReadDoctors(pqxx::transaction_base& txn, SqlParams& p, const std::string& where,
+                         const std::function<void(DoctorRow&&)>& out) {
+  const pqxx::result competences = p.Exec(
+      txn, absl::StrCat("SELECT c.profile_id::text, c.competence_key, c.label, "
+                        "c.endorsement_count, array_to_string(tsvector_to_array(c.document), "
+                        "' ') FROM doctor_competences c JOIN doctors d USING (profile_id) "
+                        "WHERE ", where, " ORDER BY c.profile_id, c.ordinal"));
+  const pqxx::result places = p.Exec(
+      txn, absl::StrCat("SELECT pl.profile_id::text, pl.commune, pl.commune_key, "
+                        "pl.postcode, pl.latitude, pl.longitude FROM doctor_places pl "
+                        "JOIN doctors d USING (profile_id) WHERE ", where,
+                        " ORDER BY pl.profile_id, pl.ordinal"));
   const pqxx::result rows = p.Exec(
       txn, absl::StrCat(
                "SELECT d.profile_id::text, d.version, d.deleted, d.display_name, "
                "d.specialty_code, d.specialty_label, d.headline, array_to_string(d.languages, E'",
                kSeparator, "'), d.accepting_referrals, array_to_string(d.competence_keys, E'",
                kSeparator, "'), d.endorsement_total, array_to_string(d.words, ' '), "
-               "d.document::text FROM doctors d WHERE ", where));
-  doctors.reserve(rows.size());
+               "d.document::text FROM doctors d WHERE ", where, " ORDER BY d.profile_id"));
+  pqxx::result::size_type ci = 0, pi = 0;
   for (const pqxx::row& r : rows) {
-    DoctorRow& d = doctors.emplace_back();
+    DoctorRow d;
     d.profile_id = r[0].as<std::string>();
     d.version = r[1].as<int64_t>();
     d.deleted = r[2].as<bool>();
@@ -72,47 +83,41 @@ absl::StatusOr<std::vector<DoctorRow>> ReadDoctors(pqxx::transaction_base& txn, 
     d.endorsement_total = r[10].as<int>();
     d.words = Split(r[11], " ");
     ASSIGN_OR_RETURN(d.document, ParseTsVector(r[12].c_str()));
-    index[d.profile_id] = doctors.size() - 1;
+    // Both child lists are in the same id order.
+    while (ci < competences.size() && competences[ci][0].c_str() < d.profile_id) ++ci;
+    for (; ci < competences.size() && competences[ci][0].c_str() == d.profile_id; ++ci) {
+      const pqxx::row c = competences[ci];
+      d.competences.push_back(DoctorRow::Competence{
+          c[1].as<std::string>(), c[2].as<std::string>(), c[3].as<int>(), Split(c[4], " ")});
+    }
+    while (pi < places.size() && places[pi][0].c_str() < d.profile_id) ++pi;
+    for (; pi < places.size() && places[pi][0].c_str() == d.profile_id; ++pi) {
+      const pqxx::row c = places[pi];
+      DoctorRow::Place pl{c[1].as<std::string>(), c[2].as<std::string>(),
+                          c[3].as<std::string>(), std::nullopt, std::nullopt};
+      if (!c[4].is_null()) pl.latitude = c[4].as<double>();
+      if (!c[5].is_null()) pl.longitude = c[5].as<double>();
+      d.places.push_back(std::move(pl));
+    }
+    out(std::move(d));
   }
-  for (const pqxx::row& r : p.Exec(
-           txn, absl::StrCat("SELECT c.profile_id::text, c.competence_key, c.label, "
-                             "c.endorsement_count, array_to_string(tsvector_to_array(c.document), "
-                             "' ') FROM doctor_competences c JOIN doctors d USING (profile_id) "
-                             "WHERE ", where, " ORDER BY c.profile_id, c.ordinal"))) {
-    auto it = index.find(r[0].c_str());
-    if (it == index.end()) continue;
-    doctors[it->second].competences.push_back(DoctorRow::Competence{
-        r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(), Split(r[4], " ")});
-  }
-  for (const pqxx::row& r : p.Exec(
-           txn, absl::StrCat("SELECT pl.profile_id::text, pl.commune, pl.commune_key, "
-                             "pl.postcode, pl.latitude, pl.longitude FROM doctor_places pl "
-                             "JOIN doctors d USING (profile_id) WHERE ", where,
-                             " ORDER BY pl.profile_id, pl.ordinal"))) {
-    auto it = index.find(r[0].c_str());
-    if (it == index.end()) continue;
-    DoctorRow::Place pl{r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                        std::nullopt, std::nullopt};
-    if (!r[4].is_null()) pl.latitude = r[4].as<double>();
-    if (!r[5].is_null()) pl.longitude = r[5].as<double>();
-    doctors[it->second].places.push_back(std::move(pl));
-  }
-  return doctors;
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<DoctorSnapshot> PgDoctorFeedStore::LoadAll() {
-  return pg::InTransaction<DoctorSnapshot>(
-      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<DoctorSnapshot> {
+absl::StatusOr<FeedPosition> PgDoctorFeedStore::LoadAll(
+    const std::function<void(DoctorRow&&)>& doctor,
+    const std::function<void(SuggestionRow&&)>& suggestion) {
+  return pg::InTransaction<FeedPosition>(
+      *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<FeedPosition> {
         BeginReading(txn);
-        DoctorSnapshot s;
-        s.at = ReadPosition(txn);
+        const FeedPosition at = ReadPosition(txn);
         SqlParams p;
-        ASSIGN_OR_RETURN(s.doctors, ReadDoctors(txn, p, "NOT d.deleted"));
+        RETURN_IF_ERROR(ReadDoctors(txn, p, "NOT d.deleted", doctor));
         SqlParams q;
-        s.suggestions = ReadSuggestions(txn, q, "true");
-        return s;
+        for (SuggestionRow& s : ReadSuggestions(txn, q, "true")) suggestion(std::move(s));
+        return at;
       });
 }
 
@@ -146,9 +151,9 @@ absl::StatusOr<DoctorRows> PgDoctorFeedStore::LoadDoctors(const std::vector<std:
         BeginReading(txn);
         DoctorRows out;
         SqlParams p;
-        ASSIGN_OR_RETURN(out.doctors,
-                         ReadDoctors(txn, p, absl::StrCat("d.profile_id = ANY(",
-                                                          p.TextArray(ids), "::uuid[])")));
+        RETURN_IF_ERROR(ReadDoctors(
+            txn, p, absl::StrCat("d.profile_id = ANY(", p.TextArray(ids), "::uuid[])"),
+            [&](DoctorRow&& d) { out.doctors.push_back(std::move(d)); }));
         SqlParams q;
         out.suggestions = ReadSuggestions(
             txn, q, absl::StrCat("kind = 'doctor' AND value = ANY(", q.TextArray(ids), ")"));

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,12 +30,6 @@ struct FeedPosition {
   int64_t doctors_table = 0;  // oid of search.doctors when read
 };
 
-struct DoctorSnapshot {
-  FeedPosition at;
-  std::vector<DoctorRow> doctors;  // live doctors only
-  std::vector<SuggestionRow> suggestions;
-};
-
 struct DoctorChanges {
   FeedPosition at;
   bool table_replaced = false;  // a Reindex switched tables: load everything again
@@ -50,7 +45,10 @@ struct DoctorRows {
 class PgDoctorFeedStore {
  public:
   explicit PgDoctorFeedStore(pg::Pool* pool) : pool_(pool) {}
-  absl::StatusOr<DoctorSnapshot> LoadAll();
+  // Every live doctor and every suggestion entry, handed over one at a time (the whole table
+  // is never held as rows): where the reading stands.
+  absl::StatusOr<FeedPosition> LoadAll(const std::function<void(DoctorRow&&)>& doctor,
+                                       const std::function<void(SuggestionRow&&)>& suggestion);
   absl::StatusOr<DoctorChanges> ChangesSince(const FeedPosition& from);
   absl::StatusOr<DoctorRows> LoadDoctors(const std::vector<std::string>& profile_ids);
   // The lexemes PostgreSQL's `fr` configuration makes of each folded word (none for a stop
