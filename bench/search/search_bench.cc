@@ -952,6 +952,11 @@ int Run() {
     checking = false;
     checker.join();
     memory.Stop();
+    const MemorySearchStore::FollowStats fs = memory.follow_stats();
+    std::printf("\nin-memory index following: %lld readings, %lld changed rows listed, %lld "
+                "doctors read whole; reading %.2f s, applying %.2f s in all\n",
+                static_cast<long long>(fs.readings), static_cast<long long>(fs.listed),
+                static_cast<long long>(fs.loaded), fs.reading_seconds, fs.applying_seconds);
     if (!memory_lag_ms.empty()) {
       const Stats l = Summarize(memory_lag_ms);
       std::printf("\nwrite-to-searchable lag in the in-memory index (event occurrence to the "

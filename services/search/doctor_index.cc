@@ -524,6 +524,18 @@ DoctorPage DoctorIndex::Search(const DoctorQuery& q, const ResolvedQuery& text) 
       return;
     }
     if (q.accepting_referrals && !accepting_[slot]) return;
+    const uint32_t pb = place_begin_[slot], pe = pb + place_count_[slot];
+    if (radius) {
+      // A place in the box and within the radius; the box first (no trigonometry).
+      bool within = false;
+      for (uint32_t i = pb; i < pe && !within; ++i) {
+        const double lat = place_latitude_[i], lon = place_longitude_[i];
+        within = place_has_coordinates_[i] && lat >= box.min_lat && lat <= box.max_lat &&
+                 lon >= box.min_lon && lon <= box.max_lon &&
+                 HaversineKm(q.origin->latitude, q.origin->longitude, lat, lon) <= q.radius_km;
+      }
+      if (!within) return;
+    }
     if (!competence_alternatives.empty() || !q.languages.empty()) {
       const Cold& d = cold_[slot];
       for (const std::vector<uint32_t>& any : competence_alternatives) {
@@ -539,21 +551,14 @@ DoctorPage DoctorIndex::Search(const DoctorQuery& q, const ResolvedQuery& text) 
         if (!found) return;
       }
     }
-    const uint32_t pb = place_begin_[slot], pe = pb + place_count_[slot];
-    std::optional<double> km;
+    std::optional<double> km;  // to the nearest place
     if (has_origin) {
-      bool within = !radius;
       for (uint32_t i = pb; i < pe; ++i) {
         if (!place_has_coordinates_[i]) continue;
-        const double lat = place_latitude_[i], lon = place_longitude_[i];
-        const double k = HaversineKm(q.origin->latitude, q.origin->longitude, lat, lon);
+        const double k = HaversineKm(q.origin->latitude, q.origin->longitude,
+                                     place_latitude_[i], place_longitude_[i]);
         if (!km.has_value() || k < *km) km = k;
-        if (radius && !within && lat >= box.min_lat && lat <= box.max_lat &&
-            lon >= box.min_lon && lon <= box.max_lon && k <= q.radius_km) {
-          within = true;
-        }
       }
-      if (!within) return;
     }
     ++total;
     Scored s{0, slot, 0, km, endorsement_total_[slot], 0};

@@ -1,5 +1,7 @@
 #include "services/search/memory_search_store.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -52,6 +54,11 @@ int64_t MemorySearchStore::doctor_count() const {
   return replica_ == nullptr ? 0 : replica_->doctors.doctor_count();
 }
 
+MemorySearchStore::FollowStats MemorySearchStore::follow_stats() const {
+  absl::ReaderMutexLock l(&mu_);
+  return stats_;
+}
+
 std::optional<int64_t> MemorySearchStore::DoctorVersion(const std::string& profile_id) const {
   absl::ReaderMutexLock l(&mu_);
   if (replica_ == nullptr) return std::nullopt;
@@ -66,15 +73,22 @@ absl::Status MemorySearchStore::LoadAll() {
       position_,
       feed_.LoadAll([&](DoctorRow&& d) { replica->doctors.Upsert(d); },
                     [&](SuggestionRow&& s) { replica->suggestions.Add(s); }));
-  absl::MutexLock l(&mu_);
-  replica_ = std::move(replica);
-  last_load_seconds_ = absl::ToDoubleSeconds(absl::Now() - t0);
+  {
+    absl::MutexLock l(&mu_);
+    replica.swap(replica_);
+    last_load_seconds_ = absl::ToDoubleSeconds(absl::Now() - t0);
+  }
+  replica.reset();  // the previous one, if any
+  // The load's transient rows and result sets go back to the system (glibc keeps freed
+  // memory otherwise; the resident size then tells what the index holds).
+  malloc_trim(0);
   return absl::OkStatus();
 }
 
 absl::Status MemorySearchStore::CatchUp() {
   absl::MutexLock refresh(&refresh_mu_);
   if (!loaded()) return LoadAll();
+  const absl::Time t0 = absl::Now();
   ASSIGN_OR_RETURN(DoctorChanges changes, feed_.ChangesSince(position_));
   if (changes.table_replaced) return LoadAll();
   std::vector<std::string> changed;
@@ -89,6 +103,7 @@ absl::Status MemorySearchStore::CatchUp() {
     ASSIGN_OR_RETURN(rows, feed_.LoadDoctors(changed));
   }
   {
+    const absl::Time t1 = absl::Now();
     absl::MutexLock l(&mu_);
     for (const DoctorRow& d : rows.doctors) {
       const std::optional<int64_t> held = replica_->doctors.VersionOf(d.profile_id);
@@ -98,6 +113,11 @@ absl::Status MemorySearchStore::CatchUp() {
     }
     for (const SuggestionRow& s : rows.suggestions) replica_->suggestions.Add(s);
     for (const SuggestionRow& s : changes.suggestions) replica_->suggestions.Add(s);
+    ++stats_.readings;
+    stats_.listed += static_cast<int64_t>(changes.versions.size());
+    stats_.loaded += static_cast<int64_t>(rows.doctors.size());
+    stats_.reading_seconds += absl::ToDoubleSeconds(t1 - t0);
+    stats_.applying_seconds += absl::ToDoubleSeconds(absl::Now() - t1);
   }
   position_ = changes.at;
   return absl::OkStatus();

@@ -46,6 +46,13 @@ class MemorySearchStore final : public SearchStore {
   // Seconds the last full load took; doctors held.
   double last_load_seconds() const;
   int64_t doctor_count() const;
+  // What following has cost since start: readings, changed rows listed (re-listed while an
+  // older transaction stays open), doctors read whole, and time spent reading and applying.
+  struct FollowStats {
+    int64_t readings = 0, listed = 0, loaded = 0;
+    double reading_seconds = 0, applying_seconds = 0;
+  };
+  FollowStats follow_stats() const;
   // The version of a doctor held in memory (nullopt: not loaded, or never seen).
   std::optional<int64_t> DoctorVersion(const std::string& profile_id) const;
 
@@ -72,6 +79,7 @@ class MemorySearchStore final : public SearchStore {
 
   absl::Mutex refresh_mu_;  // one reading at a time
   FeedPosition position_ ABSL_GUARDED_BY(refresh_mu_);
+  FollowStats stats_ ABSL_GUARDED_BY(mu_);
 
   mutable absl::Mutex mu_;
   std::unique_ptr<Replica> replica_ ABSL_GUARDED_BY(mu_);

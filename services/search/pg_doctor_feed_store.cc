@@ -1,6 +1,8 @@
 #include "services/search/pg_doctor_feed_store.h"
 
+#include <algorithm>
 #include <functional>
+#include <tuple>
 
 #include <pqxx/pqxx>
 
@@ -121,42 +123,123 @@ absl::StatusOr<FeedPosition> PgDoctorFeedStore::LoadAll(
       });
 }
 
+// One statement (one snapshot, one round trip, no BEGIN/COMMIT): the position, the changed
+// doctors' ids and versions, the new suggestion entries.
 absl::StatusOr<DoctorChanges> PgDoctorFeedStore::ChangesSince(const FeedPosition& from) {
-  return pg::InTransaction<DoctorChanges>(
+  return pg::ReadOneStatement<DoctorChanges>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<DoctorChanges> {
-        BeginReading(txn);
-        DoctorChanges c;
-        c.at = ReadPosition(txn);
-        if (c.at.doctors_table != from.doctors_table) {
-          c.table_replaced = true;
-          return c;
-        }
         SqlParams p;
         const std::string x = p.Text(from.xmin);
-        for (const pqxx::row& r : p.Exec(
-                 txn, absl::StrCat("SELECT profile_id::text, version FROM doctors WHERE "
-                                   "change_xid >= ", x, "::xid8"))) {
-          c.versions.emplace_back(r[0].as<std::string>(), r[1].as<int64_t>());
+        const pqxx::result rows = p.Exec(
+            txn, absl::StrCat(
+                     "SELECT 'p', pg_snapshot_xmin(pg_current_snapshot())::text, "
+                     "'doctors'::regclass::oid::text, NULL, NULL, NULL "
+                     "UNION ALL SELECT 'd', profile_id::text, version::text, NULL, NULL, NULL "
+                     "FROM doctors WHERE change_xid >= ", x, "::xid8 "
+                     "UNION ALL SELECT 's', kind, key, label, value, detail FROM suggestions "
+                     "WHERE change_xid >= ", x, "::xid8 AND kind <> 'doctor'"));
+        DoctorChanges c;
+        for (const pqxx::row& r : rows) {
+          const char kind = r[0].c_str()[0];
+          if (kind == 'p') {
+            c.at = FeedPosition{r[1].as<std::string>(), r[2].as<int64_t>()};
+          } else if (kind == 'd') {
+            c.versions.emplace_back(r[1].as<std::string>(), r[2].as<int64_t>());
+          } else {
+            c.suggestions.push_back(SuggestionRow{r[1].as<std::string>(), r[2].as<std::string>(),
+                                                  r[3].as<std::string>(), r[4].as<std::string>(),
+                                                  r[5].as<std::string>()});
+          }
         }
-        SqlParams q;
-        c.suggestions = ReadSuggestions(
-            txn, q, absl::StrCat("change_xid >= ", q.Text(from.xmin), "::xid8 AND kind <> 'doctor'"));
+        if (c.at.doctors_table != from.doctors_table) {
+          c.table_replaced = true;
+          c.versions.clear();
+          c.suggestions.clear();
+        }
         return c;
       });
 }
 
+// One statement too: the doctors, their competences and places, their own suggestion entries.
 absl::StatusOr<DoctorRows> PgDoctorFeedStore::LoadDoctors(const std::vector<std::string>& ids) {
-  return pg::InTransaction<DoctorRows>(
+  return pg::ReadOneStatement<DoctorRows>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<DoctorRows> {
-        BeginReading(txn);
-        DoctorRows out;
         SqlParams p;
-        RETURN_IF_ERROR(ReadDoctors(
-            txn, p, absl::StrCat("d.profile_id = ANY(", p.TextArray(ids), "::uuid[])"),
-            [&](DoctorRow&& d) { out.doctors.push_back(std::move(d)); }));
-        SqlParams q;
-        out.suggestions = ReadSuggestions(
-            txn, q, absl::StrCat("kind = 'doctor' AND value = ANY(", q.TextArray(ids), ")"));
+        const std::string a = p.TextArray(ids);
+        const std::string nulls8 = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL";
+        const pqxx::result rows = p.Exec(
+            txn, absl::StrCat(
+                     "SELECT 'd', d.profile_id::text, d.version::text, d.deleted::text, "
+                     "d.display_name, d.specialty_code, d.specialty_label, d.headline, "
+                     "array_to_string(d.languages, E'", kSeparator, "'), "
+                     "d.accepting_referrals::text, array_to_string(d.competence_keys, E'",
+                     kSeparator, "'), d.endorsement_total::text, array_to_string(d.words, ' '), "
+                     "d.document::text, 0 FROM doctors d WHERE d.profile_id = ANY(", a,
+                     "::uuid[]) "
+                     "UNION ALL SELECT 'c', c.profile_id::text, c.competence_key, c.label, "
+                     "c.endorsement_count::text, array_to_string(tsvector_to_array(c.document), "
+                     "' '), ", nulls8, ", c.ordinal FROM doctor_competences c WHERE c.profile_id "
+                     "= ANY(", a, "::uuid[]) "
+                     "UNION ALL SELECT 'p', pl.profile_id::text, pl.commune, pl.commune_key, "
+                     "pl.postcode, pl.latitude::text, pl.longitude::text, NULL, NULL, NULL, NULL, "
+                     "NULL, NULL, NULL, pl.ordinal FROM doctor_places pl WHERE pl.profile_id = "
+                     "ANY(", a, "::uuid[]) "
+                     "UNION ALL SELECT 's', kind, key, label, value, detail, ", nulls8,
+                     ", 0 FROM suggestions WHERE kind = 'doctor' AND value = ANY(", a, ")"));
+        DoctorRows out;
+        absl::flat_hash_map<std::string, size_t> index;
+        std::vector<std::tuple<std::string, int, DoctorRow::Competence>> competences;
+        std::vector<std::tuple<std::string, int, DoctorRow::Place>> places;
+        for (const pqxx::row& r : rows) {
+          const char kind = r[0].c_str()[0];
+          if (kind == 'd') {
+            DoctorRow d;
+            d.profile_id = r[1].as<std::string>();
+            d.version = r[2].as<int64_t>();
+            d.deleted = r[3].as<bool>();
+            d.display_name = r[4].as<std::string>();
+            d.specialty_code = r[5].as<std::string>();
+            d.specialty_label = r[6].as<std::string>();
+            d.headline = r[7].as<std::string>();
+            d.languages = Split(r[8], kSeparator);
+            d.accepting_referrals = r[9].as<bool>();
+            d.filter_keys = Split(r[10], kSeparator);
+            d.endorsement_total = r[11].as<int>();
+            d.words = Split(r[12], " ");
+            ASSIGN_OR_RETURN(d.document, ParseTsVector(r[13].c_str()));
+            index[d.profile_id] = out.doctors.size();
+            out.doctors.push_back(std::move(d));
+          } else if (kind == 'c') {
+            competences.emplace_back(
+                r[1].as<std::string>(), r[14].as<int>(),
+                DoctorRow::Competence{r[2].as<std::string>(), r[3].as<std::string>(),
+                                      r[4].as<int>(), Split(r[5], " ")});
+          } else if (kind == 'p') {
+            DoctorRow::Place pl{r[2].as<std::string>(), r[3].as<std::string>(),
+                                r[4].as<std::string>(), std::nullopt, std::nullopt};
+            if (!r[5].is_null()) pl.latitude = r[5].as<double>();
+            if (!r[6].is_null()) pl.longitude = r[6].as<double>();
+            places.emplace_back(r[1].as<std::string>(), r[14].as<int>(), std::move(pl));
+          } else {
+            out.suggestions.push_back(SuggestionRow{r[1].as<std::string>(), r[2].as<std::string>(),
+                                                    r[3].as<std::string>(), r[4].as<std::string>(),
+                                                    r[5].as<std::string>()});
+          }
+        }
+        // Children in ordinal order.
+        const auto by_ordinal = [](const auto& x, const auto& y) {
+          return std::get<1>(x) < std::get<1>(y);
+        };
+        std::sort(competences.begin(), competences.end(), by_ordinal);
+        std::sort(places.begin(), places.end(), by_ordinal);
+        for (auto& [id, ordinal, c] : competences) {
+          auto it = index.find(id);
+          if (it != index.end()) out.doctors[it->second].competences.push_back(std::move(c));
+        }
+        for (auto& [id, ordinal, pl] : places) {
+          auto it = index.find(id);
+          if (it != index.end()) out.doctors[it->second].places.push_back(std::move(pl));
+        }
         return out;
       });
 }

@@ -3,9 +3,10 @@
 // tombstones of deleted doctors), and the stemmed form of query words. All of its SQL.
 //
 // Changes are followed by transaction id: every write of a doctors or suggestions row stamps
-// it with its transaction's id (change_xid, migration 0003). A reader that took its snapshot
+// it with its transaction's id (change_xid, migration 0004). A reader that took its snapshot
 // with xmin X has seen every transaction below X, so the next reading asks for rows with
 // change_xid >= X: a transaction still running at the last reading commits with an id >= X.
+// Each reading is one statement, so its xmin and its rows come from one snapshot.
 // Rows are read again while older transactions stay open; comparing versions skips them.
 // A Reindex replaces the doctors table (a new oid): the reader then loads everything again.
 #pragma once

@@ -75,7 +75,7 @@ absl::Status CreateCopy(pqxx::transaction_base& txn, const std::string& table) {
     txn.exec(absl::StrCat(def.substr(0, name_at + 1), txn.quote_name(Copy(name)), " ON ",
                           txn.quote_name(copy), def.substr(using_at)));
   }
-  // Row triggers (doctors' change_xid stamp, migration 0003): trigger names are per table, so
+  // Row triggers (doctors' change_xid stamp, migration 0004): trigger names are per table, so
   // the copy's keep the live names and go with it when it is renamed.
   SqlParams g;
   const pqxx::result triggers = g.Exec(
