@@ -114,6 +114,12 @@ absl::StatusOr<FeedPosition> PgDoctorFeedStore::LoadAll(
   return pg::InTransaction<FeedPosition>(
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<FeedPosition> {
         BeginReading(txn);
+        // Before the snapshot (the first query takes it): the tables as they are now, held
+        // so that a Reindex cannot switch them under the reading — without the locks, a
+        // switch committed after the snapshot would show the new tables through an older
+        // snapshot, without the rows its last pages wrote.
+        txn.exec("LOCK TABLE doctors, doctor_competences, doctor_places, suggestions IN ACCESS "
+                 "SHARE MODE");
         const FeedPosition at = ReadPosition(txn);
         SqlParams p;
         RETURN_IF_ERROR(ReadDoctors(txn, p, "NOT d.deleted", doctor));
@@ -130,28 +136,33 @@ absl::StatusOr<DoctorChanges> PgDoctorFeedStore::ChangesSince(const FeedPosition
       *pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<DoctorChanges> {
         SqlParams p;
         const std::string x = p.Text(from.xmin);
+        // The tables are named (and locked) before 'doctors'::regclass is read, so that a
+        // Reindex switch cannot give the old oid with the new table's rows; each changed row
+        // says which table it came from too.
         const pqxx::result rows = p.Exec(
             txn, absl::StrCat(
-                     "SELECT 'p', pg_snapshot_xmin(pg_current_snapshot())::text, "
-                     "'doctors'::regclass::oid::text, NULL, NULL, NULL "
-                     "UNION ALL SELECT 'd', profile_id::text, version::text, NULL, NULL, NULL "
-                     "FROM doctors WHERE change_xid >= ", x, "::xid8 "
+                     "SELECT 'd', profile_id::text, version::text, tableoid::oid::text, NULL, "
+                     "NULL FROM doctors WHERE change_xid >= ", x, "::xid8 "
                      "UNION ALL SELECT 's', kind, key, label, value, detail FROM suggestions "
-                     "WHERE change_xid >= ", x, "::xid8 AND kind <> 'doctor'"));
+                     "WHERE change_xid >= ", x, "::xid8 AND kind <> 'doctor' "
+                     "UNION ALL SELECT 'p', pg_snapshot_xmin(pg_current_snapshot())::text, "
+                     "'doctors'::regclass::oid::text, NULL, NULL, NULL"));
         DoctorChanges c;
+        bool other_table = false;
         for (const pqxx::row& r : rows) {
           const char kind = r[0].c_str()[0];
           if (kind == 'p') {
             c.at = FeedPosition{r[1].as<std::string>(), r[2].as<int64_t>()};
           } else if (kind == 'd') {
             c.versions.emplace_back(r[1].as<std::string>(), r[2].as<int64_t>());
+            other_table = other_table || r[3].as<int64_t>() != from.doctors_table;
           } else {
             c.suggestions.push_back(SuggestionRow{r[1].as<std::string>(), r[2].as<std::string>(),
                                                   r[3].as<std::string>(), r[4].as<std::string>(),
                                                   r[5].as<std::string>()});
           }
         }
-        if (c.at.doctors_table != from.doctors_table) {
+        if (c.at.doctors_table != from.doctors_table || other_table) {
           c.table_replaced = true;
           c.versions.clear();
           c.suggestions.clear();
