@@ -51,6 +51,9 @@ class RevocationChecker {
     // A check queued longer than this behind a slow Redis asks `probe` instead, as when the
     // executor is full: the wait a check adds to a request is bounded.
     absl::Duration max_queue_wait = absl::Seconds(1);
+    // Redis clients CheckNow uses on the caller's own thread (no hop to the executor); when
+    // all are busy it takes the executor's path.
+    int inline_clients = 4;
     size_t max_remembered = 100000;  // per map; the live map is emptied when full
   };
   // `clock` must outlive the checker.
@@ -63,6 +66,7 @@ class RevocationChecker {
 
   // The same, blocking until the verdict (at most the Redis command timeout plus the probe's
   // deadline): for a handler running on an executor thread, never an I/O or gRPC thread.
+  // Reads the mirror on the calling thread when one of `inline_clients` is idle.
   SessionState CheckNow(const auth::Principal& principal, const std::string& token);
 
   // This process saw the session revoked (a successful Logout / RevokeSession).

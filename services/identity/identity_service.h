@@ -107,11 +107,18 @@ class IdentityServiceImpl : public v1::IdentityService::CallbackService {
   // --- Operators (operator_rpcs.cc) ---
   MELTINGDOC_IDENTITY_RPC(ReopenVerification)
   MELTINGDOC_IDENTITY_RPC(SetAccountRole)
+  MELTINGDOC_IDENTITY_RPC(SuspendAccount)
+  MELTINGDOC_IDENTITY_RPC(UnsuspendAccount)
 #undef MELTINGDOC_IDENTITY_RPC
 
   // The caller of an authenticated call: a valid access token of a session that is not
   // revoked (Redis mirror, or PostgreSQL when the mirror cannot answer).
   absl::StatusOr<auth::Principal> AuthenticateLive(const grpc::ServerContextBase& context);
+  // SuspendAccount / UnsuspendAccount: checks the caller and the input, changes, mirrors the
+  // revoked sessions.
+  absl::StatusOr<SuspensionChange> ChangeSuspension(const grpc::ServerContextBase& context,
+                                                    const std::string& account_id, const std::string& reason,
+                                                    bool suspend);
 
  private:
   // What Login's steps pass on to each other.

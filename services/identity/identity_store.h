@@ -45,6 +45,11 @@ struct RoleChange {
   std::vector<RevokedSession> revoked;  // by a demotion
 };
 
+struct SuspensionChange {
+  v1::Account account;                  // after the change
+  std::vector<RevokedSession> revoked;  // by a suspension
+};
+
 class IdentityStore {
  public:
   virtual ~IdentityStore() = default;
@@ -89,6 +94,15 @@ class IdentityStore {
   virtual absl::StatusOr<RoleChange> SetAccountRole(const std::string& account_id, const std::string& role,
                                                     const OperatorActor& actor, const std::string& reason,
                                                     absl::Time now) = 0;
+  // Suspends the account (`suspend`) or lifts its suspension, recorded in account_suspensions
+  // with the status before. A suspension revokes every session of the account at `now` and
+  // drops its pending second-factor sign-ins; lifting it restores the status it had before.
+  // `actor_role`: "moderator" (doctors only), "admin", or "" (the command line). NOT_FOUND: no
+  // account; PERMISSION_DENIED: a moderator on a moderator or admin; FAILED_PRECONDITION:
+  // already suspended / not suspended. (The actor's own account is the caller's check.)
+  virtual absl::StatusOr<SuspensionChange> SetSuspended(const std::string& account_id, bool suspend,
+                                                        const OperatorActor& actor, const std::string& actor_role,
+                                                        const std::string& reason, absl::Time now) = 0;
 };
 
 }  // namespace meltingdoc::identity

@@ -205,7 +205,8 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "import-register") == 0) {
     return meltingdoc::identity::RunImportRegisterCommand(spec.migrations, argc, argv);
   }
-  if (argc >= 2 && (std::strcmp(argv[1], "set-role") == 0 || std::strcmp(argv[1], "reopen-verification") == 0)) {
+  if (argc >= 2 && (std::strcmp(argv[1], "set-role") == 0 || std::strcmp(argv[1], "reopen-verification") == 0 ||
+                    std::strcmp(argv[1], "suspend-account") == 0 || std::strcmp(argv[1], "unsuspend-account") == 0)) {
     return meltingdoc::identity::RunOperatorCommand(spec.migrations, argc, argv);
   }
   return meltingdoc::runtime::RunService(

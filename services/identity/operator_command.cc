@@ -25,9 +25,11 @@
 #include "services/identity/register_command.h"
 #include "services/identity/revocation.h"
 
-ABSL_FLAG(std::string, reason, "", "set-role, reopen-verification: why (3 to 1000 characters), recorded.");
+ABSL_FLAG(std::string, reason, "",
+          "set-role, reopen-verification, suspend-account, unsuspend-account: why (3 to 1000 characters), recorded.");
 ABSL_FLAG(std::string, operator_name, "",
-          "set-role, reopen-verification: who runs the command, recorded (default: the OS user).");
+          "set-role, reopen-verification, suspend-account, unsuspend-account: who runs the command, recorded "
+          "(default: the OS user).");
 
 namespace meltingdoc::identity {
 namespace {
@@ -35,6 +37,8 @@ namespace {
 constexpr char kUsage[] =
     "usage: meltingdoc-identity set-role <account uuid | email> <doctor|moderator|admin> --reason=\"...\"\n"
     "       meltingdoc-identity reopen-verification <verification uuid> --reason=\"...\"\n"
+    "       meltingdoc-identity suspend-account <account uuid | email> --reason=\"...\"\n"
+    "       meltingdoc-identity unsuspend-account <account uuid | email> --reason=\"...\"\n"
     "       [--operator_name=...] [--pg_url=...]\n";
 
 // "cli:<who>@<host>": who ran it, as far as this process can tell.
@@ -59,6 +63,8 @@ int Fail(const absl::Status& s, const char* command) {
   return 1;
 }
 
+void MirrorFromCommandLine(const std::vector<RevokedSession>& revoked, const std::string& command);
+
 template <typename Message>
 void PrintJson(const Message& m) {
   std::string json;
@@ -75,7 +81,9 @@ int RunOperatorCommand(const std::vector<pg::MigrationComponent>& migrations, in
   const std::string command = args.size() >= 2 ? args[1] : "";
   const bool set_role = command == "set-role" && args.size() == 4;
   const bool reopen = command == "reopen-verification" && args.size() == 3;
-  if (!set_role && !reopen) {
+  const bool suspend = command == "suspend-account" && args.size() == 3;
+  const bool unsuspend = command == "unsuspend-account" && args.size() == 3;
+  if (!set_role && !reopen && !suspend && !unsuspend) {
     std::cerr << kUsage;
     return 2;
   }
@@ -94,7 +102,7 @@ int RunOperatorCommand(const std::vector<pg::MigrationComponent>& migrations, in
       std::cerr << "set-role: the role must be doctor, moderator or admin\n" << kUsage;
       return 2;
     }
-  } else if (!IsValidUuid(target)) {
+  } else if (reopen && !IsValidUuid(target)) {
     std::cerr << "reopen-verification: the verification id must be a UUID\n" << kUsage;
     return 2;
   }
@@ -112,7 +120,7 @@ int RunOperatorCommand(const std::vector<pg::MigrationComponent>& migrations, in
   if (!IsValidUuid(target)) {
     // An email address: the account that has it.
     if (absl::Status s = CheckEmail("account", target); !s.ok()) {
-      std::cerr << "set-role: the account must be a UUID or an email address\n" << kUsage;
+      std::cerr << command << ": the account must be a UUID or an email address\n" << kUsage;
       return 2;
     }
     absl::StatusOr<std::optional<LoginAccount>> found = store.FindLoginAccount(NormalizeEmail(target));
@@ -120,31 +128,50 @@ int RunOperatorCommand(const std::vector<pg::MigrationComponent>& migrations, in
     if (!found->has_value()) return Fail(absl::NotFoundError("no account has this email address"), command.c_str());
     target = (*found)->account_id;
   }
+  if (suspend || unsuspend) {
+    absl::StatusOr<SuspensionChange> change =
+        store.SetSuspended(absl::AsciiStrToLower(target), suspend, actor, /*actor_role=*/"", reason, absl::Now());
+    if (!change.ok()) return Fail(change.status(), command.c_str());
+    MirrorFromCommandLine(change->revoked, command);
+    v1::SuspendAccountResponse out;
+    *out.mutable_account() = change->account;
+    out.set_sessions_revoked(static_cast<int32_t>(change->revoked.size()));
+    PrintJson(out);
+    return 0;
+  }
   absl::StatusOr<RoleChange> change = store.SetAccountRole(absl::AsciiStrToLower(target), role, actor, reason, absl::Now());
   if (!change.ok()) return Fail(change.status(), command.c_str());
-  // A demotion revoked the account's sessions in PostgreSQL; the gateway and identity check
-  // the Redis mirror, which identity's processes do not reload while it is complete: write
-  // them there, or else remove the mirror's marker so that every checker asks PostgreSQL.
-  if (!change->revoked.empty()) {
-    absl::StatusOr<redis::RedisOptions> redis_options = redis::ParseRedisAddress(absl::GetFlag(FLAGS_redis));
-    bool mirrored = false;
-    if (redis_options.ok()) {
-      redis::RedisClient redis(*redis_options);
-      // Kept as long as the longest access token allowed (--access_token_ttl <= 15 min) may live.
-      RevocationMirror mirror(&redis, absl::Minutes(15) + auth::kTokenClockSkew + absl::Seconds(30), &Clock::Real());
-      mirrored = mirror.Add(change->revoked) || redis.Command({"DEL", kRevokedReadyKey}).ok();
-    }
-    if (!mirrored) {
-      std::cerr << "set-role: warning: Redis (--redis) could not be told; the revoked sessions are refused by "
-                   "identity and the gateway once they read PostgreSQL, and in any case when their access "
-                   "tokens expire (at most 15 minutes)\n";
-    }
-  }
+  MirrorFromCommandLine(change->revoked, command);
   v1::SetAccountRoleResponse out;
   *out.mutable_account() = change->account;
   out.set_sessions_revoked(static_cast<int32_t>(change->revoked.size()));
   PrintJson(out);
   return 0;
 }
+
+namespace {
+
+void MirrorFromCommandLine(const std::vector<RevokedSession>& revoked, const std::string& command) {
+  // Sessions revoked in PostgreSQL: every checker (identity, the gateway, the services) reads
+  // the Redis mirror, which identity's processes do not reload while it is complete: write
+  // them there, or else remove the mirror's marker so that every checker asks identity/PostgreSQL.
+  if (!revoked.empty()) {
+    absl::StatusOr<redis::RedisOptions> redis_options = redis::ParseRedisAddress(absl::GetFlag(FLAGS_redis));
+    bool mirrored = false;
+    if (redis_options.ok()) {
+      redis::RedisClient redis(*redis_options);
+      // Kept as long as the longest access token allowed (--access_token_ttl <= 15 min) may live.
+      RevocationMirror mirror(&redis, absl::Minutes(15) + auth::kTokenClockSkew + absl::Seconds(30), &Clock::Real());
+      mirrored = mirror.Add(revoked) || redis.Command({"DEL", kRevokedReadyKey}).ok();
+    }
+    if (!mirrored) {
+      std::cerr << command << ": warning: Redis (--redis) could not be told; the revoked sessions are refused "
+                   "once the checkers ask identity/PostgreSQL, and in any case when their access tokens expire "
+                   "(at most 15 minutes)\n";
+    }
+  }
+}
+
+}  // namespace
 
 }  // namespace meltingdoc::identity

@@ -1,6 +1,7 @@
 // What an operator needs besides the register import (issue #3): SetAccountRole (grant or take
 // away the moderator and admin roles) and ReopenVerification (put a rejected request back in the
-// moderation queue). Admins only; each change is recorded with who, when and why. The same
+// moderation queue), admins only; SuspendAccount and UnsuspendAccount, moderators (doctors'
+// accounts) and admins. Each change is recorded with who, when and why. The same
 // changes from the command line: operator_command.h (the first admin has nobody to ask).
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -83,6 +84,49 @@ absl::Status IdentityServiceImpl::DoReopenVerification(const grpc::ServerContext
                    store_->ReopenVerification(absl::AsciiStrToLower(request.verification_id()),
                                               OperatorActor{caller.account_id, ""}, reason));
   return absl::OkStatus();
+}
+
+absl::Status IdentityServiceImpl::DoSuspendAccount(const grpc::ServerContextBase& context,
+                                                   const v1::SuspendAccountRequest& request,
+                                                   v1::SuspendAccountResponse& response) {
+  ASSIGN_OR_RETURN(SuspensionChange change,
+                   ChangeSuspension(context, request.account_id(), request.reason(), /*suspend=*/true));
+  *response.mutable_account() = std::move(change.account);
+  response.set_sessions_revoked(static_cast<int32_t>(change.revoked.size()));
+  return absl::OkStatus();
+}
+
+absl::Status IdentityServiceImpl::DoUnsuspendAccount(const grpc::ServerContextBase& context,
+                                                     const v1::UnsuspendAccountRequest& request,
+                                                     v1::UnsuspendAccountResponse& response) {
+  ASSIGN_OR_RETURN(SuspensionChange change,
+                   ChangeSuspension(context, request.account_id(), request.reason(), /*suspend=*/false));
+  *response.mutable_account() = std::move(change.account);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SuspensionChange> IdentityServiceImpl::ChangeSuspension(const grpc::ServerContextBase& context,
+                                                                       const std::string& account_id,
+                                                                       const std::string& raw_reason, bool suspend) {
+  ASSIGN_OR_RETURN(const auth::Principal caller, AuthenticateLive(context));
+  RETURN_IF_ERROR(auth::RequireRole(caller, auth::Role::kModerator));
+  std::vector<server::FieldViolation> violations;
+  if (!IsValidUuid(account_id)) {
+    violations.push_back({"account_id", "must be a UUID (8-4-4-4-12 hexadecimal digits)"});
+  }
+  const std::string reason(absl::StripAsciiWhitespace(raw_reason));
+  CheckReason(reason, violations);
+  if (!violations.empty()) return server::InvalidArgument(violations);
+  if (absl::EqualsIgnoreCase(caller.account_id, account_id)) {
+    return absl::PermissionDeniedError(suspend ? "you may not suspend your own account"
+                                               : "you may not lift your own suspension");
+  }
+  const std::string actor_role = caller.HasRole(auth::Role::kAdmin) ? "admin" : "moderator";
+  ASSIGN_OR_RETURN(SuspensionChange change,
+                   store_->SetSuspended(absl::AsciiStrToLower(account_id), suspend,
+                                        OperatorActor{caller.account_id, ""}, actor_role, reason, deps_.clock->Now()));
+  MirrorRevocations(change.revoked);
+  return change;
 }
 
 }  // namespace meltingdoc::identity

@@ -14,6 +14,27 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
+v1::Role RoleFromText(const std::string& s) {
+  if (s == "doctor") return v1::ROLE_DOCTOR;
+  if (s == "moderator") return v1::ROLE_MODERATOR;
+  if (s == "admin") return v1::ROLE_ADMIN;
+  return v1::ROLE_UNSPECIFIED;
+}
+
+// With the latest suspension while the account is suspended (empty columns otherwise).
+constexpr const char* kSelectAccount =
+    "SELECT a.account_id::text, a.email, a.civility, a.given_name, a.family_name, a.status, a.role, "
+    "       (extract(epoch FROM a.created_at) * 1000000)::int8, "
+    "       (extract(epoch FROM a.updated_at) * 1000000)::int8, "
+    "       coalesce((extract(epoch FROM s.at) * 1000000)::int8, 0), coalesce(s.actor_account_id::text, ''), "
+    "       coalesce(s.reason, '') "
+    "FROM accounts a LEFT JOIN LATERAL (SELECT x.at, x.actor_account_id, x.reason FROM account_suspensions x "
+    "  WHERE x.account_id = a.account_id AND x.action = 'suspended' ORDER BY x.suspension_id DESC LIMIT 1) s "
+    "  ON a.status = 'suspended' "
+    "WHERE a.account_id = $1::uuid";
+
+}  // namespace
+
 v1::AccountStatus StatusFromText(const std::string& s) {
   if (s == "pending_email") return v1::ACCOUNT_STATUS_PENDING_EMAIL;
   if (s == "pending_verification") return v1::ACCOUNT_STATUS_PENDING_VERIFICATION;
@@ -23,25 +44,10 @@ v1::AccountStatus StatusFromText(const std::string& s) {
   return v1::ACCOUNT_STATUS_UNSPECIFIED;
 }
 
-v1::Role RoleFromText(const std::string& s) {
-  if (s == "doctor") return v1::ROLE_DOCTOR;
-  if (s == "moderator") return v1::ROLE_MODERATOR;
-  if (s == "admin") return v1::ROLE_ADMIN;
-  return v1::ROLE_UNSPECIFIED;
-}
-
-constexpr const char* kSelectAccount =
-    "SELECT account_id::text, email, civility, given_name, family_name, status, role, "
-    "       (extract(epoch FROM created_at) * 1000000)::int8, "
-    "       (extract(epoch FROM updated_at) * 1000000)::int8 "
-    "FROM accounts WHERE account_id = $1::uuid";
-
-}  // namespace
-
 absl::StatusOr<v1::Account> ReadAccount(pqxx::transaction_base& txn, const std::string& account_id,
                                         bool for_update) {
   const pqxx::result rows =
-      txn.exec_params(for_update ? std::string(kSelectAccount) + " FOR UPDATE" : kSelectAccount, account_id);
+      txn.exec_params(for_update ? std::string(kSelectAccount) + " FOR UPDATE OF a" : kSelectAccount, account_id);
   if (rows.empty()) return absl::NotFoundError("account not found");
   const pqxx::row& r = rows[0];
   v1::Account a;
@@ -54,6 +60,12 @@ absl::StatusOr<v1::Account> ReadAccount(pqxx::transaction_base& txn, const std::
   a.set_role(RoleFromText(r[6].as<std::string>()));
   *a.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(r[7].as<int64_t>());
   *a.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(r[8].as<int64_t>());
+  if (a.status() == v1::ACCOUNT_STATUS_SUSPENDED && r[9].as<int64_t>() != 0) {
+    v1::Suspension* suspension = a.mutable_suspension();
+    *suspension->mutable_suspend_time() = TimeUtil::MicrosecondsToTimestamp(r[9].as<int64_t>());
+    suspension->set_suspended_by_account_id(r[10].as<std::string>());
+    suspension->set_reason(r[11].as<std::string>());
+  }
   return a;
 }
 
@@ -627,6 +639,56 @@ absl::StatusOr<RoleChange> PgIdentityStore::SetAccountRole(const std::string& ac
           "sessions_revoked) VALUES ($1::uuid, $2, $3, nullif($4, '')::uuid, nullif($5, ''), $6, $7)",
           account_id, old_role, role, actor.account_id, actor.label, reason, static_cast<int>(change.revoked.size()));
     }
+    ASSIGN_OR_RETURN(change.account, ReadAccount(txn, account_id, /*for_update=*/false));
+    return change;
+  });
+}
+
+absl::StatusOr<SuspensionChange> PgIdentityStore::SetSuspended(const std::string& account_id, bool suspend,
+                                                               const OperatorActor& actor,
+                                                               const std::string& actor_role,
+                                                               const std::string& reason, absl::Time now) {
+  return pg::InTransaction<SuspensionChange>(*pool_, [&](pqxx::transaction_base& txn) -> absl::StatusOr<SuspensionChange> {
+    const pqxx::result rows = txn.exec_params(
+        "SELECT role, status FROM accounts WHERE account_id = $1::uuid FOR UPDATE", account_id);
+    if (rows.empty()) return absl::NotFoundError("account not found");
+    const std::string role = rows[0][0].as<std::string>();
+    const std::string status = rows[0][1].as<std::string>();
+    if (actor_role == "moderator" && role != "doctor") {
+      return absl::PermissionDeniedError("a moderator may suspend doctors only: ask an admin");
+    }
+    SuspensionChange change;
+    std::string next;
+    if (suspend) {
+      if (status == "suspended") return absl::FailedPreconditionError("this account is already suspended");
+      next = "suspended";
+      std::vector<std::string> ids;
+      for (const auto& row : txn.exec_params(
+               "SELECT session_id::text FROM sessions WHERE account_id = $1::uuid AND revoked_at IS NULL FOR UPDATE",
+               account_id)) {
+        ids.push_back(row[0].as<std::string>());
+      }
+      RevokeSessionsInTxn(txn, ids, "suspended", now, &change.revoked);
+      // A password accepted before the suspension must not become a session by its code.
+      txn.exec_params("DELETE FROM login_challenges WHERE account_id = $1::uuid", account_id);
+    } else {
+      if (status != "suspended") {
+        return absl::FailedPreconditionError(absl::StrCat("this account is not suspended (it is ", status, ")"));
+      }
+      const pqxx::result before = txn.exec_params(
+          "SELECT previous_status FROM account_suspensions WHERE account_id = $1::uuid AND action = 'suspended' "
+          "ORDER BY suspension_id DESC LIMIT 1",
+          account_id);
+      // An account suspended before suspensions were recorded goes back to the start of verification.
+      next = before.empty() ? "pending_verification" : before[0][0].as<std::string>();
+    }
+    txn.exec_params("UPDATE accounts SET status = $2, updated_at = now() WHERE account_id = $1::uuid", account_id,
+                    next);
+    txn.exec_params(
+        "INSERT INTO account_suspensions (account_id, action, previous_status, actor_account_id, actor_label, reason, "
+        "sessions_revoked) VALUES ($1::uuid, $2, $3, nullif($4, '')::uuid, nullif($5, ''), $6, $7)",
+        account_id, suspend ? "suspended" : "unsuspended", status, actor.account_id, actor.label, reason,
+        static_cast<int>(change.revoked.size()));
     ASSIGN_OR_RETURN(change.account, ReadAccount(txn, account_id, /*for_update=*/false));
     return change;
   });

@@ -15,6 +15,8 @@ namespace meltingdoc::identity {
 
 // The account `account_id` (locked FOR UPDATE when asked); NOT_FOUND when there is none.
 // Shared by both halves of the store.
+// "verified" -> ACCOUNT_STATUS_VERIFIED... (UNSPECIFIED for an unknown text).
+v1::AccountStatus StatusFromText(const std::string& s);
 absl::StatusOr<v1::Account> ReadAccount(pqxx::transaction_base& txn, const std::string& account_id,
                                         bool for_update);
 
@@ -98,6 +100,9 @@ class PgIdentityStore final : public IdentityStore, public AccountsStore {
   absl::StatusOr<RoleChange> SetAccountRole(const std::string& account_id, const std::string& role,
                                             const OperatorActor& actor, const std::string& reason,
                                             absl::Time now) override;
+  absl::StatusOr<SuspensionChange> SetSuspended(const std::string& account_id, bool suspend,
+                                                const OperatorActor& actor, const std::string& actor_role,
+                                                const std::string& reason, absl::Time now) override;
 
  private:
   pg::Pool* const pool_;

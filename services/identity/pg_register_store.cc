@@ -159,7 +159,7 @@ constexpr const char* kSelectVerification =
     "       coalesce(v.register_entry::text, ''),"
     "       (extract(epoch FROM v.created_at) * 1000000)::int8,"
     "       coalesce((extract(epoch FROM v.decided_at) * 1000000)::int8, 0),"
-    "       coalesce(v.decided_by::text, ''), coalesce(v.decision_reason, '') "
+    "       coalesce(v.decided_by::text, ''), coalesce(v.decision_reason, ''), a.status "
     "FROM verification_requests v JOIN accounts a ON a.account_id = v.account_id ";
 
 absl::StatusOr<v1::Verification> VerificationFromRow(const pqxx::row& r, int64_t* created_micros = nullptr) {
@@ -187,6 +187,7 @@ absl::StatusOr<v1::Verification> VerificationFromRow(const pqxx::row& r, int64_t
   }
   v.set_decider_account_id(r[12].as<std::string>());
   v.set_decision_reason(r[13].as<std::string>());
+  v.set_account_status(StatusFromText(r[14].as<std::string>()));
   return v;
 }
 

@@ -324,6 +324,8 @@ absl::Status IdentityServiceImpl::DoRefresh(const grpc::ServerContextBase& conte
                                               ClientIpOf(context)));
   switch (r.outcome) {
     case RefreshOutcome::kRotated:
+      // A suspension revokes every session; this catches a sign-in that raced with it.
+      if (r.claims.status == "suspended") return absl::PermissionDeniedError("this account is suspended");
       return FillTokens(r.claims, r.session_id, next, *response.mutable_tokens(), nullptr);
     case RefreshOutcome::kReused:
       MirrorRevocations({{r.session_id, r.revoked_at}});

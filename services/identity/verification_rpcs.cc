@@ -43,6 +43,8 @@ MELTINGDOC_RUN_ON(DecideVerification)
 // The operators' RPCs (operator_rpcs.cc) run the same way.
 MELTINGDOC_RUN_ON(ReopenVerification)
 MELTINGDOC_RUN_ON(SetAccountRole)
+MELTINGDOC_RUN_ON(SuspendAccount)
+MELTINGDOC_RUN_ON(UnsuspendAccount)
 #undef MELTINGDOC_RUN_ON
 
 absl::Status IdentityServiceImpl::DoGetMe(const grpc::ServerContextBase& context, const v1::GetMeRequest&,

@@ -85,6 +85,12 @@ const Row kRows[] = {
     // Admins only (none among these callers), the owner included: nobody raises their own role.
     {"meltingdoc.identity.v1.IdentityService.SetAccountRole",
      R"({"role":"ROLE_ADMIN","reason":"Je me nomme administrateur"})", {401, 403, 403, 403, 403, 403}},
+    // Moderators and admins, never on their own account (the owner is a doctor: 403); the
+    // moderator gets past authorization to "not found" (O has no row in identity).
+    {"meltingdoc.identity.v1.IdentityService.SuspendAccount", R"({"reason":"Faux médecin signalé par l'Ordre"})",
+     {401, 403, 403, 403, 404, 403}},
+    {"meltingdoc.identity.v1.IdentityService.UnsuspendAccount", R"({"reason":"Identité confirmée par l'Ordre"})",
+     {401, 403, 403, 403, 404, 403}},
     // ---- sessions: the path names a session of nobody here; another's session is covered by
     // tests/integration/identity_accounts/sessions_test.cc (RevokeSession of another account is 404).
     {"meltingdoc.identity.v1.IdentityService.RevokeSession", "{}", {401, 404, 404, 404, 404, 404}},

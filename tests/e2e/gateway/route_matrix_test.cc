@@ -45,6 +45,9 @@ const Expectation kExpectations[] = {
     {"meltingdoc.identity.v1.IdentityService.SetAccountRole", {401, 403, 403, 403, 400}},
     // Admins only; the empty body is then refused (reason needed).
     {"meltingdoc.identity.v1.IdentityService.ReopenVerification", {401, 403, 403, 403, 400}},
+    // Moderators and admins; the empty body is then refused (reason needed).
+    {"meltingdoc.identity.v1.IdentityService.SuspendAccount", {401, 403, 403, 400, 400}},
+    {"meltingdoc.identity.v1.IdentityService.UnsuspendAccount", {401, 403, 403, 400, 400}},
     // Verified doctors read any profile; others only their own.
     {"meltingdoc.profiles.v1.ProfilesService.GetProfile", {401, 403, 404, 404, 404}},
     // Anyone signed in has a "my profile" once verified (none exists here).

@@ -163,6 +163,64 @@ TEST_F(ServiceSessionsTest, RefreshTokenReuseIsRefusedByEveryService) {
   ExpectRefused(rotated.tokens().access_token(), "the rotated access token after reuse");
 }
 
+// A moderator suspends a doctor (a fake doctor found after verification): every session of the
+// account is refused by every service within the bound, and neither Login nor Refresh opens a
+// new one until the suspension is lifted.
+TEST_F(ServiceSessionsTest, SuspensionEndsEverySessionEverywhereAndRefusesSignIn) {
+  const std::string email = NewDoctor("svc-suspended");
+  const idv1::SessionTokens laptop = NewSession(email);
+  const idv1::SessionTokens phone = NewSession(email);
+  const std::string doctor_id = SubjectOf(laptop.access_token());
+  ExpectAccepted(laptop.access_token(), "before the suspension");
+  ExpectAccepted(phone.access_token(), "before the suspension");
+
+  const std::string moderator_email = NewDoctor("svc-moderator");
+  ASSERT_TRUE(identity_->db->SuperuserSql("UPDATE identity.accounts SET role = 'moderator' WHERE email = '" +
+                                          moderator_email + "'").ok());
+  const idv1::SessionTokens moderator = NewSession(moderator_email);
+  idv1::SuspendAccountRequest req;
+  req.set_account_id(doctor_id);
+  req.set_reason("RPPS usurpé : signalé par le Conseil de l'Ordre");
+  idv1::SuspendAccountResponse resp;
+  grpc::Status s = identity_->stub->SuspendAccount(Ctx(moderator.access_token()).get(), req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.sessions_revoked(), 2);
+  EXPECT_EQ(resp.account().status(), idv1::ACCOUNT_STATUS_SUSPENDED);
+  EXPECT_EQ(resp.account().suspension().suspended_by_account_id(), SubjectOf(moderator.access_token()));
+  EXPECT_EQ(resp.account().suspension().reason(), "RPPS usurpé : signalé par le Conseil de l'Ordre");
+
+  absl::SleepFor(kBound);
+  ExpectRefused(laptop.access_token(), "laptop after the suspension");
+  ExpectRefused(phone.access_token(), "phone after the suspension");
+  EXPECT_EQ(identity_->GetOwnAccount(laptop.access_token(), doctor_id).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  idv1::RefreshRequest refresh;
+  refresh.set_refresh_token(phone.refresh_token());
+  idv1::RefreshResponse refreshed;
+  EXPECT_EQ(identity_->stub->Refresh(Ctx().get(), refresh, &refreshed).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  idv1::LoginResponse login;
+  s = identity_->Login(email, kPassword, "198.51.100.71", &login);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("suspended"));
+  EXPECT_EQ(identity_->Login(email, "not the password at all", "198.51.100.71", &login).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED)
+      << "a wrong password gets the usual answer: the suspension shows only to the password's holder";
+  EXPECT_EQ(identity_->db->SuperuserSql("SELECT previous_status || ' ' || sessions_revoked FROM "
+                                        "identity.account_suspensions WHERE account_id = '" + doctor_id + "'")
+                .value_or(""),
+            "verified 2\n");
+
+  // Lifted by the moderator: the doctor signs in again (the old sessions stay ended).
+  idv1::UnsuspendAccountRequest lift;
+  lift.set_account_id(doctor_id);
+  lift.set_reason("Identité confirmée par l'Ordre");
+  idv1::UnsuspendAccountResponse lifted;
+  s = identity_->stub->UnsuspendAccount(Ctx(moderator.access_token()).get(), lift, &lifted);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(lifted.account().status(), idv1::ACCOUNT_STATUS_VERIFIED);
+  ExpectAccepted(NewSession(email).access_token(), "signed in after the suspension was lifted");
+  ExpectRefused(laptop.access_token(), "an ended session stays ended");
+}
+
 // Last: kills the suite's Redis.
 TEST_F(ServiceSessionsTest, RevocationsHoldWhenRedisCrashesAndComesBackEmpty) {
   const std::string email = NewDoctor("svc-outage");

@@ -403,5 +403,82 @@ TEST_F(RegisterSystemTest, OperatorCommandsRecordWhoRanThem) {
   EXPECT_THAT(r.output, HasSubstr("verification not found"));
 }
 
+TEST_F(RegisterSystemTest, SuspendAndUnsuspendFromTheCommandLineAreRecordedAndEndSessions) {
+  const std::string binary = absl::StrCat(BinaryDir(), "/services/identity/meltingdoc-identity");
+  const std::string flags = absl::StrCat(" --pg_url=", db_->Url("identity"), " --redis=127.0.0.1:", SharedRedisPort());
+  const std::string id = NewAccount("Faux", "Docteur", "verified");
+  const std::string email = Sql("SELECT email FROM identity.accounts WHERE account_id = '" + id + "'");
+  const std::string session = NewUuid();
+  Sql("INSERT INTO identity.sessions (session_id, account_id, created_at, refreshed_at, expires_at) VALUES ('" +
+      session + "', '" + id + "', now(), now(), now() + interval '1 day')");
+  CommandResult r = RunCommand(absl::StrCat(binary, " suspend-account ", email,
+                                            " --reason='RPPS usurpé, signalé par l Ordre' --operator_name=exploitation",
+                                            flags));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("\"status\": \"ACCOUNT_STATUS_SUSPENDED\""));
+  EXPECT_THAT(r.output, HasSubstr("\"sessionsRevoked\": 1"));
+  EXPECT_EQ(Sql("SELECT revoke_reason FROM identity.sessions WHERE session_id = '" + session + "'"), "suspended");
+  EXPECT_THAT(Sql("SELECT action, previous_status, actor_account_id IS NULL, actor_label, sessions_revoked FROM "
+                  "identity.account_suspensions WHERE account_id = '" + id + "'"),
+              ::testing::StartsWith("suspended|verified|t|cli:exploitation@"));
+  // Shown to moderators: GetAccount says when and why.
+  v1::GetAccountRequest get;
+  get.set_account_id(id);
+  v1::GetAccountResponse got;
+  ASSERT_TRUE(stub_->GetAccount(CallAs(Moderator()).get(), get, &got).ok());
+  EXPECT_EQ(got.account().status(), v1::ACCOUNT_STATUS_SUSPENDED);
+  EXPECT_EQ(got.account().suspension().reason(), "RPPS usurpé, signalé par l Ordre");
+  EXPECT_TRUE(got.account().suspension().suspended_by_account_id().empty()) << "the command line";
+  EXPECT_TRUE(got.account().suspension().has_suspend_time());
+  // Twice is refused; lifting it restores the status before.
+  r = RunCommand(absl::StrCat(binary, " suspend-account ", id, " --reason='Encore une fois'", flags));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.output, HasSubstr("already suspended"));
+  r = RunCommand(absl::StrCat(binary, " unsuspend-account ", id, flags));
+  EXPECT_EQ(r.exit_code, 2) << "a reason is required";
+  r = RunCommand(absl::StrCat(binary, " unsuspend-account ", id, " --reason='Identité confirmée'", flags));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(Sql("SELECT status FROM identity.accounts WHERE account_id = '" + id + "'"), "verified");
+  ASSERT_TRUE(stub_->GetAccount(CallAs(Moderator()).get(), get, &got).ok());
+  EXPECT_FALSE(got.account().has_suspension());
+  EXPECT_EQ(Sql("SELECT count(*) FROM identity.account_suspensions WHERE account_id = '" + id + "'"), "2");
+}
+
+// A moderator suspends doctors only; an admin anyone but themselves. The effect on sessions and
+// sign-in through the real Login is in tests/integration/identity_accounts/service_sessions_test.cc.
+TEST_F(RegisterSystemTest, ModeratorsSuspendDoctorsAndAdminsAnyoneButThemselves) {
+  const std::string doctor = NewAccount("Anne", "Suspecte", "verified");
+  const std::string moderator = NewAccount("Marc", "Modéré", "verified");
+  Sql("UPDATE identity.accounts SET role = 'moderator' WHERE account_id = '" + moderator + "'");
+  v1::SuspendAccountRequest req;
+  req.set_account_id(moderator);
+  req.set_reason("Comportement signalé");
+  v1::SuspendAccountResponse resp;
+  EXPECT_EQ(stub_->SuspendAccount(CallAs(Moderator()).get(), req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status s = stub_->SuspendAccount(CallAs(Admin()).get(), req, &resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  req.set_account_id(doctor);
+  const std::string moderator_id = NewUuid();
+  s = stub_->SuspendAccount(CallAs(tokens_->WithRole(moderator_id, auth::Role::kModerator)).get(), req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.account().status(), v1::ACCOUNT_STATUS_SUSPENDED);
+  EXPECT_EQ(resp.account().suspension().suspended_by_account_id(), moderator_id);
+  EXPECT_EQ(stub_->SuspendAccount(CallAs(Moderator()).get(), req, &resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  req.set_account_id(NewUuid());
+  EXPECT_EQ(stub_->SuspendAccount(CallAs(Moderator()).get(), req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::UnsuspendAccountRequest lift;
+  lift.set_account_id(NewAccount("Paul", "Actif", "verified"));
+  lift.set_reason("Erreur");
+  v1::UnsuspendAccountResponse lifted;
+  EXPECT_EQ(stub_->UnsuspendAccount(CallAs(Moderator()).get(), lift, &lifted).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  lift.set_account_id(doctor);
+  s = stub_->UnsuspendAccount(CallAs(Moderator()).get(), lift, &lifted);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(lifted.account().status(), v1::ACCOUNT_STATUS_VERIFIED);
+}
+
 }  // namespace
 }  // namespace meltingdoc::testing

@@ -65,7 +65,20 @@ class FakeIdentityStore : public IdentityStore {
     change.account.set_account_id(account_id);
     return change;
   }
+  absl::StatusOr<SuspensionChange> SetSuspended(const std::string& account_id, bool suspend,
+                                                const OperatorActor& actor, const std::string& actor_role,
+                                                const std::string& reason, absl::Time) override {
+    ++calls;
+    last_account_id = actor.account_id;
+    last_role = actor_role;
+    last_reason = reason;
+    last_suspend = suspend;
+    SuspensionChange change;
+    change.account.set_account_id(account_id);
+    return change;
+  }
   std::string last_role, last_reason;
+  bool last_suspend = false;
   int calls = 0;
   std::string last_account_id;
   absl::StatusOr<v1::Account> result = [] {
@@ -238,6 +251,61 @@ TEST_F(OperatorHandlerTest, BadInputNamesTheFieldAndNeverReachesTheStore) {
   ExpectBadRequestNaming(Reopen(admin, NewUuid(), "x"), "reason");
   ExpectBadRequestNaming(Reopen(admin, "../x"), "verification_id");
   ExpectBadRequestNaming(Reopen(admin, NewUuid(), ""), "reason");
+  EXPECT_EQ(store_.calls, 0);
+}
+
+// ---- SuspendAccount / UnsuspendAccount (moderators and admins) ----
+
+class SuspensionHandlerTest : public IdentityHandlerTest {
+ protected:
+  absl::Status Suspend(const std::string& token, const std::string& account_id,
+                       const std::string& reason = "Faux médecin : RPPS usurpé, signalé par l'Ordre") {
+    v1::SuspendAccountRequest req;
+    req.set_account_id(account_id);
+    req.set_reason(reason);
+    v1::SuspendAccountResponse resp;
+    return service_.DoSuspendAccount(CallContext::Bearer(token)->get(), req, resp);
+  }
+  absl::Status Unsuspend(const std::string& token, const std::string& account_id,
+                         const std::string& reason = "Identité confirmée par l'Ordre") {
+    v1::UnsuspendAccountRequest req;
+    req.set_account_id(account_id);
+    req.set_reason(reason);
+    v1::UnsuspendAccountResponse resp;
+    return service_.DoUnsuspendAccount(CallContext::Bearer(token)->get(), req, resp);
+  }
+};
+
+TEST_F(SuspensionHandlerTest, ModeratorsAndAdminsOnlyNeverOnTheirOwnAccount) {
+  for (const std::string& token : {tokens_.VerifiedDoctor(me_), tokens_.Pending(me_)}) {
+    EXPECT_EQ(Suspend(token, other_).code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(Unsuspend(token, other_).code(), absl::StatusCode::kPermissionDenied);
+  }
+  EXPECT_EQ(Suspend("", other_).code(), absl::StatusCode::kUnauthenticated);
+  const std::string moderator = tokens_.WithRole(me_, Role::kModerator);
+  const std::string admin = tokens_.WithRole(me_, Role::kAdmin);
+  EXPECT_EQ(Suspend(moderator, me_).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Unsuspend(admin, me_).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_.calls, 0);
+
+  ASSERT_TRUE(Suspend(moderator, other_).ok());
+  EXPECT_TRUE(store_.last_suspend);
+  EXPECT_EQ(store_.last_role, "moderator") << "the store limits a moderator to doctors' accounts";
+  EXPECT_EQ(store_.last_account_id, me_) << "the moderator is recorded as the actor";
+  EXPECT_EQ(store_.last_reason, "Faux médecin : RPPS usurpé, signalé par l'Ordre");
+  ASSERT_TRUE(Unsuspend(admin, other_).ok());
+  EXPECT_FALSE(store_.last_suspend);
+  EXPECT_EQ(store_.last_role, "admin");
+  EXPECT_EQ(store_.calls, 2);
+}
+
+TEST_F(SuspensionHandlerTest, BadInputNamesTheFieldAndNeverReachesTheStore) {
+  const std::string moderator = tokens_.WithRole(me_, Role::kModerator);
+  ExpectBadRequestNaming(Suspend(moderator, "nope"), "account_id");
+  ExpectBadRequestNaming(Suspend(moderator, other_, ""), "reason");
+  ExpectBadRequestNaming(Suspend(moderator, other_, " x "), "reason");
+  ExpectBadRequestNaming(Suspend(moderator, other_, std::string(1001, 'x')), "reason");
+  ExpectBadRequestNaming(Unsuspend(moderator, other_, "line\nbreak"), "reason");
   EXPECT_EQ(store_.calls, 0);
 }
 
