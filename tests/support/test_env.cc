@@ -1,8 +1,11 @@
 #include "tests/support/test_env.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -52,6 +55,24 @@ int TryBind(int port) {
   return bound;
 }
 
+// Claims `port` for this process among the test processes of this machine: an exclusive
+// flock on a file named after it, held until the process exits (the kernel drops it then,
+// even after a crash). Two ctest processes (ctest -j2) picked ports independently, checked
+// free by bind, and one of them sometimes handed out a port the other had handed out but
+// whose service had not bound it yet ("metrics port ...: Address already in use").
+bool ClaimAcrossProcesses(int port) {
+  const std::string dir = absl::StrCat(EnvOr("TMPDIR", "/tmp"), "/meltingdoc-test-ports");
+  ::mkdir(dir.c_str(), 0777);  // may exist; 0777 so that another user's tests can share it
+  const std::string path = absl::StrCat(dir, "/", port);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) return true;  // cannot coordinate (read-only /tmp): the bind check alone
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true;  // fd deliberately kept open: the claim lasts as long as this process
+}
+
 // The first port of the kernel's ephemeral range (32768 unless configured otherwise).
 int EphemeralRangeStart() {
   std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
@@ -67,7 +88,8 @@ int EphemeralRangeStart() {
 // a port is handed out some time before its process binds it (a service binds after its
 // migrations), so a check alone let two of a suite's processes get one port ("metrics port
 // ...: Address already in use"). Ports go up from a random start per process, so two test
-// processes running side by side walk apart.
+// processes running side by side walk apart, and each port handed out is claimed by a lock
+// file, so that another test process never hands it out while this one lives.
 int FreeTcpPort() {
   static absl::Mutex mu(absl::kConstInit);
   static int next = 0;
@@ -79,7 +101,7 @@ int FreeTcpPort() {
   for (int attempt = 0; attempt < high - low; ++attempt) {
     const int port = next;
     next = next + 1 < high ? next + 1 : low;
-    if (TryBind(port) == port) return port;
+    if (TryBind(port) == port && ClaimAcrossProcesses(port)) return port;
   }
   return TryBind(0);
 }
