@@ -137,4 +137,25 @@ std::string StripControlCharacters(absl::string_view s) {
   return out;
 }
 
+std::string CleanLabel(absl::string_view s, size_t max_bytes) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t n = SequenceLength(s, i);
+    if (n == 0) {
+      ++i;
+      continue;
+    }
+    const auto lead = static_cast<unsigned char>(s[i]);
+    if (n == 1 && (lead < 0x20 || lead == 0x7F)) {
+      ++i;
+      continue;
+    }
+    if (out.size() + n > max_bytes) break;
+    out.append(s.data() + i, n);
+    i += n;
+  }
+  return out;
+}
+
 }  // namespace meltingdoc::text

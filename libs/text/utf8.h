@@ -42,4 +42,10 @@ bool IsCleanText(absl::string_view s, bool allow_newlines);
 // `s` without its ASCII control characters other than tab and newline (and DEL).
 std::string StripControlCharacters(absl::string_view s);
 
+// At most `max_bytes` of `s` as clean one-line text: well-formed code points only (an
+// ill-formed byte is dropped), no control character, cut before a code point that would not
+// fit — for labels taken from the environment (a user or host name) that go into a bounded
+// database column.
+std::string CleanLabel(absl::string_view s, size_t max_bytes);
+
 }  // namespace meltingdoc::text

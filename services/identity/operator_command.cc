@@ -19,6 +19,7 @@
 #include "libs/pg/pool.h"
 #include "libs/redis/redis_client.h"
 #include "libs/server/server_flags.h"
+#include "libs/text/utf8.h"
 #include "services/identity/account_input.h"
 #include "services/identity/identity_service.h"
 #include "services/identity/pg_identity_store.h"
@@ -55,7 +56,9 @@ std::string OperatorLabel() {
   }
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return absl::StrCat("cli:", who.substr(0, 100), "@", std::string(host).substr(0, 90));
+  // Cut at a code point, never inside one: a user name cut mid-character is invalid UTF-8,
+  // which PostgreSQL refuses in the audit row (the whole command then fails).
+  return absl::StrCat("cli:", text::CleanLabel(who, 100), "@", text::CleanLabel(host, 90));
 }
 
 int Fail(const absl::Status& s, const char* command) {

@@ -77,5 +77,16 @@ TEST(Utf8, CleanTextAndControlCharacters) {
   EXPECT_EQ(StripControlCharacters("é"), "é");
 }
 
+TEST(Utf8, CleanLabelCutsAtACodePointAndDropsWhatIsNotText) {
+  // "Hélène" is 8 bytes: a cut at 2 bytes must not keep the first byte of "é".
+  EXPECT_EQ(CleanLabel("Hélène", 2), "H");
+  EXPECT_EQ(CleanLabel("Hélène", 3), "Hé");
+  EXPECT_EQ(CleanLabel("Hélène", 100), "Hélène");
+  EXPECT_EQ(CleanLabel("a\xC3" "b\x01\nc\xFF", 100), "abc");
+  EXPECT_EQ(CleanLabel("\xF0\x9F\x94\x91x", 3), "");
+  EXPECT_TRUE(IsValidUtf8(CleanLabel(std::string(99, 'a') + "é", 100)));
+  EXPECT_EQ(CleanLabel(std::string(99, 'a') + "é", 100), std::string(99, 'a'));
+}
+
 }  // namespace
 }  // namespace meltingdoc::text
