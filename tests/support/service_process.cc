@@ -40,7 +40,9 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
       {prefix + "DRAIN_DEADLINE", "10s"},
   };
   for (const auto& [k, v] : options.extra_env) env[k] = v;
-  if (options.service != "identity" && options.redis_port != 0 && env.count(prefix + "IDENTITY_ADDR") == 0) {
+  // (Not for --migrate_only: it serves nothing, checks no session and runs without Redis.)
+  if (options.service != "identity" && options.redis_port != 0 && env.count(prefix + "IDENTITY_ADDR") == 0 &&
+      env.count(prefix + "MIGRATE_ONLY") == 0) {
     // No identity in this test: nobody revokes a session, so identity's revocation mirror is
     // complete — say so, as identity's resync does, or the service's session check
     // (libs/sessions) would find no ready marker, ask an identity that is not there and
