@@ -107,9 +107,19 @@ wait_for_consumers() {
     done
     waiting=0
     for stream in meltingdoc.identity meltingdoc.profiles meltingdoc.discussions; do
-      # XINFO GROUPS: "lag" (entries not yet delivered) and "pending" (not acknowledged).
+      # XINFO GROUPS: "pending" (delivered, not acknowledged), and whether the group has been
+      # delivered the stream's last entry. Its "lag" only counts then: Redis 7.0 can leave a
+      # group's entries-read counter behind (seen here: 22,864 "lag" with the last entry
+      # delivered and nothing pending), so lag alone waited forever.
+      local last_id
+      last_id=$(redis-cli -p "$REDIS_PORT" XINFO STREAM "$stream" 2>/dev/null |
+        awk 'prev == "last-generated-id" { print; exit } { prev = $0 }')
       waiting=$((waiting + $(redis-cli -p "$REDIS_PORT" XINFO GROUPS "$stream" 2>/dev/null |
-        awk 'prev == "pending" || prev == "lag" { s += ($0 ~ /^[0-9]+$/) ? $0 : 0 } { prev = $0 } END { print s + 0 }')))
+        awk -v last="$last_id" '
+          prev == "pending" { s += ($0 ~ /^[0-9]+$/) ? $0 : 0 }
+          prev == "last-delivered-id" { behind = ($0 != last) }
+          prev == "lag" { if (behind) s += ($0 ~ /^[0-9]+$/ && $0 > 0) ? $0 : 1 }
+          { prev = $0 } END { print s + 0 }')))
     done
     if ((unsent == 0 && waiting == 0)); then
       log "events consumed ($((SECONDS - start)) s)"
