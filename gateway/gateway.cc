@@ -118,22 +118,13 @@ void ClearSessionCookies(HttpResponse* r) {
 }  // namespace
 
 RevocationChecker::Probe IdentitySessionProbe(Backends* backends, absl::Duration deadline) {
-  return [backends, deadline](const std::string& token, const std::string& account_id,
-                              std::function<void(SessionState)> done) {
-    struct Call {
-      grpc::ClientContext context;
-      identity::v1::GetAccountRequest request;
-      identity::v1::GetAccountResponse response;
-    };
-    auto call = std::make_shared<Call>();
-    call->request.set_account_id(account_id);
-    call->context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-    call->context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    backends->Call(kIdentityService, "/meltingdoc.identity.v1.IdentityService/GetAccount", &call->context,
-                   &call->request, &call->response, [call, done = std::move(done)](grpc::Status status) {
-                     done(sessions::SessionStateOfIdentityAnswer(status.error_code()));
-                   });
-  };
+  return sessions::IdentityProbe(
+      [backends](grpc::ClientContext* context, const identity::v1::GetAccountRequest* request,
+                 identity::v1::GetAccountResponse* response, std::function<void(grpc::Status)> done) {
+        backends->Call(kIdentityService, "/meltingdoc.identity.v1.IdentityService/GetAccount", context, request,
+                       response, std::move(done));
+      },
+      deadline);
 }
 
 void AddSecurityHeaders(HttpResponse* r) {

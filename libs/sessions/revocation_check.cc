@@ -182,10 +182,9 @@ SessionState SessionStateOfIdentityAnswer(grpc::StatusCode code) {
   }
 }
 
-RevocationChecker::Probe IdentityChannelProbe(std::shared_ptr<grpc::Channel> identity, absl::Duration deadline) {
-  std::shared_ptr<identity::v1::IdentityService::Stub> stub = identity::v1::IdentityService::NewStub(identity);
-  return [stub, deadline](const std::string& token, const std::string& account_id,
-                          std::function<void(SessionState)> done) {
+RevocationChecker::Probe IdentityProbe(GetAccountCaller call_identity, absl::Duration deadline) {
+  return [call_identity = std::move(call_identity), deadline](const std::string& token, const std::string& account_id,
+                                                              std::function<void(SessionState)> done) {
     struct Call {
       grpc::ClientContext context;
       identity::v1::GetAccountRequest request;
@@ -195,11 +194,22 @@ RevocationChecker::Probe IdentityChannelProbe(std::shared_ptr<grpc::Channel> ide
     call->request.set_account_id(account_id);
     call->context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
     call->context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    stub->async()->GetAccount(&call->context, &call->request, &call->response,
-                              [call, stub, done = std::move(done)](grpc::Status status) {
-                                done(SessionStateOfIdentityAnswer(status.error_code()));
-                              });
+    call_identity(&call->context, &call->request, &call->response,
+                  [call, done = std::move(done)](grpc::Status status) {
+                    done(SessionStateOfIdentityAnswer(status.error_code()));
+                  });
   };
+}
+
+RevocationChecker::Probe IdentityChannelProbe(std::shared_ptr<grpc::Channel> identity, absl::Duration deadline) {
+  std::shared_ptr<identity::v1::IdentityService::Stub> stub = identity::v1::IdentityService::NewStub(identity);
+  return IdentityProbe(
+      [stub](grpc::ClientContext* context, const identity::v1::GetAccountRequest* request,
+             identity::v1::GetAccountResponse* response, std::function<void(grpc::Status)> done) {
+        stub->async()->GetAccount(context, request, response,
+                                  [stub, done = std::move(done)](grpc::Status status) { done(status); });
+      },
+      deadline);
 }
 
 absl::Status SessionGuard::CheckLive(const auth::Principal& principal, absl::string_view token) const {

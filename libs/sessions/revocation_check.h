@@ -29,11 +29,13 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 #include "libs/auth/principal.h"
 #include "libs/auth/token_verifier.h"
 #include "libs/common/clock.h"
 #include "libs/redis/redis_client.h"
+#include "meltingdoc/identity/v1/identity_service.pb.h"
 
 namespace meltingdoc::sessions {
 
@@ -82,8 +84,18 @@ class RevocationChecker {
 // UNAUTHENTICATED revoked (or the account suspended or deleted), anything else unknown.
 SessionState SessionStateOfIdentityAnswer(grpc::StatusCode code);
 
-// The probe over a channel to identity (GetAccount of the token's own account, with
-// `deadline`): what the services use; the gateway has its own over its backend channels.
+// Starts identity's GetAccount; `done` runs once, on a gRPC thread. `context`, `request`
+// and `response` live until then.
+using GetAccountCaller = std::function<void(grpc::ClientContext* context, const identity::v1::GetAccountRequest* request,
+                                            identity::v1::GetAccountResponse* response,
+                                            std::function<void(grpc::Status)> done)>;
+
+// The probe: GetAccount of the token's own account with the token, within `deadline`,
+// through `call` (the gateway passes its backend channels, with their rolling-restart
+// handling).
+RevocationChecker::Probe IdentityProbe(GetAccountCaller call, absl::Duration deadline);
+
+// IdentityProbe over a channel to identity: what the services use.
 RevocationChecker::Probe IdentityChannelProbe(std::shared_ptr<grpc::Channel> identity, absl::Duration deadline);
 
 // auth::SessionCheck over a RevocationChecker, for TokenVerifier::set_session_check: kLive is
