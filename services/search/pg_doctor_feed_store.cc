@@ -35,15 +35,55 @@ std::vector<std::string> Split(const pqxx::field& f, const char* sep) {
   return absl::StrSplit(f.as<std::string>(), sep, absl::SkipEmpty());
 }
 
+// The doctor's own columns from `r[at]` on, in the order both readings select them
+// (profile_id, version, deleted, display_name, specialty code and label, headline, languages,
+// accepting_referrals, competence keys, endorsement_total, words, document); no children.
+absl::StatusOr<DoctorRow> DoctorColumns(const pqxx::row& r, int at) {
+  DoctorRow d;
+  d.profile_id = r[at].as<std::string>();
+  d.version = r[at + 1].as<int64_t>();
+  d.deleted = r[at + 2].as<bool>();
+  d.display_name = r[at + 3].as<std::string>();
+  d.specialty_code = r[at + 4].as<std::string>();
+  d.specialty_label = r[at + 5].as<std::string>();
+  d.headline = r[at + 6].as<std::string>();
+  d.languages = Split(r[at + 7], kSeparator);
+  d.accepting_referrals = r[at + 8].as<bool>();
+  d.filter_keys = Split(r[at + 9], kSeparator);
+  d.endorsement_total = r[at + 10].as<int>();
+  d.words = Split(r[at + 11], " ");
+  ASSIGN_OR_RETURN(d.document, ParseTsVector(r[at + 12].c_str()));
+  return d;
+}
+
+// A competence from `r[at]` on: key, label, endorsement count, its lexemes (space-separated).
+DoctorRow::Competence CompetenceColumns(const pqxx::row& r, int at) {
+  return DoctorRow::Competence{r[at].as<std::string>(), r[at + 1].as<std::string>(), r[at + 2].as<int>(),
+                               Split(r[at + 3], " ")};
+}
+
+// A practice place from `r[at]` on: commune, commune_key, postcode, latitude, longitude.
+DoctorRow::Place PlaceColumns(const pqxx::row& r, int at) {
+  DoctorRow::Place pl{r[at].as<std::string>(), r[at + 1].as<std::string>(),
+                      r[at + 2].as<std::string>(), std::nullopt, std::nullopt};
+  if (!r[at + 3].is_null()) pl.latitude = r[at + 3].as<double>();
+  if (!r[at + 4].is_null()) pl.longitude = r[at + 4].as<double>();
+  return pl;
+}
+
+// A suggestion from `r[at]` on: kind, key, label, value, detail.
+SuggestionRow SuggestionColumns(const pqxx::row& r, int at) {
+  return SuggestionRow{r[at].as<std::string>(), r[at + 1].as<std::string>(), r[at + 2].as<std::string>(),
+                       r[at + 3].as<std::string>(), r[at + 4].as<std::string>()};
+}
+
 std::vector<SuggestionRow> ReadSuggestions(pqxx::transaction_base& txn, SqlParams& p,
                                            const std::string& where) {
   std::vector<SuggestionRow> out;
   for (const pqxx::row& r :
        p.Exec(txn, absl::StrCat("SELECT kind, key, label, value, detail FROM suggestions WHERE ",
                                 where))) {
-    out.push_back(SuggestionRow{r[0].as<std::string>(), r[1].as<std::string>(),
-                                r[2].as<std::string>(), r[3].as<std::string>(),
-                                r[4].as<std::string>()});
+    out.push_back(SuggestionColumns(r, 0));
   }
   return out;
 }
@@ -71,35 +111,15 @@ absl::Status ReadDoctors(pqxx::transaction_base& txn, SqlParams& p, const std::s
                "d.document::text FROM doctors d WHERE ", where, " ORDER BY d.profile_id"));
   pqxx::result::size_type ci = 0, pi = 0;
   for (const pqxx::row& r : rows) {
-    DoctorRow d;
-    d.profile_id = r[0].as<std::string>();
-    d.version = r[1].as<int64_t>();
-    d.deleted = r[2].as<bool>();
-    d.display_name = r[3].as<std::string>();
-    d.specialty_code = r[4].as<std::string>();
-    d.specialty_label = r[5].as<std::string>();
-    d.headline = r[6].as<std::string>();
-    d.languages = Split(r[7], kSeparator);
-    d.accepting_referrals = r[8].as<bool>();
-    d.filter_keys = Split(r[9], kSeparator);
-    d.endorsement_total = r[10].as<int>();
-    d.words = Split(r[11], " ");
-    ASSIGN_OR_RETURN(d.document, ParseTsVector(r[12].c_str()));
+    ASSIGN_OR_RETURN(DoctorRow d, DoctorColumns(r, 0));
     // Both child lists are in the same id order.
     while (ci < competences.size() && competences[ci][0].c_str() < d.profile_id) ++ci;
     for (; ci < competences.size() && competences[ci][0].c_str() == d.profile_id; ++ci) {
-      const pqxx::row c = competences[ci];
-      d.competences.push_back(DoctorRow::Competence{
-          c[1].as<std::string>(), c[2].as<std::string>(), c[3].as<int>(), Split(c[4], " ")});
+      d.competences.push_back(CompetenceColumns(competences[ci], 1));
     }
     while (pi < places.size() && places[pi][0].c_str() < d.profile_id) ++pi;
     for (; pi < places.size() && places[pi][0].c_str() == d.profile_id; ++pi) {
-      const pqxx::row c = places[pi];
-      DoctorRow::Place pl{c[1].as<std::string>(), c[2].as<std::string>(),
-                          c[3].as<std::string>(), std::nullopt, std::nullopt};
-      if (!c[4].is_null()) pl.latitude = c[4].as<double>();
-      if (!c[5].is_null()) pl.longitude = c[5].as<double>();
-      d.places.push_back(std::move(pl));
+      d.places.push_back(PlaceColumns(places[pi], 1));
     }
     out(std::move(d));
   }
@@ -204,37 +224,17 @@ absl::StatusOr<DoctorRows> PgDoctorFeedStore::LoadDoctors(const std::vector<std:
         for (const pqxx::row& r : rows) {
           const char kind = r[0].c_str()[0];
           if (kind == 'd') {
-            DoctorRow d;
-            d.profile_id = r[1].as<std::string>();
-            d.version = r[2].as<int64_t>();
-            d.deleted = r[3].as<bool>();
-            d.display_name = r[4].as<std::string>();
-            d.specialty_code = r[5].as<std::string>();
-            d.specialty_label = r[6].as<std::string>();
-            d.headline = r[7].as<std::string>();
-            d.languages = Split(r[8], kSeparator);
-            d.accepting_referrals = r[9].as<bool>();
-            d.filter_keys = Split(r[10], kSeparator);
-            d.endorsement_total = r[11].as<int>();
-            d.words = Split(r[12], " ");
-            ASSIGN_OR_RETURN(d.document, ParseTsVector(r[13].c_str()));
+            ASSIGN_OR_RETURN(DoctorRow d, DoctorColumns(r, 1));
             index[d.profile_id] = out.doctors.size();
             out.doctors.push_back(std::move(d));
           } else if (kind == 'c') {
             competences.emplace_back(
                 r[1].as<std::string>(), r[14].as<int>(),
-                DoctorRow::Competence{r[2].as<std::string>(), r[3].as<std::string>(),
-                                      r[4].as<int>(), Split(r[5], " ")});
+                CompetenceColumns(r, 2));
           } else if (kind == 'p') {
-            DoctorRow::Place pl{r[2].as<std::string>(), r[3].as<std::string>(),
-                                r[4].as<std::string>(), std::nullopt, std::nullopt};
-            if (!r[5].is_null()) pl.latitude = r[5].as<double>();
-            if (!r[6].is_null()) pl.longitude = r[6].as<double>();
-            places.emplace_back(r[1].as<std::string>(), r[14].as<int>(), std::move(pl));
+            places.emplace_back(r[1].as<std::string>(), r[14].as<int>(), PlaceColumns(r, 2));
           } else {
-            out.suggestions.push_back(SuggestionRow{r[1].as<std::string>(), r[2].as<std::string>(),
-                                                    r[3].as<std::string>(), r[4].as<std::string>(),
-                                                    r[5].as<std::string>()});
+            out.suggestions.push_back(SuggestionColumns(r, 1));
           }
         }
         // Children in ordinal order.
