@@ -10,9 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "tests/integration/identity_accounts/identity_client.h"
+#include "tests/support/grpc_details.h"
 
 namespace meltingdoc::testing {
 namespace {
@@ -20,17 +19,6 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr char kPassword[] = "Un mot de passe très long 42";
-
-// The RetryInfo delay of a RESOURCE_EXHAUSTED answer, in seconds (-1 when absent).
-int64_t RetryDelaySeconds(const grpc::Status& status) {
-  google::rpc::Status rich;
-  if (!rich.ParseFromString(status.error_details())) return -1;
-  for (const auto& any : rich.details()) {
-    google::rpc::RetryInfo retry;
-    if (any.UnpackTo(&retry)) return retry.retry_delay().seconds();
-  }
-  return -1;
-}
 
 class BruteForceTest : public SharedIdentityTest {};
 
@@ -46,12 +34,12 @@ TEST_F(BruteForceTest, GrowingDelaysPerAddressThenTheRightPasswordWorks) {
   // Sixth attempt within the delay: refused before any password check, even the right one.
   grpc::Status s = id().Login(email, kPassword, "203.0.113.50", &resp);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
-  EXPECT_EQ(RetryDelaySeconds(s), 1);
+  EXPECT_EQ(RetryInfoSeconds(s), 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   EXPECT_EQ(id().Login(email, "wrong again", "203.0.113.51", &resp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   s = id().Login(email, kPassword, "203.0.113.52", &resp);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(RetryDelaySeconds(s), 2) << "the delay doubles";
+  EXPECT_EQ(RetryInfoSeconds(s), 2) << "the delay doubles";
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   s = id().Login(email, kPassword, "203.0.113.53", &resp);
   ASSERT_TRUE(s.ok()) << "a delay, not a lockout: " << s.error_message();
@@ -70,7 +58,7 @@ TEST_F(BruteForceTest, PerIpDelaysAcrossAddresses) {
   }
   grpc::Status s = id().Login(UniqueEmail("spray"), "Password spraying 2024", ip, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
-  EXPECT_GE(RetryDelaySeconds(s), 1);
+  EXPECT_GE(RetryInfoSeconds(s), 1);
   // Another client is not affected.
   const std::string email = UniqueEmail("bystander");
   ASSERT_TRUE(id().CreateVerifiedAccount(email, kPassword).ok());
@@ -109,17 +97,6 @@ TEST_F(BruteForceTest, UnknownAddressAndWrongPasswordLookTheSame) {
   EXPECT_GT(u, 0.6 * w) << "unknown " << u << " ms, wrong " << w << " ms";
   EXPECT_LT(u, 1.6 * w) << "unknown " << u << " ms, wrong " << w << " ms";
   EXPECT_GT(u, 15.0);
-}
-
-// The ErrorInfo reason of an answer ("" when absent).
-std::string ReasonOf(const grpc::Status& status) {
-  google::rpc::Status rich;
-  if (!rich.ParseFromString(status.error_details())) return "";
-  for (const auto& any : rich.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
 }
 
 // A login whose deadline the hashing queue cannot meet is refused at once (429 with
@@ -163,8 +140,8 @@ TEST_F(BruteForceTest, ALoginTheHashingQueueCannotServeInTimeIsRefusedAtOnceAndI
   ASSERT_LT(flood_done_then, 45) << "the flood was over before the probe: nothing queued to test";
   ASSERT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << "not waited out to DEADLINE_EXCEEDED: " << s.error_code() << " " << s.error_message();
-  EXPECT_EQ(ReasonOf(s), "deadline-too-short-for-queue");
-  EXPECT_GE(RetryDelaySeconds(s), 1);
+  EXPECT_EQ(ErrorInfoReason(s), "deadline-too-short-for-queue");
+  EXPECT_GE(RetryInfoSeconds(s), 1);
   EXPECT_LT(took, deadline) << "refused before the deadline, not waited out";
   // It checked no password: the address still has its 5 free failures, then the delay.
   for (int i = 0; i < 5; ++i) {
@@ -188,8 +165,8 @@ TEST_F(BruteForceTest, AtMost100PasswordChecksPerAddressPerHour) {
     if (absl::ToUnixSeconds(absl::Now()) / 3600 != hour) continue;  // crossed an hour: counts restarted
     ASSERT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
     EXPECT_THAT(s.error_message(), HasSubstr("this hour"));
-    EXPECT_GT(RetryDelaySeconds(s), 0);
-    EXPECT_LE(RetryDelaySeconds(s), 3600);
+    EXPECT_GT(RetryInfoSeconds(s), 0);
+    EXPECT_LE(RetryInfoSeconds(s), 3600);
     return;
   }
   FAIL() << "crossed an hour boundary twice";

@@ -30,6 +30,7 @@
 #include "libs/server/server.h"
 #include "libs/server/unary_call.h"
 #include "meltingdoc/identity/v1/identity_service.grpc.pb.h"
+#include "tests/support/grpc_details.h"
 
 namespace meltingdoc::server {
 namespace {
@@ -40,6 +41,8 @@ using grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 namespace idv1 = ::meltingdoc::identity::v1;
+using ::meltingdoc::testing::ErrorInfoReason;
+using ::meltingdoc::testing::RetryInfoSeconds;
 
 constexpr char kHealthName[] = "meltingdoc.test.v1.Thing";
 constexpr absl::Duration kProbeInterval = absl::Milliseconds(50);
@@ -647,26 +650,6 @@ grpc::Status LoginWithin(idv1::IdentityService::Stub& stub, absl::Duration deadl
   return stub.Login(&ctx, idv1::LoginRequest(), response);
 }
 
-std::string ReasonOf(const grpc::Status& status) {
-  google::rpc::Status rich;
-  if (!rich.ParseFromString(status.error_details())) return "";
-  for (const auto& any : rich.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
-
-int64_t RetrySecondsOf(const grpc::Status& status) {
-  google::rpc::Status rich;
-  if (!rich.ParseFromString(status.error_details())) return -1;
-  for (const auto& any : rich.details()) {
-    google::rpc::RetryInfo retry;
-    if (any.UnpackTo(&retry)) return retry.retry_delay().seconds();
-  }
-  return -1;
-}
-
 TEST_F(RunUnaryStepsTest, AWithinDeadlineStepTheQueueCannotServeInTimeIsRefusedAtOnce) {
   StartServer(2, 16);
   side_.RecordTaskTime(absl::Seconds(2));  // one task on the side executor takes 2 s
@@ -688,8 +671,8 @@ TEST_F(RunUnaryStepsTest, AWithinDeadlineStepTheQueueCannotServeInTimeIsRefusedA
   const grpc::Status s = LoginWithin(*stub_, absl::Seconds(3), &resp);
   EXPECT_LT(absl::Now() - start, absl::Seconds(2)) << "not waited out";
   ASSERT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
-  EXPECT_EQ(ReasonOf(s), "deadline-too-short-for-queue");
-  EXPECT_EQ(RetrySecondsOf(s), 4);
+  EXPECT_EQ(ErrorInfoReason(s), "deadline-too-short-for-queue");
+  EXPECT_EQ(RetryInfoSeconds(s), 4);
   EXPECT_EQ(ran.load(), 0);
   // With 10 s left it queues and runs once the thread is free.
   std::thread release([&] {
@@ -719,7 +702,7 @@ TEST_F(RunUnaryTest, WithinDeadlineRefusesAtOnceWhatTheQueueCannotAnswerInTimeAn
   const grpc::Status s = Call("b", nullptr, absl::Seconds(3));
   EXPECT_LT(absl::Now() - start, absl::Seconds(2)) << "not waited out";
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
-  EXPECT_EQ(ReasonOf(s), "deadline-too-short-for-queue");
+  EXPECT_EQ(ErrorInfoReason(s), "deadline-too-short-for-queue");
   EXPECT_EQ(service_->bodies_run.load(), 1);
   Release();
 }
@@ -748,7 +731,7 @@ TEST_F(RunUnaryStepsTest, AWithinDeadlineStepIsRefusedAtTheThreadWhenATaskNoLong
   const grpc::Status s = LoginWithin(*stub_, absl::Milliseconds(2500), &resp);
   release.join();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
-  EXPECT_EQ(ReasonOf(s), "deadline-too-short-for-queue");
+  EXPECT_EQ(ErrorInfoReason(s), "deadline-too-short-for-queue");
   EXPECT_EQ(ran.load(), 0);
   side_.Stop();
 }
