@@ -305,6 +305,7 @@ TEST_F(SuspensionHandlerTest, BadInputNamesTheFieldAndNeverReachesTheStore) {
   ExpectBadRequestNaming(Suspend(moderator, other_, ""), "reason");
   ExpectBadRequestNaming(Suspend(moderator, other_, " x "), "reason");
   ExpectBadRequestNaming(Suspend(moderator, other_, std::string(1001, 'x')), "reason");
+  ExpectBadRequestNaming(Suspend(moderator, other_, "retir\xC3 du registre"), "reason");
   ExpectBadRequestNaming(Unsuspend(moderator, other_, "line\nbreak"), "reason");
   EXPECT_EQ(store_.calls, 0);
 }
