@@ -111,7 +111,9 @@ TEST_F(BruteForceTest, ALoginTheHashingQueueCannotServeInTimeIsRefusedAtOnceAndI
   // The probe's deadline: a few logins' time (its steps before the hash must fit in it on a
   // loaded machine too), far less than the ~30 hashes queued ahead of it.
   const absl::Duration login = absl::Now() - first;
-  const absl::Duration deadline = std::clamp(6 * login, absl::Milliseconds(600), absl::Seconds(3));
+  // (A floor of 300 ms: on a quiet machine a hash takes ~20 ms and the flood's whole queue
+  // drains in ~600 ms, so a longer floor let the probe be admitted.)
+  const absl::Duration deadline = std::clamp(6 * login, absl::Milliseconds(300), absl::Seconds(3));
   // 60 logins at once (unknown addresses, each from its own IP) fill identity's hashing
   // threads (as many as cores: 2 here) and queue (64): ~30 hashes ahead of the next login per
   // thread, over a second even at 30 ms a hash.
@@ -127,7 +129,8 @@ TEST_F(BruteForceTest, ALoginTheHashingQueueCannotServeInTimeIsRefusedAtOnceAndI
       ++flood_done;
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Long enough for the flood's calls to be queued, short enough that most of it still is.
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
   // A wrong password with `deadline` left: the queue needs longer.
   idv1::LoginRequest req;
   req.set_email(email);
